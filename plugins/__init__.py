@@ -1,0 +1,1 @@
+"""Built-in plugins: classifiers, decomposers, router policies and aggregators."""

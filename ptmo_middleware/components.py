@@ -1,0 +1,69 @@
+"""Protocols the plugin components satisfy, and the context objects they receive."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterator, Protocol, runtime_checkable
+
+from .types import Classification, Part, Plan, Route, Span
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .vault import MaskVault
+
+
+@dataclass
+class ClassifyContext:
+    """What a classifier may know beyond the text itself."""
+
+    settings: "Settings"
+    conversation_id: str = "default"
+    role: str = "user"
+
+
+@dataclass
+class RouteRequest:
+    """What a router policy sees: the classification, the settings and the budget."""
+
+    classification: Classification
+    settings: "Settings"
+    budget_remaining: float | None = None
+    budget_epsilon: float | None = None
+    features: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Answers:
+    """Raw answers of the backends to one plan (``None`` where a side was not called)."""
+
+    local: str | None = None
+    cloud: str | None = None
+
+
+@runtime_checkable
+class Classifier(Protocol):
+    name: str
+
+    def classify(self, text: str, context: ClassifyContext) -> list[Span]: ...
+
+
+@runtime_checkable
+class Decomposer(Protocol):
+    name: str
+
+    def decompose(self, text: str, spans: list[Span], vault: "MaskVault") -> list[Part]: ...
+
+
+@runtime_checkable
+class RouterPolicy(Protocol):
+    name: str
+
+    def route(self, parts: list[Part], request: RouteRequest) -> list[Route]: ...
+
+
+@runtime_checkable
+class Aggregator(Protocol):
+    name: str
+
+    def aggregate(self, plan: Plan, answers: Answers, vault: "MaskVault") -> str: ...
+
+    def restore_stream(self, plan: Plan, chunks: Iterator[str], vault: "MaskVault") -> Iterator[str]: ...

@@ -1,0 +1,148 @@
+"""Configuration: defaults, then a TOML file, then ``PTMO_*`` environment variables, then
+keyword arguments. Invalid values raise :class:`ConfigError` naming the field."""
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ConfigError
+from .types import SensitivityLevel
+
+#: Entity type -> level. Secrets and government IDs are PRIVATE; identifying but
+#: maskable facts are SEMI_SENSITIVE. Unknown types default to SEMI_SENSITIVE.
+DEFAULT_LEVEL_POLICY: dict[str, str] = {
+    # secrets
+    "PASSWORD": "private", "API_KEY": "private", "SECRET_TOKEN": "private",
+    "PRIVATE_KEY": "private", "JWT": "private", "HIGH_ENTROPY_SECRET": "private",
+    "CONNECTION_STRING": "private",
+    # financial and government identifiers
+    "CREDIT_CARD": "private", "IBAN_CODE": "private", "US_SSN": "private",
+    "US_PASSPORT": "private", "US_DRIVER_LICENSE": "private", "US_BANK_NUMBER": "private",
+    "US_ITIN": "private", "UK_NHS": "private", "MEDICAL_LICENSE": "private",
+    "CRYPTO": "private", "GOV_ID": "private",
+    # identifying, maskable
+    "PERSON": "semi-sensitive", "EMAIL_ADDRESS": "semi-sensitive",
+    "PHONE_NUMBER": "semi-sensitive", "LOCATION": "semi-sensitive",
+    "ADDRESS": "semi-sensitive", "ORGANIZATION": "semi-sensitive",
+    "DATE_OF_BIRTH": "semi-sensitive", "IP_ADDRESS": "semi-sensitive",
+    "URL": "semi-sensitive", "USERNAME": "semi-sensitive", "FILE_PATH": "semi-sensitive",
+    "NRP": "semi-sensitive", "PROPER_NOUN": "semi-sensitive", "KNOWN_VALUE": "semi-sensitive",
+    # sensitive topics (sentence level, not maskable)
+    "HEALTH": "semi-sensitive", "FINANCE": "semi-sensitive", "LEGAL": "semi-sensitive",
+    "EMPLOYMENT": "semi-sensitive", "IMMIGRATION": "semi-sensitive",
+    "RELATIONSHIPS": "semi-sensitive", "LOCATION_ROUTINE": "semi-sensitive",
+}
+
+Action = Literal["cloud", "masked", "local"]
+
+
+class BudgetSettings(BaseModel):
+    """Per-principal privacy-risk budget (see :mod:`ptmo_middleware.budget`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    enabled: bool = False
+    epsilon: float = Field(1.0, gt=0)
+    window: Literal["conversation", "day", "none"] = "day"
+    store: str = "sqlite"
+    when_exhausted: Literal["local", "mask"] = "local"
+
+
+class Settings(BaseModel):
+    """All knobs of a :class:`~ptmo_middleware.router.PrivacyRouter`."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    local: str = "embedded"
+    cloud: str = "groq:llama-3.3-70b-versatile"
+    policy: str = "threshold"
+    decomposer: str = "auto"
+    aggregator: str = "restore"
+    classifiers: list[str] | None = None
+    """Classifier plugins to run, by name; ``None`` runs every registered one whose
+    dependencies are installed (the plan lists which ran)."""
+    level_policy: dict[str, SensitivityLevel] = Field(
+        default_factory=lambda: {k: SensitivityLevel.parse(v) for k, v in DEFAULT_LEVEL_POLICY.items()})
+    thresholds: dict[SensitivityLevel, Action] = Field(default_factory=lambda: {
+        SensitivityLevel.PUBLIC: "cloud",
+        SensitivityLevel.SEMI_SENSITIVE: "masked",
+        SensitivityLevel.PRIVATE: "masked",
+    })
+    """Threshold policy: what to do with a part of each level (the shield still keeps
+    unmaskable PRIVATE parts local, whatever this says)."""
+    classifier_timeout_s: float = Field(5.0, gt=0)
+    ner_model: str = "en_core_web_sm"
+    max_prompt_chars: int = Field(2_000_000, gt=0)
+    cloud_fallback: Literal["local", "error"] = "local"
+    principal: str = "default"
+    budget: BudgetSettings = Field(default_factory=BudgetSettings)
+
+    @field_validator("level_policy", mode="before")
+    @classmethod
+    def _levels(cls, v: Any) -> Any:
+        if not isinstance(v, dict):
+            raise ValueError("level_policy must be a table of ENTITY_TYPE = level")
+        merged = dict(DEFAULT_LEVEL_POLICY)
+        merged.update({str(k).upper(): val for k, val in v.items()})
+        return {k: SensitivityLevel.parse(val) for k, val in merged.items()}
+
+    @field_validator("thresholds", mode="before")
+    @classmethod
+    def _thresholds(cls, v: Any) -> Any:
+        if not isinstance(v, dict):
+            raise ValueError("thresholds must be a table of level = action")
+        out = {SensitivityLevel.PUBLIC: "cloud", SensitivityLevel.SEMI_SENSITIVE: "masked",
+               SensitivityLevel.PRIVATE: "masked"}
+        out.update({SensitivityLevel.parse(k): val for k, val in v.items()})
+        return out
+
+    def level_of(self, entity_type: str) -> SensitivityLevel:
+        """The configured level of an entity type (SEMI_SENSITIVE when unknown)."""
+        return self.level_policy.get(entity_type.upper(), SensitivityLevel.SEMI_SENSITIVE)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str] | None = None, **overrides: Any) -> "Settings":
+        """Build settings from defaults < TOML file (``path`` or ``$PTMO_CONFIG``) <
+        ``PTMO_<FIELD>`` environment variables < ``overrides``."""
+        data: dict[str, Any] = {}
+        path = path or os.environ.get("PTMO_CONFIG")
+        if path:
+            data.update(_read_toml(Path(path)))
+        data.update(_from_env())
+        data.update({k: v for k, v in overrides.items() if v is not None})
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}" for e in exc.errors())
+            raise ConfigError(f"invalid ptmo configuration: {problems}") from None
+
+
+_ENV_SCALARS = ("local", "cloud", "policy", "decomposer", "aggregator", "ner_model",
+                "classifier_timeout_s", "max_prompt_chars", "cloud_fallback", "principal")
+
+
+def _from_env() -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in _ENV_SCALARS:
+        val = os.environ.get(f"PTMO_{name.upper()}")
+        if val:
+            out[name] = val
+    classifiers = os.environ.get("PTMO_CLASSIFIERS")
+    if classifiers:
+        out["classifiers"] = [c.strip() for c in classifiers.split(",") if c.strip()]
+    return out
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    # Accept either a bare file or one whose settings sit under [ptmo].
+    return raw.get("ptmo", raw)

@@ -1,0 +1,296 @@
+"""The planning path: classify -> decompose -> route -> shield, producing a :class:`Plan`.
+
+No model is called here. Everything that would leave the device is in
+``Plan.cloud_messages``; :mod:`ptmo_middleware.shield` guarantees that no PRIVATE span
+is in it, whatever the router policy asked.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import re
+import time
+from typing import Any, Iterable, Sequence
+
+from . import plugin_manager as plugins
+from .components import ClassifyContext, RouteRequest
+from .config import Settings
+from .errors import ConfigError, InvalidPromptError, PluginError
+from .shield import apply_shield
+from .types import Classification, Message, Part, Plan, Route, SensitivityLevel, Span
+from .vault import MaskVault
+
+log = logging.getLogger(__name__)
+
+_executor = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="ptmo-classify")
+
+MessagesLike = str | Sequence[Any]
+
+
+def to_messages(prompt: MessagesLike) -> list[Message]:
+    """Normalise a prompt (a string, dicts with role/content, or Message objects)."""
+    if isinstance(prompt, str):
+        messages = [Message("user", prompt)]
+    elif isinstance(prompt, (bytes, bytearray)):
+        raise InvalidPromptError("prompt is bytes; decode it to str first")
+    elif isinstance(prompt, Sequence):
+        messages = []
+        for i, m in enumerate(prompt):
+            if isinstance(m, Message):
+                messages.append(m)
+            elif isinstance(m, dict) and "content" in m:
+                content = m["content"]
+                if not isinstance(content, str):
+                    raise InvalidPromptError(f"message {i}: content must be text, got {type(content).__name__}")
+                messages.append(Message(str(m.get("role", "user")), content))
+            else:
+                raise InvalidPromptError(f"message {i}: expected {{'role', 'content'}} or Message, got {m!r:.80}")
+    else:
+        raise InvalidPromptError(f"prompt must be a string or a list of messages, got {type(prompt).__name__}")
+    if not messages:
+        raise InvalidPromptError("no messages given")
+    if not messages[-1].content.strip():
+        raise InvalidPromptError("the prompt is empty")
+    return messages
+
+
+def merge_spans(spans: Iterable[Span], text: str) -> list[Span]:
+    """Merge overlapping maskable spans into one covering their union, typed by the
+    strongest (level, then score, then length); sources are joined with ``+``.
+    Non-maskable (topic) spans are kept as they are."""
+    maskable = sorted((s for s in spans if s.maskable), key=lambda s: (s.start, -s.end))
+    topics = [s for s in spans if not s.maskable]
+    merged: list[Span] = []
+    for s in maskable:
+        if merged and s.start < merged[-1].end:
+            prev = merged[-1]
+            top = max(prev, s, key=lambda x: (x.level, x.score, x.end - x.start))
+            start, end = prev.start, max(prev.end, s.end)
+            sources = "+".join(sorted(set(prev.source.split("+")) | set(s.source.split("+"))))
+            merged[-1] = Span(start, end, top.entity_type, top.level, max(prev.score, s.score),
+                              sources, text[start:end], True)
+        else:
+            merged.append(s)
+    return merged + sorted(topics, key=lambda s: s.start)
+
+
+def score_of(spans: Sequence[Span]) -> float:
+    """Request score in [0, 1]: PUBLIC texts fall in [0, 1/3), SEMI_SENSITIVE in
+    [1/3, 2/3), PRIVATE in [2/3, 1], placed within the band by the strongest span's
+    detector confidence."""
+    if not spans:
+        return 0.0
+    return max((int(s.level) + s.score) / 3.0 for s in spans)
+
+
+class Planner:
+    """Runs the planning stages with the components named in the settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.classifiers = self._build_classifiers(settings)
+        self._decomposers: dict[str, Any] = {}
+        self._policies: dict[str, Any] = {}
+        self.decomposer(settings.decomposer)
+        self.policy(settings.policy)
+
+    @staticmethod
+    def _build_classifiers(settings: Settings) -> list[Any]:
+        available = plugins.get_classifiers()
+        names = settings.classifiers
+        built = []
+        if names is None:
+            for name, cls in available.items():
+                if not getattr(cls, "available", lambda: True)():
+                    log.warning("classifier %r skipped: its dependencies are not installed", name)
+                    continue
+                built.append(cls(settings))
+            return built
+        for name in names:
+            if name not in available:
+                raise ConfigError(f"unknown classifier {name!r}; available: {', '.join(sorted(available))}")
+            cls = available[name]
+            if not getattr(cls, "available", lambda: True)():
+                raise ConfigError(f"classifier {name!r} needs extra packages: pip install 'ptmo-middleware[all]'")
+            built.append(cls(settings))
+        return built
+
+    def decomposer(self, name: str) -> Any:
+        if name not in self._decomposers:
+            self._decomposers[name] = plugins.get_component("decomposer", name)(self.settings)
+        return self._decomposers[name]
+
+    def policy(self, name: str) -> Any:
+        if name not in self._policies:
+            self._policies[name] = plugins.get_component("router policy", name)(self.settings)
+        return self._policies[name]
+
+    # -- classification ---------------------------------------------------------------
+    def classify(self, text: str, vault: MaskVault | None = None,
+                 context: ClassifyContext | None = None) -> Classification:
+        """Run every classifier (time-boxed; one that fails makes the text PRIVATE),
+        add the conversation's already-masked values, merge the spans."""
+        context = context or ClassifyContext(self.settings)
+        spans: list[Span] = []
+        failed: list[str] = []
+        pending = []
+        for clf in self.classifiers:
+            if getattr(clf, "inline", False):
+                try:
+                    spans.extend(clf.classify(text, context))
+                except Exception:
+                    log.exception("classifier %s failed; treating the text as PRIVATE", clf.name)
+                    failed.append(clf.name)
+            else:
+                pending.append((clf, _executor.submit(clf.classify, text, context)))
+        deadline = time.monotonic() + self.settings.classifier_timeout_s
+        for clf, fut in pending:
+            try:
+                spans.extend(fut.result(timeout=max(0.0, deadline - time.monotonic())))
+            except concurrent.futures.TimeoutError:
+                log.error("classifier %s timed out; treating the text as PRIVATE", clf.name)
+                failed.append(clf.name)
+            except Exception:
+                log.exception("classifier %s failed; treating the text as PRIVATE", clf.name)
+                failed.append(clf.name)
+        spans = [s if s.text else _with_text(s, text) for s in spans if _valid(s, text)]
+        if vault is not None:
+            spans.extend(self._known_value_spans(text, vault))
+        spans.extend(_repeats_of_private(text, spans))
+        spans = merge_spans(spans, text)
+        if failed:
+            spans.append(Span(0, len(text), "CLASSIFIER_FAILURE", SensitivityLevel.PRIVATE, 1.0,
+                              "+".join(failed), text, maskable=False))
+        level = max((s.level for s in spans), default=SensitivityLevel.PUBLIC)
+        return Classification(level, score_of(spans), spans, failed)
+
+    def _known_value_spans(self, text: str, vault: MaskVault) -> list[Span]:
+        known = [(v, t) for v, t in vault.known_values() if v.strip()]
+        if not known:
+            return []
+        out = []
+        for value, etype in known:
+            for m in re.finditer(re.escape(value), text, re.IGNORECASE):
+                out.append(Span(m.start(), m.end(), etype, self.settings.level_of(etype), 1.0,
+                                "vault", m.group(0)))
+        return out
+
+    # -- planning ---------------------------------------------------------------------
+    def plan(self, prompt: MessagesLike, vault: MaskVault, *, policy: str | None = None,
+             strategy: str | None = None, principal: str | None = None,
+             budget_remaining: float | None = None, budget_epsilon: float | None = None) -> Plan:
+        """Classify, decompose and route ``prompt`` (a string or chat messages)."""
+        messages = to_messages(prompt)
+        total = sum(len(m.content) for m in messages)
+        if total > self.settings.max_prompt_chars:
+            raise InvalidPromptError(
+                f"prompt has {total} characters, more than max_prompt_chars={self.settings.max_prompt_chars}")
+        t0 = time.perf_counter()
+        history = [(m, self.classify(m.content, vault, ClassifyContext(self.settings, vault.conversation_id, m.role)))
+                   for m in messages[:-1]]
+        last = messages[-1]
+        cls = self.classify(last.content, vault, ClassifyContext(self.settings, vault.conversation_id, last.role))
+        t1 = time.perf_counter()
+        strategy_name = strategy or self.settings.decomposer
+        parts = self.decomposer(strategy_name).decompose(last.content, cls.spans, vault)
+        _check_parts(parts, last.content)
+        t2 = time.perf_counter()
+        policy_name = policy or self.settings.policy
+        request = RouteRequest(cls, self.settings, budget_remaining, budget_epsilon,
+                               features=request_features(cls, parts, last.content))
+        policy_impl = self.policy(policy_name)
+        try:
+            routes = list(policy_impl.route(parts, request))
+        except Exception:
+            log.exception("router policy %s failed; keeping the request local", policy_name)
+            routes = [Route.LOCAL] * len(parts)
+        if len(routes) != len(parts):
+            raise PluginError(f"router policy {policy_name!r} returned {len(routes)} routes for {len(parts)} parts")
+        history_payloads = [_history_payload(m, c, vault) for m, c in history]
+        notes = apply_shield(parts, routes, cls.spans)
+        t3 = time.perf_counter()
+        cloud_parts = [p for p in parts if p.route.leaves_device]
+        cloud_messages: list[Message] = []
+        if cloud_parts:
+            cloud_messages = [p for p in history_payloads if p is not None]
+            cloud_messages.append(Message(last.role, " ".join(p.payload or "" for p in cloud_parts).strip()))
+        overall = _overall_route(parts, history_payloads, [m for m, _ in history])
+        level = max([c.level for _, c in history] + [cls.level])
+        classification = Classification(level, max([c.score for _, c in history] + [cls.score]),
+                                        cls.spans, sorted(set(cls.failed).union(*(c.failed for _, c in history))))
+        used = {ph: orig for ph, orig in vault.mapping.items()
+                if any(ph in m.content for m in cloud_messages)}
+        plan = Plan(messages=messages, classification=classification, strategy=strategy_name,
+                    policy=policy_name, parts=parts, route=overall, cloud_messages=cloud_messages,
+                    placeholders=used, conversation_id=vault.conversation_id,
+                    principal=principal or self.settings.principal, notes=notes,
+                    timings_ms={"classify": (t1 - t0) * 1e3, "decompose": (t2 - t1) * 1e3,
+                                "route": (t3 - t2) * 1e3})
+        return plan
+
+
+def request_features(cls: Classification, parts: Sequence[Part], text: str) -> dict[str, float]:
+    """Numeric features of a request, as router policies (and the RL router) see them."""
+    spans = cls.spans
+    by_level = {lvl: sum(1 for s in spans if s.level == lvl) for lvl in SensitivityLevel}
+    sensitive_chars = sum(s.end - s.start for s in spans if s.maskable)
+    return {
+        "level": float(cls.level),
+        "score": cls.score,
+        "n_spans_private": float(by_level[SensitivityLevel.PRIVATE]),
+        "n_spans_semi": float(by_level[SensitivityLevel.SEMI_SENSITIVE]),
+        "n_topic_spans": float(sum(1 for s in spans if not s.maskable)),
+        "maskable_share": float(sum(1 for p in parts if p.maskable) / max(len(parts), 1)),
+        "sensitive_char_share": sensitive_chars / max(len(text), 1),
+        "length_chars": float(len(text)),
+        "n_parts": float(len(parts)),
+    }
+
+
+def _valid(s: Span, text: str) -> bool:
+    return 0 <= s.start < s.end <= len(text)
+
+
+def _with_text(s: Span, text: str) -> Span:
+    return Span(s.start, s.end, s.entity_type, s.level, s.score, s.source, text[s.start:s.end], s.maskable)
+
+
+def _repeats_of_private(text: str, spans: list[Span]) -> list[Span]:
+    """Every other occurrence of a PRIVATE value in the text, so that a secret named
+    once in context is masked wherever it appears."""
+    out = []
+    seen = set()
+    for s in spans:
+        value = text[s.start:s.end]
+        if s.level < SensitivityLevel.PRIVATE or not s.maskable or len(value) < 4 or value in seen:
+            continue
+        seen.add(value)
+        for m in re.finditer(re.escape(value), text):
+            if m.start() != s.start:
+                out.append(Span(m.start(), m.end(), s.entity_type, s.level, s.score, s.source, value))
+    return out
+
+
+def _check_parts(parts: Sequence[Part], text: str) -> None:
+    for p in parts:
+        if text[p.start:p.start + len(p.text)] != p.text:
+            raise PluginError("decomposer returned a part whose text is not at its offset")
+
+
+def _history_payload(message: Message, cls: Classification, vault: MaskVault) -> Message | None:
+    """A past message as the cloud may see it: every sensitive span masked; left out
+    when it holds something PRIVATE that cannot be masked."""
+    if any(not s.maskable and s.level >= SensitivityLevel.PRIVATE for s in cls.spans):
+        return None
+    masked = vault.mask(message.content, [s for s in cls.spans if s.maskable and s.level > SensitivityLevel.PUBLIC])
+    return Message(message.role, masked)
+
+
+def _overall_route(parts: Sequence[Part], history_payloads: Sequence[Message | None],
+                   history: Sequence[Message]) -> Route:
+    if not any(p.route.leaves_device for p in parts):
+        return Route.LOCAL
+    history_raw = all(p is not None and p.content == m.content for p, m in zip(history_payloads, history))
+    if all(p.route is Route.CLOUD for p in parts) and history_raw:
+        return Route.CLOUD
+    return Route.HYBRID
