@@ -1,0 +1,259 @@
+"""The ``ptmo`` command line: classify, plan (readable or JSON lines), plugins.
+
+Adding a command: write a small block at the end of this module,
+
+    @app.command()
+    def mycommand(ctx: typer.Context, ...) -> None:
+        \"\"\"One line of help.\"\"\"
+        router = make_router(ctx)          # honours --config
+        ...
+
+or a group with ``app.add_typer(sub_app, name="budget")``. Import heavy modules inside
+the function. A :class:`~ptmo_middleware.errors.PtmoError` raised anywhere in a command
+prints ``Error: <message>`` on stderr and exits with code 2, without a traceback.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator, Optional, TextIO
+
+import click
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from typer.core import TyperGroup
+
+from .errors import InvalidPromptError, PtmoError
+
+if TYPE_CHECKING:
+    from .router import PrivacyRouter
+    from .types import Classification, Plan
+
+#: Exit code of a command stopped by a PtmoError (bad config, bad input, unknown plugin).
+ERROR_EXIT_CODE = 2
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+class _PtmoGroup(TyperGroup):
+    """Turns every PtmoError raised by a command into a one-line message and exit 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PtmoError as exc:
+            err_console.print(Text(f"Error: {safe_text(str(exc))}", style="bold red"))
+            raise typer.Exit(ERROR_EXIT_CODE) from None
+
+
+app = typer.Typer(cls=_PtmoGroup, help="On-device privacy routing for LLM apps.",
+                  no_args_is_help=True, pretty_exceptions_show_locals=False,
+                  add_completion=False)
+
+
+@dataclass
+class CliState:
+    """Global options, reachable from any command as ``ctx.obj``."""
+
+    config: Path | None = None
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    config: Optional[Path] = typer.Option(None, "--config", help="TOML settings file (else $PTMO_CONFIG)."),
+    trace_plugins: bool = typer.Option(False, "--trace-plugins", help="Print every plugin hook call to stderr."),
+) -> None:
+    """ptmo: see what of each prompt would leave the device, and why."""
+    ctx.obj = CliState(config=config)
+    if trace_plugins:
+        from . import plugin_manager
+
+        plugin_manager.trace_plugins(True)
+
+
+def make_router(ctx: typer.Context, **overrides: Any) -> "PrivacyRouter":
+    """A PrivacyRouter from ``--config`` and the given setting overrides (``None`` ones ignored)."""
+    from .router import PrivacyRouter
+
+    state = ctx.obj if isinstance(ctx.obj, CliState) else CliState()
+    return PrivacyRouter(state.config, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def safe_text(value: str) -> str:
+    """``value`` printable on any terminal: lone surrogates and the like become escapes."""
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def print_json(obj: Any) -> None:
+    """Write ``obj`` as one line of JSON on stdout (ASCII-escaped, so any text survives)."""
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+def _read_text(text: str | None) -> str:
+    if text is None:
+        raise InvalidPromptError("give a TEXT argument (or - to read it from stdin)")
+    return sys.stdin.read() if text == "-" else text
+
+
+ClassifierOpt = typer.Option(None, "--classifier", "-c",
+                             help="Classifier to run (repeatable); default: every installed one.")
+
+
+def _spans_table(classification: "Classification") -> Table:
+    table = Table(title="spans", title_justify="left")
+    for col in ("start", "end", "type", "level", "score", "source", "text"):
+        table.add_column(col)
+    for s in classification.spans:
+        table.add_row(str(s.start), str(s.end), s.entity_type, s.level.name, f"{s.score:.2f}",
+                      s.source, Text(safe_text(_clip(s.text))))
+    return table
+
+
+def _clip(value: str, limit: int = 80) -> str:
+    return value if len(value) <= limit else value[:limit - 1] + "…"
+
+
+@app.command()
+def classify(
+    ctx: typer.Context,
+    text: Optional[str] = typer.Argument(None, help="The text (- reads stdin)."),
+    classifier: Optional[list[str]] = ClassifierOpt,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Sensitivity of TEXT: level, score and the spans behind it."""
+    router = make_router(ctx, classifiers=classifier or None)
+    result = router.classify(_read_text(text))
+    if as_json:
+        print_json({"level": result.level.name, "score": round(result.score, 4),
+                    "spans": [s.to_dict() for s in result.spans], "failed_classifiers": result.failed})
+        return
+    console.print(Text.assemble(("level ", "bold"), result.level.name, ("  score ", "bold"),
+                                f"{result.score:.3f}"))
+    if result.failed:
+        console.print(Text(f"failed classifiers (request treated as PRIVATE): {', '.join(result.failed)}",
+                           style="red"))
+    if result.spans:
+        console.print(_spans_table(result))
+    else:
+        console.print("no sensitive spans")
+
+
+def _show_plan(plan: "Plan") -> None:
+    console.print(Text.assemble(
+        ("level ", "bold"), plan.level.name, ("  score ", "bold"), f"{plan.classification.score:.3f}",
+        ("  route ", "bold"), plan.route.value, ("  policy ", "bold"), plan.policy,
+        ("  strategy ", "bold"), plan.strategy))
+    if plan.spans:
+        console.print(_spans_table(plan.classification))
+    parts = Table(title="parts", title_justify="left")
+    for col in ("#", "level", "route", "text", "payload"):
+        parts.add_column(col)
+    for i, p in enumerate(plan.parts):
+        parts.add_row(str(i), p.level.name, p.route.value, Text(safe_text(_clip(p.text))),
+                      Text(safe_text(_clip(p.payload))) if p.payload is not None else Text("(stays local)", style="dim"))
+    console.print(parts)
+    for note in plan.notes:
+        console.print(Text(f"shield: {note}", style="yellow"))
+    if plan.classification.failed:
+        console.print(Text(f"failed classifiers: {', '.join(plan.classification.failed)}", style="red"))
+    if not plan.cloud_messages:
+        console.print(Text("nothing leaves the device", style="bold green"))
+        return
+    for i, m in enumerate(plan.cloud_messages, 1):
+        console.rule(Text(f"cloud payload {i}/{len(plan.cloud_messages)} ({m.role})"), align="left")
+        console.print(Text(safe_text(m.content)), soft_wrap=True)
+    console.rule()
+
+
+@app.command()
+def plan(
+    ctx: typer.Context,
+    text: Optional[str] = typer.Argument(None, help="The prompt (- reads stdin); with --jsonl, a file (default stdin)."),
+    policy: Optional[str] = typer.Option(None, "--policy", help="Router policy (threshold, local-only, cloud-only, ...)."),
+    strategy: Optional[str] = typer.Option(None, "--strategy", help="Decomposer (auto, entity, sentence, clause)."),
+    classifier: Optional[list[str]] = ClassifierOpt,
+    as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
+    jsonl: bool = typer.Option(False, "--jsonl", help='Read JSON lines {"query": ...} or {"messages": [...]}; write one plan a line.'),
+) -> None:
+    """What of TEXT would leave the device: spans, parts and routes, exact cloud payloads."""
+    router = make_router(ctx, classifiers=classifier or None)
+    if jsonl:
+        if text in (None, "-"):
+            _plan_jsonl(router, sys.stdin, policy, strategy)
+        else:
+            try:
+                with open(text, encoding="utf-8", errors="surrogateescape") as f:
+                    _plan_jsonl(router, f, policy, strategy)
+            except OSError as exc:
+                raise InvalidPromptError(f"cannot read {text}: {exc.strerror}") from None
+        return
+    result = router.plan(_read_text(text), policy=policy, strategy=strategy)
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        _show_plan(result)
+
+
+def _plan_jsonl(router: "PrivacyRouter", lines: TextIO, policy: str | None, strategy: str | None) -> None:
+    for lineno, request in _requests(lines):
+        if "error" in request:
+            print_json(request)
+            continue
+        conversation = request.get("conversation_id")
+        cid = str(conversation) if conversation is not None else f"jsonl-line-{lineno}"
+        try:
+            result = router.plan(request["prompt"], conversation_id=cid, policy=policy, strategy=strategy)
+            out = result.to_dict()
+            out["line"] = lineno
+            print_json(out)
+        except PtmoError as exc:
+            print_json({"line": lineno, "error": str(exc)})
+        finally:
+            if conversation is None:
+                router.vaults.drop(cid)
+
+
+def _requests(lines: TextIO) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, ``{"prompt": ..., "conversation_id"?: ...}`` or ``{"line", "error"}``)
+    for every non-blank input line."""
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError as exc:
+            yield lineno, {"line": lineno, "error": f"not valid JSON: {exc}"}
+            continue
+        if not isinstance(obj, dict) or ("query" in obj) == ("messages" in obj):
+            yield lineno, {"line": lineno, "error": 'expected an object with exactly one of "query" or "messages"'}
+            continue
+        yield lineno, {"prompt": obj.get("query", obj.get("messages")),
+                       "conversation_id": obj.get("conversation_id")}
+
+
+@app.command()
+def plugins(as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table.")) -> None:
+    """The plugins loaded: name, hooks, distribution, built-in or not."""
+    from .plugin_manager import plugin_summary
+
+    rows = plugin_summary()
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title="plugins", title_justify="left")
+    for col in ("name", "hooks", "distribution", "builtin"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(Text(r["name"]), ", ".join(r["hooks"]), Text(r["distribution"] or "-"),
+                      "yes" if r["builtin"] else "no")
+    console.print(table)
+
+
+# --- more commands go below this line, one small block each (see the module docstring) ---
