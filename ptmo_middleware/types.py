@@ -149,6 +149,14 @@ class Message:
         return {"role": self.role, "content": self.content}
 
 
+def messages_hash(messages: "list[Message]") -> str:
+    """SHA-256 of chat messages (role and content of each, in order)."""
+    h = hashlib.sha256()
+    for m in messages:
+        h.update(m.role.encode() + b"\0" + m.content.encode("utf-8", "surrogatepass") + b"\0")
+    return h.hexdigest()
+
+
 @dataclass
 class Plan:
     """Everything decided about one request before any model is called.
@@ -198,10 +206,7 @@ class Plan:
 
     def payload_hash(self) -> str:
         """SHA-256 of what leaves the device (for audit logs: never the text itself)."""
-        h = hashlib.sha256()
-        for m in self.cloud_messages:
-            h.update(m.role.encode() + b"\0" + m.content.encode("utf-8", "surrogatepass") + b"\0")
-        return h.hexdigest()
+        return messages_hash(self.cloud_messages)
 
     def to_dict(self, include_text: bool = True) -> dict[str, Any]:
         """JSON-ready form. ``include_text=False`` drops every raw text of the prompt
