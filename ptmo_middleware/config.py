@@ -79,6 +79,9 @@ class Settings(BaseModel):
     cloud_fallback: Literal["local", "error"] = "local"
     principal: str = "default"
     budget: BudgetSettings = Field(default_factory=BudgetSettings)
+    audit_log: str | None = None
+    """Audit log file (JSON lines, see :mod:`ptmo_middleware.audit`): ``None`` is off,
+    ``"default"`` the user data directory, anything else a path."""
 
     @field_validator("level_policy", mode="before")
     @classmethod
@@ -122,7 +125,7 @@ class Settings(BaseModel):
 
 
 _ENV_SCALARS = ("local", "cloud", "policy", "decomposer", "aggregator", "ner_model",
-                "classifier_timeout_s", "max_prompt_chars", "cloud_fallback", "principal")
+                "classifier_timeout_s", "max_prompt_chars", "cloud_fallback", "principal", "audit_log")
 
 
 def _from_env() -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from .audit import AuditLog, component_version, resolve_path
 from .config import Settings
 from .pipeline import MessagesLike, Planner
 from .types import Classification, Plan
@@ -25,6 +26,8 @@ class PrivacyRouter:
             self.settings = Settings.load(config, **overrides)
         self.planner = Planner(self.settings)
         self.vaults = VaultRegistry()
+        audit_path = resolve_path(self.settings.audit_log)
+        self.audit: AuditLog | None = AuditLog(audit_path) if audit_path else None
 
     def vault(self, conversation_id: str = "default") -> MaskVault:
         """The mask map of one conversation."""
@@ -40,8 +43,11 @@ class PrivacyRouter:
 
         ``plan.cloud_messages`` is exactly what would leave the device.
         """
-        return self.planner.plan(prompt, self.vault(conversation_id), policy=policy,
+        plan = self.planner.plan(prompt, self.vault(conversation_id), policy=policy,
                                  strategy=strategy, principal=principal)
+        if self.audit is not None:
+            self.audit.record_plan(plan, component_version(self.planner.policy(plan.policy)))
+        return plan
 
     @property
     def classifier_names(self) -> list[str]:
