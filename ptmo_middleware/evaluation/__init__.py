@@ -1,0 +1,1 @@
+"""Evaluation: leakage scoring, privacy attacks, benchmark suite and profiler."""
