@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import os
+import re
 import sys
 import threading
 from typing import Any, Callable
@@ -43,6 +44,8 @@ pm.add_hookspecs(hookspecs)
 _lock = threading.Lock()
 _loaded = False
 _undo_trace: Callable[[], None] | None = None
+_distributions: dict[str, tuple[Any, str]] = {}
+"""Plugin name -> (plugin object, "distribution version") for entry-point plugins."""
 
 
 def load_plugins() -> None:
@@ -81,9 +84,10 @@ def load_entrypoint_plugins(only: list[str] | None = None) -> list[str]:
     ``only`` names the distributions allowed (``None``: all). Returns the names loaded.
     """
     loaded = []
+    allowed = None if only is None else {_canonical(n) for n in only}
     for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
         dist = ep.dist.name if ep.dist else ep.name
-        if only is not None and dist not in only and ep.name not in only:
+        if allowed is not None and _canonical(dist) not in allowed and _canonical(ep.name) not in allowed:
             continue
         if pm.get_plugin(ep.name) is not None:
             continue
@@ -93,8 +97,22 @@ def load_entrypoint_plugins(only: list[str] | None = None) -> list[str]:
             raise PluginError(f"plugin {ep.name!r} from {dist!r} failed to load: {exc}") from exc
         pm.register(plugin, name=ep.name)
         pm.check_pending()
+        version = ep.dist.version if ep.dist else "?"
+        _distributions[ep.name] = (plugin, f"{dist} {version}")
         loaded.append(ep.name)
     return loaded
+
+
+def _canonical(name: str) -> str:
+    """Distribution names compare like pip does: case and ``-_.`` runs ignored."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _builtin_distribution() -> str | None:
+    try:
+        return f"ptmo-middleware {importlib.metadata.version('ptmo-middleware')}"
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
 def trace_plugins(enabled: bool = True) -> None:
@@ -169,10 +187,12 @@ def plugin_summary() -> list[dict[str, Any]]:
     for plugin in pm.get_plugins():
         name = pm.get_name(plugin) or repr(plugin)
         hooks = sorted(h.name for h in pm.get_hookcallers(plugin) or [])
-        dist = None
+        builtin = name in DEFAULT_PLUGINS
+        recorded = _distributions.get(name)
+        dist = recorded[1] if recorded and recorded[0] is plugin else None
         for p, d in pm.list_plugin_distinfo():
             if p is plugin:
                 dist = f"{d.project_name} {d.version}"
-        rows.append({"name": name, "hooks": hooks, "distribution": dist,
-                     "builtin": name in DEFAULT_PLUGINS})
+        rows.append({"name": name, "hooks": hooks,
+                     "distribution": _builtin_distribution() if builtin else dist, "builtin": builtin})
     return sorted(rows, key=lambda r: (not r["builtin"], r["name"]))

@@ -1,0 +1,326 @@
+"""The plugin system: default plugins, hook contracts, entry-point plugins, tracing,
+and datasette's two meta-tests (every hook documented with its signature, every hook tested)."""
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pluggy
+import pytest
+from typer.testing import CliRunner
+
+from ptmo_middleware import PrivacyRouter, Route, SensitivityLevel, Span, hookimpl, hookspecs
+from ptmo_middleware import plugin_manager as pmod
+from ptmo_middleware.cli import app
+from ptmo_middleware.components import Aggregator, Answers, Classifier, Decomposer, RouterPolicy
+from ptmo_middleware.errors import PluginError
+
+ROOT = Path(__file__).resolve().parents[1]
+HOOKS = sorted(name for name, f in inspect.getmembers(hookspecs, inspect.isfunction)
+               if hasattr(f, "ptmo_middleware_spec"))
+
+
+def hook_signature(name: str) -> str:
+    """``name(arg: Annotation) -> Return`` as written in hookspecs.py."""
+    sig = inspect.signature(getattr(hookspecs, name))
+    params = ", ".join(f"{p.name}: {p.annotation}" for p in sig.parameters.values())
+    return f"{name}({params}) -> {sig.return_annotation}"
+
+
+# -- meta-tests ------------------------------------------------------------------------
+
+def test_there_are_four_hooks():
+    assert HOOKS == ["register_aggregators", "register_classifiers", "register_decomposers",
+                     "register_router_policies"]
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_every_hook_is_documented_with_its_signature(hook):
+    doc = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^###\s+`([^`]+)`", doc, re.MULTILINE))
+    assert hook_signature(hook) in documented, f"docs/plugins.md lacks a '### `{hook_signature(hook)}`' heading"
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_every_hook_has_a_test(hook):
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py"))
+    assert re.search(rf"^def test_hook_{hook}\b", sources, re.MULTILINE), f"no test_hook_{hook}"
+
+
+# -- one test per hook ----------------------------------------------------------------
+
+class EmployeeBadge:
+    """A throwaway classifier: 'BADGE-' and four digits is PRIVATE."""
+
+    name = "badge"
+    inline = True
+
+    def __init__(self, settings):
+        self.settings = settings
+
+    def classify(self, text, context):
+        return [Span(m.start(), m.end(), "BADGE", SensitivityLevel.PRIVATE, 0.9, self.name)
+                for m in re.finditer(r"BADGE-\d{4}", text)]
+
+
+class PipeDecomposer:
+    """A throwaway decomposer: one part per '|'-separated piece."""
+
+    name = "pipes"
+
+    def __init__(self, settings):
+        self.settings = settings
+
+    def decompose(self, text, spans, vault):
+        from ptmo_middleware.plugins.decomposers.base import make_part, split_at
+
+        cuts = [m.end() for m in re.finditer(r"\|", text)]
+        return [make_part(text, s, e, spans, vault) for s, e in split_at(text, cuts, spans)]
+
+
+class FirstPartOnly:
+    """A throwaway policy: the first part goes to the cloud, the rest stays local."""
+
+    name = "first-only"
+
+    def __init__(self, settings):
+        self.settings = settings
+
+    def route(self, parts, request):
+        return [Route.CLOUD] + [Route.LOCAL] * (len(parts) - 1)
+
+
+class ShoutAggregator:
+    """A throwaway aggregator: the cloud answer, restored and upper-cased."""
+
+    name = "shout"
+
+    def __init__(self, settings):
+        self.settings = settings
+
+    def aggregate(self, plan, answers, vault):
+        return vault.restore(answers.cloud or answers.local or "").upper()
+
+    def restore_stream(self, plan, chunks, vault):
+        return (c.upper() for c in vault.restore_stream(chunks))
+
+
+class ThrowawayPlugin:
+    @hookimpl
+    def register_classifiers(self, register):
+        register(EmployeeBadge)
+
+    @hookimpl
+    def register_decomposers(self, register):
+        register(PipeDecomposer)
+
+    @hookimpl
+    def register_router_policies(self, register):
+        register(FirstPartOnly)
+
+    @hookimpl
+    def register_aggregators(self, register):
+        register(ShoutAggregator)
+
+
+def test_hook_register_classifiers(register_plugin):
+    register_plugin(ThrowawayPlugin(), "throwaway")
+    assert pmod.get_classifiers()["badge"] is EmployeeBadge
+    plan = PrivacyRouter(classifiers=["rules", "badge"]).plan("Open door for BADGE-1234 now.")
+    assert [s.entity_type for s in plan.spans] == ["BADGE"]
+    assert plan.cloud_payloads == ["Open door for [BADGE_1] now."]
+
+
+def test_hook_register_decomposers(register_plugin):
+    register_plugin(ThrowawayPlugin(), "throwaway")
+    plan = PrivacyRouter(classifiers=["rules"], decomposer="pipes").plan("a b | c d | e")
+    assert [p.text for p in plan.parts] == ["a b |", "c d |", "e"]
+
+
+def test_hook_register_router_policies(register_plugin):
+    register_plugin(ThrowawayPlugin(), "throwaway")
+    plan = PrivacyRouter(classifiers=["rules"], policy="first-only").plan(
+        "What is Python? Explain it.", strategy="sentence")
+    assert [p.route for p in plan.parts] == [Route.CLOUD, Route.LOCAL]
+    assert plan.cloud_payloads == ["What is Python?"]
+    assert plan.route is Route.HYBRID
+
+
+def test_hook_register_aggregators(register_plugin):
+    register_plugin(ThrowawayPlugin(), "throwaway")
+    aggregator = pmod.get_component("aggregator", "shout")(None)
+    router = PrivacyRouter(classifiers=["rules"])
+    plan = router.plan("my password is hunter22 ok")
+    vault = router.vault()
+    answer = aggregator.aggregate(plan, Answers(cloud="Yes, [PASSWORD_1] is weak."), vault)
+    assert answer == "YES, HUNTER22 IS WEAK."
+
+
+def test_throwaway_components_satisfy_the_protocols():
+    for cls, proto in ((EmployeeBadge, Classifier), (PipeDecomposer, Decomposer),
+                       (FirstPartOnly, RouterPolicy), (ShoutAggregator, Aggregator)):
+        assert isinstance(cls(None), proto)
+
+
+def test_builtin_components_satisfy_the_protocols():
+    from ptmo_middleware import Settings
+
+    settings = Settings()
+    kinds = ((pmod.get_classifiers, Classifier), (pmod.get_decomposers, Decomposer),
+             (pmod.get_router_policies, RouterPolicy), (pmod.get_aggregators, Aggregator))
+    for getter, proto in kinds:
+        for name, cls in getter().items():
+            if getattr(cls, "available", lambda: True)():
+                assert isinstance(cls(settings), proto), f"{name} is not a {proto.__name__}"
+
+
+# -- the manager ----------------------------------------------------------------------
+
+def test_default_plugins_are_loaded_and_marked_builtin():
+    rows = {r["name"]: r for r in pmod.plugin_summary()}
+    for module in ("ptmo_middleware.plugins.classifiers.rules", "ptmo_middleware.plugins.decomposers.entity",
+                   "ptmo_middleware.plugins.routers.threshold"):
+        assert rows[module]["builtin"] is True
+        assert rows[module]["distribution"].startswith("ptmo-middleware ")
+    assert {"threshold", "local-only", "cloud-only"} <= set(pmod.get_router_policies())
+    assert {"sentence", "clause", "entity", "auto"} <= set(pmod.get_decomposers())
+
+
+def test_unknown_component_lists_the_available_ones():
+    with pytest.raises(PluginError, match=r"unknown decomposer 'nope'; available: .*sentence"):
+        pmod.get_component("decomposer", "nope")
+
+
+def test_unknown_classifier_in_settings_is_a_config_error():
+    from ptmo_middleware.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="unknown classifier 'nope'"):
+        PrivacyRouter(classifiers=["nope"])
+
+
+def test_component_without_a_name_is_refused(register_plugin):
+    class Nameless:
+        @hookimpl
+        def register_router_policies(self, register):
+            register(object)
+
+    register_plugin(Nameless(), "nameless")
+    with pytest.raises(PluginError, match="has no name"):
+        pmod.get_router_policies()
+
+
+def test_implementation_with_wrong_arguments_is_rejected():
+    class Wrong:
+        @hookimpl
+        def register_classifiers(self, register, extra):
+            pass
+
+    with pytest.raises(pluggy.PluginValidationError):
+        pmod.pm.register(Wrong(), name="wrong")
+    assert pmod.pm.get_plugin("wrong") is None
+
+
+def test_implementation_of_an_unknown_hook_is_rejected():
+    class Unknown:
+        @hookimpl
+        def register_frobnicators(self, register):
+            pass
+
+    pmod.pm.register(Unknown(), name="unknown-hook")
+    try:
+        with pytest.raises(pluggy.PluginValidationError):
+            pmod.pm.check_pending()
+    finally:
+        pmod.pm.unregister(name="unknown-hook")
+
+
+def test_trace_plugins_prints_hook_calls(capsys):
+    pmod.trace_plugins(True)
+    try:
+        pmod.get_decomposers()
+    finally:
+        pmod.trace_plugins(False)
+    err = capsys.readouterr().err
+    assert "[ptmo trace] register_decomposers -> " in err
+    assert "ptmo_middleware.plugins.decomposers.sentence" in err
+    pmod.get_decomposers()
+    assert capsys.readouterr().err == ""
+
+
+def test_cli_trace_plugins_flag():
+    result = CliRunner().invoke(app, ["--trace-plugins", "plan", "-c", "rules", "hello"])
+    try:
+        assert result.exit_code == 0, result.output
+        assert "[ptmo trace] register_classifiers -> ptmo_middleware.plugins.classifiers.rules" in result.output
+    finally:
+        pmod.trace_plugins(False)
+
+
+# -- a separately installed package, loaded through its entry point ------------------
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory):
+    """examples/ptmo-plugin-example installed with pip into a throwaway --target dir."""
+    work = tmp_path_factory.mktemp("example-plugin")
+    src = work / "src"
+    shutil.copytree(ROOT / "examples" / "ptmo-plugin-example", src)
+    target = work / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+                    "--no-index", "--disable-pip-version-check", "--target", str(target), str(src)],
+                   check=True, capture_output=True, timeout=240)
+    sys.path.insert(0, str(target))
+    importlib.invalidate_caches()
+    try:
+        yield target
+    finally:
+        if pmod.pm.get_plugin("employee_id") is not None:
+            pmod.pm.unregister(name="employee_id")
+        sys.path.remove(str(target))
+        sys.modules.pop("ptmo_plugin_example", None)
+
+
+def test_restriction_skips_other_distributions(example_site):
+    assert pmod.load_entrypoint_plugins(["some-other-plugin"]) == []
+    assert pmod.pm.get_plugin("employee_id") is None
+
+
+def test_example_plugin_from_entry_point_changes_a_plan(example_site):
+    prompt = "Reset the badge of EMP-123456, then explain what a VPN is."
+    before = PrivacyRouter(classifiers=["rules"]).plan(prompt)
+    assert "EMP-123456" in before.cloud_payloads[0]
+    # Distribution names match the way pip compares them (underscores, case).
+    assert pmod.load_entrypoint_plugins(["PTMO_plugin_example"]) == ["employee_id"]
+    try:
+        rows = {r["name"]: r for r in pmod.plugin_summary()}
+        assert rows["employee_id"] == {"name": "employee_id", "hooks": ["register_classifiers"],
+                                       "distribution": "ptmo-plugin-example 0.1.0", "builtin": False}
+        table = CliRunner().invoke(app, ["plugins"])
+        assert table.exit_code == 0 and "employee_id" in table.output
+        listed = CliRunner().invoke(app, ["plugins", "--json"])
+        assert rows["employee_id"] in json.loads(listed.output)
+
+        plan = PrivacyRouter(classifiers=["rules", "employee-id"]).plan(prompt)
+        assert plan.level is SensitivityLevel.PRIVATE
+        assert [(s.entity_type, s.source) for s in plan.spans] == [("EMPLOYEE_ID", "employee-id")]
+        assert plan.cloud_payloads == ["Reset the badge of [EMPLOYEE_ID_1], then explain what a VPN is."]
+        local = PrivacyRouter(classifiers=["employee-id"], thresholds={"private": "local"}).plan(prompt)
+        assert local.cloud_payloads == [] and local.route is Route.LOCAL
+    finally:
+        pmod.pm.unregister(name="employee_id")
+    assert "employee_id" not in {r["name"] for r in pmod.plugin_summary()}
+
+
+def test_example_plugin_restores_from_the_vault(example_site):
+    pmod.load_entrypoint_plugins(["ptmo-plugin-example"])
+    try:
+        router = PrivacyRouter(classifiers=["employee-id"])
+        router.plan("Who is EMP-654321?")
+        assert router.vault().restore("[EMPLOYEE_ID_1] is on leave.") == "EMP-654321 is on leave."
+    finally:
+        pmod.pm.unregister(name="employee_id")
