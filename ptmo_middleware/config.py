@@ -100,6 +100,10 @@ class Settings(BaseModel):
         out = {SensitivityLevel.PUBLIC: "cloud", SensitivityLevel.SEMI_SENSITIVE: "masked",
                SensitivityLevel.PRIVATE: "masked"}
         out.update({SensitivityLevel.parse(k): val for k, val in v.items()})
+        for level, action in out.items():
+            if action not in ("cloud", "masked", "local"):
+                raise ValueError(f"action for {level.name.lower().replace('_', '-')} must be "
+                                 f"'cloud', 'masked' or 'local', not {action!r}")
         return out
 
     def level_of(self, entity_type: str) -> SensitivityLevel:
