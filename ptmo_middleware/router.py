@@ -5,6 +5,7 @@ import os
 from typing import Any
 
 from .audit import AuditLog, component_version, resolve_path
+from .budget.guard import BudgetGuard
 from .config import Settings
 from .pipeline import MessagesLike, Planner
 from .types import Classification, Plan
@@ -26,6 +27,7 @@ class PrivacyRouter:
             self.settings = Settings.load(config, **overrides)
         self.planner = Planner(self.settings)
         self.vaults = VaultRegistry()
+        self.budget = BudgetGuard.from_settings(self.settings)
         audit_path = resolve_path(self.settings.audit_log)
         self.audit: AuditLog | None = AuditLog(audit_path) if audit_path else None
 
@@ -43,8 +45,8 @@ class PrivacyRouter:
 
         ``plan.cloud_messages`` is exactly what would leave the device.
         """
-        plan = self.planner.plan(prompt, self.vault(conversation_id), policy=policy,
-                                 strategy=strategy, principal=principal)
+        plan = self.budget.plan(self.planner, prompt, self.vault(conversation_id), policy=policy,
+                                strategy=strategy, principal=principal)
         if self.audit is not None:
             self.audit.record_plan(plan, component_version(self.planner.policy(plan.policy)))
         return plan

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum
 from typing import Any, Literal
@@ -178,6 +179,8 @@ class Plan:
     budget_cost: float = 0.0
     notes: list[str] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    """Unique per plan: the privacy budget charges a request id at most once."""
 
     @property
     def level(self) -> SensitivityLevel:

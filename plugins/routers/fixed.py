@@ -31,7 +31,20 @@ class CloudOnlyPolicy:
         return [Route.CLOUD] * len(parts)
 
 
+class MaskedOnlyPolicy:
+    """Every part leaves masked (what the budget falls back to with when_exhausted = "mask")."""
+
+    name = "masked-only"
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings
+
+    def route(self, parts: list[Part], request: RouteRequest) -> list[Route]:
+        return [Route.MASKED] * len(parts)
+
+
 @hookimpl
 def register_router_policies(register):
     register(LocalOnlyPolicy)
     register(CloudOnlyPolicy)
+    register(MaskedOnlyPolicy)
