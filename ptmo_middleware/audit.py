@@ -2,8 +2,9 @@
 
 A ``plan`` record is written when a request is planned and a ``send`` record when a
 payload actually leaves the device. Each holds the time (UTC), principal, conversation
-id, route, level, span types with their counts, the SHA-256 of what leaves the device
-(:meth:`Plan.payload_hash`), the budget spent, and the policy's name and version.
+id, request id, route, level, span types with their counts, the SHA-256 of what leaves
+the device (:meth:`Plan.payload_hash`), the budget the plan costs (``plan``) or spent
+(``send``), and the policy's name and version.
 Span texts, parts, placeholders' originals and payloads are never written: the hash
 lets an auditor check a payload they hold without the log holding it.
 
@@ -129,6 +130,7 @@ class AuditLog:
             "strategy": plan.strategy,
             "policy": plan.policy,
             "policy_version": policy_version,
+            "budget_cost": float(plan.budget_cost),
             "span_types": dict(sorted(Counter(s.entity_type for s in plan.spans).items())),
             "n_spans": len(plan.spans),
             "n_parts": len(plan.parts),
@@ -144,8 +146,9 @@ class AuditLog:
 
     def record_send(self, plan: Plan, messages: Sequence[Message], *, backend: str,
                     budget_spent: float | None = None) -> dict[str, Any]:
-        """Record that ``messages`` leave the device for ``backend`` on behalf of ``plan``.
-        ``matches_plan`` is false when they differ from what the plan decided."""
+        """Record that ``messages`` leave the device for ``backend`` on behalf of ``plan``,
+        charging ``budget_spent`` (default: the plan's cost). ``matches_plan`` is false
+        when the messages differ from what the plan decided."""
         sent_hash = messages_hash(list(messages))
         record = _base(plan, "send")
         record.update({
@@ -155,9 +158,8 @@ class AuditLog:
             "matches_plan": sent_hash == plan.payload_hash(),
             "n_cloud_messages": len(messages),
             "cloud_chars": sum(len(m.content) for m in messages),
+            "budget_spent": float(plan.budget_cost if budget_spent is None else budget_spent),
         })
-        if budget_spent is not None:
-            record["budget_spent"] = round(float(budget_spent), 9)
         self.write(record)
         return record
 
@@ -169,8 +171,8 @@ def _base(plan: Plan, event: str) -> dict[str, Any]:
         "time": utc_now(),
         "principal": plan.principal,
         "conversation_id": plan.conversation_id,
+        "request_id": plan.request_id,
         "route": plan.route.value,
-        "budget_spent": round(float(plan.budget_cost), 9),
     }
 
 

@@ -304,6 +304,6 @@ def audit(
         policy_name = f"{r.get('policy', '')} {r.get('policy_version') or ''}".strip()
         table.add_row(str(r.get("time", "")), str(r.get("event", "")), Text(str(r.get("principal", ""))),
                       Text(str(r.get("conversation_id", ""))), str(r.get("route", "")),
-                      str(r.get("level", "")), policy_name, types, f"{r.get('budget_spent', 0) or 0:g}",
+                      str(r.get("level", "")), policy_name, types, f"{r.get('budget_spent', r.get('budget_cost')) or 0:g}",
                       str(r.get("payload_hash") or "-")[:16])
     console.print(table)
