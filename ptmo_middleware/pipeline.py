@@ -153,7 +153,8 @@ class Planner:
             except Exception:
                 log.exception("classifier %s failed; treating the text as PRIVATE", clf.name)
                 failed.append(clf.name)
-        spans = [s if s.text else _with_text(s, text) for s in spans if _valid(s, text)]
+        spans = [_with_text(s, text) for s in spans if _valid(s, text)]
+        spans = [s for s in spans if s.start < s.end]
         if vault is not None:
             spans.extend(self._known_value_spans(text, vault))
         spans.extend(_repeats_of_private(text, spans))
@@ -206,6 +207,9 @@ class Planner:
             routes = [Route.LOCAL] * len(parts)
         if len(routes) != len(parts):
             raise PluginError(f"router policy {policy_name!r} returned {len(routes)} routes for {len(parts)} parts")
+        if not all(isinstance(r, (Route, str)) and r in set(Route) for r in routes):
+            raise PluginError(f"router policy {policy_name!r} returned something that is not a Route: {routes!r:.200}")
+        routes = [Route(r) for r in routes]
         history_payloads = [_history_payload(m, c, vault) for m, c in history]
         notes = apply_shield(parts, routes, cls.spans)
         t3 = time.perf_counter()
@@ -252,7 +256,17 @@ def _valid(s: Span, text: str) -> bool:
 
 
 def _with_text(s: Span, text: str) -> Span:
-    return Span(s.start, s.end, s.entity_type, s.level, s.score, s.source, text[s.start:s.end], s.maskable)
+    """``s`` holding its text; a maskable span loses the white space at its ends, since
+    decomposers trim parts and a span reaching past its part would go unmasked."""
+    start, end = s.start, s.end
+    if s.maskable:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+    if (start, end) == (s.start, s.end) and s.text:
+        return s
+    return Span(start, end, s.entity_type, s.level, s.score, s.source, text[start:end], s.maskable)
 
 
 def _repeats_of_private(text: str, spans: list[Span]) -> list[Span]:

@@ -15,7 +15,8 @@ from .types import Part, Route, SensitivityLevel, Span
 def apply_shield(parts: Sequence[Part], routes: Sequence[Route], spans: Sequence[Span]) -> list[str]:
     """Set each part's final ``route`` and ``payload``; return notes on what was overridden."""
     notes: list[str] = []
-    private_values = {s.text for s in spans if s.level >= SensitivityLevel.PRIVATE and s.maskable and s.text.strip()}
+    private_values = {s.text.strip() for s in spans
+                      if s.level >= SensitivityLevel.PRIVATE and s.maskable and s.text.strip()}
     for i, (part, wanted) in enumerate(zip(parts, routes)):
         route = Route(wanted)
         if route is Route.HYBRID:
