@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from .errors import ConfigError
 from .types import SensitivityLevel
@@ -77,6 +77,13 @@ class Settings(BaseModel):
     ner_model: str = "en_core_web_sm"
     max_prompt_chars: int = Field(2_000_000, gt=0)
     cloud_fallback: Literal["local", "error"] = "local"
+    """When the cloud fails after retries: answer locally (flagged) or raise."""
+    backend_timeout_s: float = Field(120.0, gt=0)
+    """Per-call timeout of the model backends (a call's ``timeout`` option overrides it)."""
+    cloud_max_retries: int = Field(3, ge=0)
+    """Retries of a cloud call on 429/5xx/connection errors, with backoff (honours retry-after)."""
+    groq_api_key: SecretStr | None = None
+    """Groq API key; ``None`` reads ``GROQ_API_KEY``. Never logged nor shown."""
     principal: str = "default"
     budget: BudgetSettings = Field(default_factory=BudgetSettings)
     audit_log: str | None = None
@@ -129,7 +136,8 @@ class Settings(BaseModel):
 
 
 _ENV_SCALARS = ("local", "cloud", "policy", "decomposer", "aggregator", "ner_model",
-                "classifier_timeout_s", "max_prompt_chars", "cloud_fallback", "principal", "audit_log")
+                "classifier_timeout_s", "max_prompt_chars", "cloud_fallback", "principal", "audit_log",
+                "backend_timeout_s", "cloud_max_retries")
 
 
 def _from_env() -> dict[str, Any]:
