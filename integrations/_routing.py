@@ -1,0 +1,95 @@
+"""What the LangChain and LlamaIndex adapters share: building the router lazily,
+scoping a call's conversation (mask map), and summarising a reply's plan for metadata."""
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from ptmo_middleware.router import PrivacyRouter
+
+#: Per-call keyword arguments passed on to the router as generation options.
+GENERATION_OPTIONS = ("temperature", "max_tokens", "stop", "seed", "timeout")
+#: Per-call keyword arguments that steer the router itself.
+ROUTER_OPTIONS = ("policy", "strategy", "principal")
+
+
+def side_label(side: Any) -> str:
+    """A short name of one side (local or cloud): a config string or a backend's name."""
+    return side if isinstance(side, str) else str(getattr(side, "name", type(side).__name__))
+
+
+class LazyRouter:
+    """Builds a :class:`PrivacyRouter` on first use (thread-safe), so that constructing
+    an integration object stays cheap and loads no classifier models."""
+
+    def __init__(self, build: Callable[[], PrivacyRouter]) -> None:
+        self._build = build
+        self._router: PrivacyRouter | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> PrivacyRouter:
+        with self._lock:
+            if self._router is None:
+                self._router = self._build()
+            return self._router
+
+
+def build_router(*, local: Any, cloud: Any, config: str | None, policy: str | None,
+                 settings: dict[str, Any]) -> PrivacyRouter:
+    """A router from an integration's fields (``local``/``cloud`` already backends or specs)."""
+    overrides = dict(settings)
+    if policy is not None:
+        overrides["policy"] = policy
+    return PrivacyRouter(config, local=local, cloud=cloud, **overrides)
+
+
+@contextmanager
+def conversation_scope(router: PrivacyRouter, conversation_id: str | None) -> Iterator[str]:
+    """The conversation id a call runs under. Without one, the call gets a fresh mask map
+    of its own, dropped afterwards, so unrelated calls never share placeholders."""
+    if conversation_id is not None:
+        yield conversation_id
+        return
+    ephemeral = f"call-{uuid.uuid4().hex}"
+    try:
+        yield ephemeral
+    finally:
+        router.vaults.drop(ephemeral)
+
+
+def split_options(kwargs: dict[str, Any], defaults: dict[str, Any], owner: str) -> tuple[str | None, dict[str, Any]]:
+    """(conversation id or None, router keyword arguments) from a call's keyword arguments
+    over the integration's defaults; unknown arguments raise ``TypeError``."""
+    kwargs = dict(kwargs)
+    conversation = kwargs.pop("conversation_id", None)
+    unknown = set(kwargs) - set(GENERATION_OPTIONS) - set(ROUTER_OPTIONS)
+    if unknown:
+        raise TypeError(f"unsupported keyword argument(s) {sorted(unknown)}; {owner} accepts "
+                        f"{', '.join(GENERATION_OPTIONS + ROUTER_OPTIONS)} and conversation_id")
+    options = {k: v for k, v in {**defaults, **kwargs}.items() if v is not None}
+    return conversation, options
+
+
+def plan_summary(reply: Any) -> dict[str, Any]:
+    """What was decided for a reply, without any raw prompt text: route, level, span
+    types, policy, budget spent, the hash of what left the device, backends used."""
+    plan = reply.plan
+    return {
+        "route": plan.route.value,
+        "level": plan.level.name,
+        "span_types": plan.classification.entity_types,
+        "policy": plan.policy,
+        "budget_spent": plan.budget_cost,
+        "payload_hash": plan.payload_hash(),
+        "left_device": bool(plan.cloud_messages),
+        "backends": [str(b) for b in reply.backends],
+        "flags": [str(f) for f in reply.flags],
+    }
+
+
+def answered_by(reply: Any, fallback: str) -> str:
+    """The model name(s) that produced a reply, for ``model_name`` metadata."""
+    return "+".join(dict.fromkeys(str(b) for b in reply.backends)) or fallback

@@ -1,0 +1,316 @@
+"""LangChain integration: :class:`PrivacyRouterChatModel`, a ``BaseChatModel`` (so a
+Runnable) whose every call goes through a :class:`~ptmo_middleware.PrivacyRouter`.
+
+Swap it in where the chat model was::
+
+    llm = PrivacyRouterChatModel(local="ollama:llama3.2:3b", cloud="groq:llama-3.3-70b-versatile")
+    chain = prompt | llm | StrOutputParser()
+
+The local and cloud sides are config strings, ptmo backends, or any LangChain chat
+model (a ``ChatOllama``, a ``ChatGroq``, a fake), which :class:`LangChainBackend` makes
+fit the backend protocol. The whole message history is classified and masked by the
+core; the answer's ``response_metadata["ptmo"]`` summarises the plan without any raw
+private text. Tool calling and structured output are not supported.
+"""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Any
+
+from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel, LangSmithParams
+from langchain_core.messages import (AIMessage, AIMessageChunk, BaseMessage, ChatMessage, HumanMessage,
+                                     SystemMessage, ToolMessage)
+from langchain_core.messages.ai import UsageMetadata
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.utils import secret_from_env
+from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
+
+from ptmo_middleware.backends import BackendReply, Usage
+from ptmo_middleware.router import PrivacyRouter
+from ptmo_middleware.types import Message
+
+from ._routing import LazyRouter, answered_by, build_router, conversation_scope, plan_summary, side_label, split_options
+
+#: Run-metadata keys read as the conversation id (LangGraph uses ``thread_id``).
+CONVERSATION_KEYS = ("conversation_id", "thread_id")
+
+_ROLE_OF = {"human": "user", "ai": "assistant", "system": "system"}
+
+
+def to_router_messages(messages: Sequence[BaseMessage]) -> list[Message]:
+    """LangChain messages as the router's text messages.
+
+    Only text is accepted: an image or a tool exchange cannot be classified, so it is
+    refused rather than sent anywhere unchecked.
+    """
+    out = []
+    for i, m in enumerate(messages):
+        if isinstance(m, ToolMessage) or getattr(m, "tool_calls", None):
+            raise ValueError(f"message {i}: tool calls and tool results are not supported by "
+                             "PrivacyRouterChatModel")
+        if isinstance(m.content, list) and any(
+                not isinstance(b, str) and b.get("type") != "text" for b in m.content):
+            raise ValueError(f"message {i}: only text content is supported (images, audio and files "
+                             "cannot be classified)")
+        role = m.role if isinstance(m, ChatMessage) else _ROLE_OF.get(m.type)
+        if role is None:
+            raise ValueError(f"message {i}: unsupported message type {m.type!r}")
+        out.append(Message(role, m.text))
+    return out
+
+
+def to_langchain_messages(messages: Sequence[Message]) -> list[BaseMessage]:
+    """Router messages as LangChain messages (for a wrapped LangChain model)."""
+    kinds = {"user": HumanMessage, "assistant": AIMessage, "system": SystemMessage}
+    return [kinds[m.role](m.content) if m.role in kinds else ChatMessage(role=m.role, content=m.content)
+            for m in messages]
+
+
+def _usage_of(message: BaseMessage) -> Usage:
+    meta = getattr(message, "usage_metadata", None) or {}
+    return Usage(input_tokens=int(meta.get("input_tokens", 0)), output_tokens=int(meta.get("output_tokens", 0)))
+
+
+def model_label(side: Any) -> str:
+    """A short name of one side: a config string, a ptmo backend or a LangChain model."""
+    if isinstance(side, BaseChatModel):
+        return str(side._get_ls_params().get("ls_model_name") or side._llm_type)
+    return side_label(side)
+
+
+class LangChainBackend:
+    """Any LangChain chat model as a ptmo backend (``chat``, ``stream``, ``achat``, ``astream``).
+
+    Options the wrapped model has a field for (``temperature``, ``max_tokens`` or its
+    ``num_predict`` / ``max_output_tokens`` spelling, ``seed``) are set on a copy of it
+    for the call; ``stop`` goes through LangChain's own ``stop`` argument; ``timeout``
+    stays whatever the wrapped model was built with.
+    """
+
+    _FIELDS = {"temperature": ("temperature",), "seed": ("seed",),
+               "max_tokens": ("max_tokens", "num_predict", "max_output_tokens")}
+
+    def __init__(self, model: BaseChatModel) -> None:
+        self.model = model
+        params = model._get_ls_params()
+        self.name = str(params.get("ls_model_name") or model._llm_type)
+        self.provider = str(params.get("ls_provider") or "langchain")
+        self.last_usage: Usage | None = None
+
+    def _configured(self, options: dict[str, Any]) -> tuple[BaseChatModel, list[str] | None]:
+        fields = type(self.model).model_fields
+        update = {}
+        for option, names in self._FIELDS.items():
+            value = options.get(option)
+            field = next((n for n in names if n in fields), None)
+            if value is not None and field is not None:
+                update[field] = value
+        model = self.model.model_copy(update=update) if update else self.model
+        return model, options.get("stop") or None
+
+    def _reply(self, message: BaseMessage) -> BackendReply:
+        self.last_usage = _usage_of(message)
+        model = message.response_metadata.get("model_name") or self.name
+        return BackendReply(text=message.text, usage=self.last_usage, model=str(model), provider=self.provider)
+
+    def chat(self, messages: list[Message], **options: Any) -> BackendReply:
+        """One answer from the wrapped model."""
+        model, stop = self._configured(options)
+        return self._reply(model.invoke(to_langchain_messages(messages), stop=stop))
+
+    async def achat(self, messages: list[Message], **options: Any) -> BackendReply:
+        """One answer from the wrapped model, asynchronously."""
+        model, stop = self._configured(options)
+        return self._reply(await model.ainvoke(to_langchain_messages(messages), stop=stop))
+
+    def stream(self, messages: list[Message], **options: Any) -> Iterator[str]:
+        """The wrapped model's answer as text chunks; ``last_usage`` is set at the end."""
+        model, stop = self._configured(options)
+        self.last_usage = None
+        full: AIMessageChunk | None = None
+        for chunk in model.stream(to_langchain_messages(messages), stop=stop):
+            full = chunk if full is None else full + chunk
+            if chunk.text:
+                yield chunk.text
+        self.last_usage = _usage_of(full) if full is not None else Usage(input_tokens=0, output_tokens=0)
+
+    async def astream(self, messages: list[Message], **options: Any) -> AsyncIterator[str]:
+        """The wrapped model's answer as text chunks, asynchronously."""
+        model, stop = self._configured(options)
+        self.last_usage = None
+        full: AIMessageChunk | None = None
+        async for chunk in model.astream(to_langchain_messages(messages), stop=stop):
+            full = chunk if full is None else full + chunk
+            if chunk.text:
+                yield chunk.text
+        self.last_usage = _usage_of(full) if full is not None else Usage(input_tokens=0, output_tokens=0)
+
+
+class PrivacyRouterChatModel(BaseChatModel):
+    """A LangChain chat model that routes each call through a :class:`PrivacyRouter`.
+
+    ``local`` and ``cloud`` are config strings (``"ollama:llama3.2:3b"``,
+    ``"groq:llama-3.3-70b-versatile"``, ``"embedded"``), ptmo backends, or LangChain
+    chat models; or pass a ready ``router``. ``config`` is a ptmo TOML file and
+    ``router_settings`` any other :class:`~ptmo_middleware.Settings` fields.
+    The conversation whose masks are reused is ``conversation_id`` from the call's
+    keyword arguments, from the run metadata (``conversation_id`` or ``thread_id``), or
+    this model's ``conversation_id``; with none, every call gets a fresh mask map.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, populate_by_name=True)
+
+    local: Any = "embedded"
+    """Local side: a config string, a ptmo backend or a LangChain chat model."""
+    cloud: Any = "groq:llama-3.3-70b-versatile"
+    """Cloud side: a config string, a ptmo backend or a LangChain chat model."""
+    router: PrivacyRouter | None = None
+    """A ready router; when given, ``local``, ``cloud``, ``config``, ``policy`` and
+    ``router_settings`` are not used."""
+    config: str | None = None
+    """Path of a ptmo TOML config file."""
+    policy: str | None = None
+    """Router policy by name (``threshold``, ``local-only``, ``cloud-only``, ``rl``, ...)."""
+    router_settings: dict[str, Any] = Field(default_factory=dict)
+    """Any other :class:`~ptmo_middleware.Settings` field, e.g. ``{"classifiers": ["rules"]}``."""
+    conversation_id: str | None = None
+    """Default conversation id (its mask map is reused across calls)."""
+    temperature: float | None = None
+    max_tokens: int | None = None
+    timeout: float | None = None
+    stop: list[str] | None = Field(default=None, alias="stop_sequences")
+    max_retries: int = 2
+    """Retries of a failed cloud call (passed to the router's cloud backend)."""
+    api_key: SecretStr | None = Field(default_factory=secret_from_env("GROQ_API_KEY", default=None))
+    """Cloud API key (default ``$GROQ_API_KEY``); used when ``cloud`` is a ``groq:`` string."""
+    streaming: bool = False
+
+    _lazy: LazyRouter = PrivateAttr()
+
+    def model_post_init(self, context: Any, /) -> None:
+        super().model_post_init(context)
+        self._lazy = LazyRouter(self._build_router)
+
+    @property
+    def _llm_type(self) -> str:
+        return "ptmo-privacy-router"
+
+    @property
+    def model_name(self) -> str:
+        """``<local>+<cloud>``: the two models this router chooses between."""
+        if self.router is not None:
+            return f"{side_label(self.router.settings.local)}+{side_label(self.router.settings.cloud)}"
+        return f"{model_label(self.local)}+{model_label(self.cloud)}"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model_name": self.model_name, "policy": self.policy, "config": self.config,
+                "temperature": self.temperature, "max_tokens": self.max_tokens, "stop": self.stop}
+
+    def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
+        params = LangSmithParams(ls_provider="ptmo", ls_model_name=str(kwargs.get("model", self.model_name)),
+                                 ls_model_type="chat")
+        temperature = kwargs.get("temperature", self.temperature)
+        if temperature is not None:
+            params["ls_temperature"] = temperature
+        max_tokens = kwargs.get("max_tokens", self.max_tokens)
+        if max_tokens is not None:
+            params["ls_max_tokens"] = max_tokens
+        if ls_stop := stop or self.stop:
+            params["ls_stop"] = list(ls_stop)
+        return params
+
+    # -- the router ------------------------------------------------------------------
+    def get_router(self) -> PrivacyRouter:
+        """The router behind this model, built on first use."""
+        return self.router if self.router is not None else self._lazy.get()
+
+    def _build_router(self) -> PrivacyRouter:
+        def backend(side: Any) -> Any:
+            return LangChainBackend(side) if isinstance(side, BaseChatModel) else side
+
+        return build_router(local=backend(self.local), cloud=backend(self.cloud), config=self.config,
+                            policy=self.policy, settings=self.router_settings)
+
+    # -- one call --------------------------------------------------------------------
+    def _call_args(self, stop: list[str] | None, run_manager: Any,
+                   kwargs: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+        """(conversation id or None, keyword arguments for the router)."""
+        kwargs = {k: v for k, v in kwargs.items() if k != "stream"}
+        if "model" in kwargs:
+            raise ValueError("PrivacyRouterChatModel routes between its local and cloud models; "
+                             "a per-call `model` override is not supported")
+        defaults = {"temperature": self.temperature, "max_tokens": self.max_tokens, "timeout": self.timeout,
+                    "stop": stop or self.stop}
+        conversation, options = split_options(kwargs, defaults, type(self).__name__)
+        metadata = getattr(run_manager, "metadata", None) or {}
+        conversation = conversation or next(
+            (str(metadata[k]) for k in CONVERSATION_KEYS if metadata.get(k)), None) or self.conversation_id
+        return conversation, options
+
+    def _message_fields(self, reply: Any) -> dict[str, Any]:
+        usage = reply.usage
+        return {
+            "usage_metadata": UsageMetadata(input_tokens=usage.input_tokens, output_tokens=usage.output_tokens,
+                                            total_tokens=usage.total_tokens),
+            "response_metadata": {"model_name": answered_by(reply, self.model_name), "model_provider": "ptmo",
+                                  "ptmo": plan_summary(reply)},
+        }
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                  run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
+        prompt = to_router_messages(messages)
+        conversation, options = self._call_args(stop, run_manager, kwargs)
+        router = self.get_router()
+        with conversation_scope(router, conversation) as cid:
+            reply = router.invoke(prompt, conversation_id=cid, **options)
+        message = AIMessage(content=reply.text, **self._message_fields(reply))
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+    async def _agenerate(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                         run_manager: AsyncCallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
+        prompt = to_router_messages(messages)
+        conversation, options = self._call_args(stop, run_manager, kwargs)
+        router = self.get_router()
+        with conversation_scope(router, conversation) as cid:
+            reply = await router.ainvoke(prompt, conversation_id=cid, **options)
+        message = AIMessage(content=reply.text, **self._message_fields(reply))
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+    def _chunk(self, piece: Any) -> ChatGenerationChunk | None:
+        """A router stream piece as a LangChain chunk: its text, and on the last piece
+        the usage and the plan summary."""
+        if piece.reply is not None:
+            return ChatGenerationChunk(message=AIMessageChunk(
+                content=piece.text, chunk_position="last", **self._message_fields(piece.reply)))
+        return ChatGenerationChunk(message=AIMessageChunk(content=piece.text)) if piece.text else None
+
+    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+        prompt = to_router_messages(messages)
+        conversation, options = self._call_args(stop, run_manager, kwargs)
+        router = self.get_router()
+        with conversation_scope(router, conversation) as cid:
+            for piece in router.stream(prompt, conversation_id=cid, **options):
+                chunk = self._chunk(piece)
+                if chunk is None:
+                    continue
+                if run_manager and piece.text:
+                    run_manager.on_llm_new_token(piece.text, chunk=chunk)
+                yield chunk
+
+    async def _astream(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                       run_manager: AsyncCallbackManagerForLLMRun | None = None,
+                       **kwargs: Any) -> AsyncIterator[ChatGenerationChunk]:
+        prompt = to_router_messages(messages)
+        conversation, options = self._call_args(stop, run_manager, kwargs)
+        router = self.get_router()
+        with conversation_scope(router, conversation) as cid:
+            async for piece in router.astream(prompt, conversation_id=cid, **options):
+                chunk = self._chunk(piece)
+                if chunk is None:
+                    continue
+                if run_manager and piece.text:
+                    await run_manager.on_llm_new_token(piece.text, chunk=chunk)
+                yield chunk

@@ -1,0 +1,182 @@
+"""LlamaIndex integration: :class:`PrivacyRouterLLM`, an ``LLM`` whose every call goes
+through a :class:`~ptmo_middleware.PrivacyRouter`.
+
+Swap it in where the LLM was::
+
+    Settings.llm = PrivacyRouterLLM(local="ollama:llama3.2:3b", cloud="groq:llama-3.3-70b-versatile")
+    engine = index.as_query_engine(llm=PrivacyRouterLLM(...))
+
+A query engine puts the retrieved passages into the prompt it sends the LLM, so they
+are classified with the question: private spans of the documents are masked or kept
+local like any other, and never shipped raw to the cloud. Each response's ``raw``
+holds the usage and the plan summary (``raw["ptmo"]``, no private text).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from llama_index.core.base.llms.generic_utils import (achat_to_completion_decorator,
+                                                      astream_chat_to_completion_decorator,
+                                                      chat_to_completion_decorator,
+                                                      stream_chat_to_completion_decorator)
+from llama_index.core.base.llms.types import (ChatMessage, ChatResponse, ChatResponseAsyncGen, ChatResponseGen,
+                                              CompletionResponse, CompletionResponseAsyncGen,
+                                              CompletionResponseGen, LLMMetadata, MessageRole)
+from llama_index.core.llms import LLM
+from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
+from pydantic import Field, PrivateAttr
+
+from ptmo_middleware.router import PrivacyRouter
+from ptmo_middleware.types import Message
+
+from ._routing import LazyRouter, answered_by, build_router, conversation_scope, plan_summary, side_label, split_options
+
+
+_ROLE_ALIASES = {"chatbot": "assistant", "model": "assistant", "developer": "system"}
+
+
+def to_router_messages(messages: Sequence[ChatMessage]) -> list[Message]:
+    """LlamaIndex chat messages as the router's text messages (text blocks only: an
+    image or a document block cannot be classified, so it is refused)."""
+    out = []
+    for i, m in enumerate(messages):
+        kinds = {type(b).__name__ for b in m.blocks} - {"TextBlock"}
+        if kinds:
+            raise ValueError(f"message {i}: only text is supported, got {sorted(kinds)}")
+        role = m.role.value if isinstance(m.role, MessageRole) else str(m.role)
+        out.append(Message(_ROLE_ALIASES.get(role, role), m.content or ""))
+    return out
+
+
+class PrivacyRouterLLM(LLM):
+    """A LlamaIndex LLM that routes each call through a :class:`PrivacyRouter`.
+
+    ``local`` and ``cloud`` are config strings (``"ollama:llama3.2:3b"``,
+    ``"groq:llama-3.3-70b-versatile"``, ``"embedded"``) or ptmo backends; or pass a
+    ready ``router``. Without a ``conversation_id`` (field or call argument) every
+    call gets a fresh mask map.
+    """
+
+    local: Any = Field(default="embedded", description="Local side: a config string or a ptmo backend.")
+    cloud: Any = Field(default="groq:llama-3.3-70b-versatile",
+                       description="Cloud side: a config string or a ptmo backend.")
+    router: Any = Field(default=None, description="A ready PrivacyRouter (then local/cloud/config are unused).")
+    config: str | None = Field(default=None, description="Path of a ptmo TOML config file.")
+    policy: str | None = Field(default=None, description="Router policy by name.")
+    router_settings: dict[str, Any] = Field(default_factory=dict,
+                                            description="Any other ptmo Settings field.")
+    conversation_id: str | None = Field(default=None, description="Conversation whose mask map is reused.")
+    temperature: float | None = Field(default=None, description="Sampling temperature.")
+    max_tokens: int | None = Field(default=None, description="Most tokens to generate.")
+    timeout: float | None = Field(default=None, description="Per-request timeout in seconds.")
+    context_window: int = Field(default=8192, description="Context window reported to LlamaIndex.")
+
+    _lazy: LazyRouter = PrivateAttr()
+
+    def model_post_init(self, context: Any, /) -> None:
+        super().model_post_init(context)
+        self._lazy = LazyRouter(lambda: build_router(local=self.local, cloud=self.cloud, config=self.config,
+                                                     policy=self.policy, settings=self.router_settings))
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "PrivacyRouterLLM"
+
+    @property
+    def model_name(self) -> str:
+        """``<local>+<cloud>``: the two models this router chooses between."""
+        if self.router is not None:
+            return f"{side_label(self.router.settings.local)}+{side_label(self.router.settings.cloud)}"
+        return f"{side_label(self.local)}+{side_label(self.cloud)}"
+
+    @property
+    def metadata(self) -> LLMMetadata:
+        return LLMMetadata(context_window=self.context_window, num_output=self.max_tokens or 256,
+                           is_chat_model=True, is_function_calling_model=False, model_name=self.model_name)
+
+    def get_router(self) -> PrivacyRouter:
+        """The router behind this LLM, built on first use."""
+        return self.router if self.router is not None else self._lazy.get()
+
+    def _options(self, kwargs: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+        defaults = {"temperature": self.temperature, "max_tokens": self.max_tokens, "timeout": self.timeout}
+        conversation, options = split_options(kwargs, defaults, type(self).__name__)
+        return conversation or self.conversation_id, options
+
+    def _raw(self, reply: Any) -> dict[str, Any]:
+        usage = reply.usage
+        return {"model": answered_by(reply, self.model_name), "ptmo": plan_summary(reply),
+                "usage": {"prompt_tokens": usage.input_tokens, "completion_tokens": usage.output_tokens,
+                          "total_tokens": usage.total_tokens}}
+
+    def _response(self, text: str, reply: Any | None, delta: str | None = None) -> ChatResponse:
+        return ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=text), delta=delta,
+                            raw=self._raw(reply) if reply is not None else None)
+
+    @llm_chat_callback()
+    def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        prompt = to_router_messages(messages)
+        conversation, options = self._options(kwargs)
+        router = self.get_router()
+        with conversation_scope(router, conversation) as cid:
+            reply = router.invoke(prompt, conversation_id=cid, **options)
+        return self._response(reply.text, reply)
+
+    @llm_chat_callback()
+    async def achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        prompt = to_router_messages(messages)
+        conversation, options = self._options(kwargs)
+        router = self.get_router()
+        with conversation_scope(router, conversation) as cid:
+            reply = await router.ainvoke(prompt, conversation_id=cid, **options)
+        return self._response(reply.text, reply)
+
+    @llm_chat_callback()
+    def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
+        prompt = to_router_messages(messages)
+        conversation, options = self._options(kwargs)
+        router = self.get_router()
+
+        def gen() -> ChatResponseGen:
+            text = ""
+            with conversation_scope(router, conversation) as cid:
+                for piece in router.stream(prompt, conversation_id=cid, **options):
+                    text += piece.text
+                    if piece.text or piece.reply is not None:
+                        yield self._response(text, piece.reply, piece.text)
+
+        return gen()
+
+    @llm_chat_callback()
+    async def astream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseAsyncGen:
+        prompt = to_router_messages(messages)
+        conversation, options = self._options(kwargs)
+        router = self.get_router()
+
+        async def gen() -> ChatResponseAsyncGen:
+            text = ""
+            with conversation_scope(router, conversation) as cid:
+                async for piece in router.astream(prompt, conversation_id=cid, **options):
+                    text += piece.text
+                    if piece.text or piece.reply is not None:
+                        yield self._response(text, piece.reply, piece.text)
+
+        return gen()
+
+    @llm_completion_callback()
+    def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
+        return chat_to_completion_decorator(self.chat)(prompt, **kwargs)
+
+    @llm_completion_callback()
+    async def acomplete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
+        return await achat_to_completion_decorator(self.achat)(prompt, **kwargs)
+
+    @llm_completion_callback()
+    def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseGen:
+        return stream_chat_to_completion_decorator(self.stream_chat)(prompt, **kwargs)
+
+    @llm_completion_callback()
+    async def astream_complete(self, prompt: str, formatted: bool = False,
+                               **kwargs: Any) -> CompletionResponseAsyncGen:
+        return await astream_chat_to_completion_decorator(self.astream_chat)(prompt, **kwargs)

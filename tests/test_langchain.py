@@ -1,0 +1,198 @@
+"""PrivacyRouterChatModel in LangChain: LCEL chains, streaming restore, multi-turn
+masking, metadata, and what reached the cloud."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.language_models.fake_chat_models import ParrotFakeChatModel
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import ChatPromptTemplate
+
+from ptmo_middleware.integrations.langchain import PrivacyRouterChatModel
+from recording_backend import RecordingBackend
+
+SECRET = "hunter2xyz"
+QUESTION = f"My password is {SECRET}. What is Python?"
+
+
+def make_model(chunk_chars: int = 3, **kwargs: Any) -> tuple[PrivacyRouterChatModel, RecordingBackend, RecordingBackend]:
+    local = RecordingBackend("local-echo", chunk_chars=chunk_chars)
+    cloud = RecordingBackend("cloud-echo", chunk_chars=chunk_chars)
+    model = PrivacyRouterChatModel(local=local, cloud=cloud, router_settings={"classifiers": ["rules"]}, **kwargs)
+    return model, local, cloud
+
+
+def assert_cloud_clean(cloud: RecordingBackend) -> None:
+    assert cloud.received, "the cloud was never called: the test proves nothing"
+    assert not any(SECRET in text for text in cloud.texts)
+
+
+def chain_of(model: PrivacyRouterChatModel) -> Any:
+    prompt = ChatPromptTemplate.from_messages([("system", "You answer briefly."), ("human", "{question}")])
+    return prompt | model | StrOutputParser()
+
+
+def test_lcel_chain_masks_for_the_cloud_and_restores_the_answer() -> None:
+    model, _, cloud = make_model()
+    answer = chain_of(model).invoke({"question": QUESTION})
+    assert_cloud_clean(cloud)
+    assert any("[PASSWORD_1]" in text for text in cloud.texts)
+    # The cloud echoed the placeholder; the user sees the original value again.
+    assert "cloud-echo heard" in answer and SECRET in answer and "[PASSWORD" not in answer
+
+
+@pytest.mark.parametrize("chunk_chars", [1, 2, 3, 5, 8])
+def test_stream_restores_placeholders_split_across_chunks(chunk_chars: int) -> None:
+    model, _, cloud = make_model(chunk_chars=chunk_chars)
+    chain = chain_of(model)
+    pieces = list(chain.stream({"question": QUESTION}))
+    assert len(pieces) > 2
+    streamed = "".join(pieces)
+    assert SECRET in streamed
+    assert not any("[" in p and "PASS" in p.upper() for p in pieces), "a placeholder leaked to the user"
+    assert_cloud_clean(cloud)
+    model2, _, _ = make_model(chunk_chars=chunk_chars)
+    assert streamed == chain_of(model2).invoke({"question": QUESTION})
+
+
+async def test_astream_and_ainvoke_restore_and_keep_the_cloud_clean() -> None:
+    model, _, cloud = make_model(chunk_chars=2)
+    pieces = [chunk.text async for chunk in model.astream(QUESTION)]
+    assert SECRET in "".join(pieces)
+    reply = await model.ainvoke(QUESTION)
+    assert SECRET in reply.text
+    assert_cloud_clean(cloud)
+
+
+def test_multi_turn_history_is_masked_consistently() -> None:
+    model, _, cloud = make_model()
+    history = [
+        SystemMessage("You are a helpful assistant."),
+        HumanMessage(f"Remember: my password is {SECRET}."),
+        AIMessage(f"Noted, your password is {SECRET}."),
+        HumanMessage("Which programming language is named after a comedy group?"),
+    ]
+    model.invoke(history)
+    assert_cloud_clean(cloud)
+    sent = cloud.received[-1]
+    assert [m.role for m in sent][-1] == "user"
+    # The value is masked with the same placeholder in every earlier message.
+    masked = [m.content for m in sent if "[PASSWORD" in m.content]
+    assert len(masked) == 2 and all("[PASSWORD_1]" in c for c in masked)
+
+
+def test_conversation_id_from_run_metadata_keeps_one_mask_map() -> None:
+    model, _, cloud = make_model()
+    router = model.get_router()
+    model.invoke(QUESTION, config={"metadata": {"conversation_id": "conv-42"}})
+    assert len(router.vaults) == 1 and SECRET in router.vault("conv-42").mapping.values()
+    # A later turn names the value without the word "password": only the
+    # conversation's mask map knows it, and it is masked all the same.
+    model.invoke(f"Is {SECRET} a strong one?", config={"metadata": {"thread_id": "conv-42"}})
+    assert cloud.received[-1][-1].content.startswith("Is [PASSWORD_1]")
+    model.invoke(f"Is {SECRET} a strong one?", conversation_id="conv-42")
+    assert_cloud_clean(cloud)
+    assert len(router.vaults) == 1
+
+
+def test_calls_without_a_conversation_leave_no_mask_map_behind() -> None:
+    model, _, _ = make_model()
+    router = model.get_router()
+    model.invoke(QUESTION)
+    list(model.stream(QUESTION))
+    model.batch([QUESTION, "What is Rust?"])
+    assert len(router.vaults) == 0
+
+
+def test_response_metadata_summarises_the_plan_without_private_text() -> None:
+    model, _, _ = make_model()
+    reply = model.invoke(QUESTION)
+    meta = reply.response_metadata
+    assert meta["model_provider"] == "ptmo" and meta["model_name"]
+    summary = meta["ptmo"]
+    assert summary["level"] == "PRIVATE"
+    assert "PASSWORD" in summary["span_types"]
+    assert summary["route"] in ("hybrid", "local")
+    assert SECRET not in json.dumps(meta)
+    usage = reply.usage_metadata
+    assert usage is not None and usage["total_tokens"] == usage["input_tokens"] + usage["output_tokens"] > 0
+
+
+def test_stream_carries_usage_and_metadata_once() -> None:
+    model, _, _ = make_model()
+    chunks = list(model.stream(QUESTION))
+    with_usage = [c for c in chunks if c.usage_metadata]
+    assert len(with_usage) == 1 and chunks[-1].chunk_position == "last"
+    full = chunks[0]
+    for c in chunks[1:]:
+        full = full + c
+    assert full.response_metadata["ptmo"]["level"] == "PRIVATE"
+
+
+def test_streamed_tokens_reach_callbacks() -> None:
+    tokens: list[str] = []
+
+    class Tokens(BaseCallbackHandler):
+        def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
+            tokens.append(token)
+
+    model, _, _ = make_model(chunk_chars=2)
+    streamed = "".join(c.text for c in model.stream(QUESTION, config={"callbacks": [Tokens()]}))
+    assert "".join(tokens) == streamed and SECRET in streamed
+
+
+def test_options_reach_the_backend() -> None:
+    model, _, cloud = make_model(temperature=0.2, max_tokens=50)
+    model.invoke("What is Python?", stop=["never"], seed=7)
+    options = cloud.options[-1]
+    assert options["temperature"] == 0.2 and options["max_tokens"] == 50
+    assert options["stop"] == ["never"] and options["seed"] == 7
+
+
+def test_langchain_chat_models_as_local_and_cloud() -> None:
+    seen: list[str] = []
+
+    class Seen(BaseCallbackHandler):
+        def on_chat_model_start(self, serialized: Any, messages: Any, **kwargs: Any) -> None:
+            seen.extend(m.text for batch in messages for m in batch)
+
+    cloud = ParrotFakeChatModel(callbacks=[Seen()])
+    model = PrivacyRouterChatModel(local=ParrotFakeChatModel(), cloud=cloud,
+                                   router_settings={"classifiers": ["rules"]})
+    answer = model.invoke(QUESTION)
+    assert seen and not any(SECRET in s for s in seen)
+    assert any("[PASSWORD_1]" in s for s in seen)
+    # The parrot repeats the masked question; the user gets the real value back.
+    assert SECRET in answer.text
+
+
+@pytest.mark.parametrize("bad", [
+    [ToolMessage("42", tool_call_id="1")],
+    [HumanMessage(content=[{"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}])],
+])
+def test_unclassifiable_input_is_refused_before_any_backend(bad: list[Any]) -> None:
+    model, local, cloud = make_model()
+    with pytest.raises(ValueError):
+        model.invoke(bad)
+    assert not local.received and not cloud.received
+
+
+def test_unknown_options_and_model_override_are_refused() -> None:
+    model, _, cloud = make_model()
+    with pytest.raises(TypeError):
+        model.invoke("hi", tools=[{"name": "x"}])
+    with pytest.raises(ValueError):
+        model.invoke("hi", model="other")
+    assert not cloud.received
+
+
+def test_construction_is_cheap_and_lazy() -> None:
+    model = PrivacyRouterChatModel(local="ollama:llama3.2:3b", cloud="groq:llama-3.3-70b-versatile")
+    assert model.model_name == "ollama:llama3.2:3b+groq:llama-3.3-70b-versatile"
+    assert model._lazy._router is None
+    params = model._get_ls_params(stop=["x"])
+    assert params["ls_provider"] == "ptmo" and params["ls_stop"] == ["x"]

