@@ -11,6 +11,8 @@ import threading
 from collections import OrderedDict
 from typing import Iterable, Iterator
 
+import regex
+
 from .types import Span
 
 _TYPE_CLEAN = re.compile(r"[^A-Z0-9]+")
@@ -34,7 +36,7 @@ class MaskVault:
         self._originals: dict[str, str] = {}
         self._types: dict[str, str] = {}
         self._counters: dict[str, int] = {}
-        self._pattern: re.Pattern[str] | None = None
+        self._pattern: regex.Pattern[str] | None = None
 
     def __len__(self) -> int:
         return len(self._originals)
@@ -81,95 +83,117 @@ class MaskVault:
         out.append(text[pos:])
         return "".join(out)
 
-    def _regex(self) -> re.Pattern[str] | None:
+    def _regex(self) -> regex.Pattern[str] | None:
         with self._lock:
             if self._pattern is None and self._types:
-                labels = sorted({t for t in self._types.values()}, key=len, reverse=True)
-                words = "|".join(r"[\s_-]?".join(map(re.escape, lab.split("_"))) for lab in labels)
-                # Tolerates case changes, spaces or dashes for underscores, other brackets
-                # or none, and markdown emphasis around the placeholder.
-                self._pattern = re.compile(
-                    rf"[\[\(\{{<]?\s*\**\b({words})[\s_-]?(\d+)\b\**\s*[\]\)\}}>]?", re.IGNORECASE)
+                labels = sorted(set(self._types.values()), key=len, reverse=True)
+                words = "|".join(r"[\s_-]?".join(map(regex.escape, lab.split("_"))) for lab in labels)
+                digits = max(len(str(n)) for n in self._counters.values())
+                # A placeholder, tolerating a model's case changes, a space or dash for an
+                # underscore, and other brackets or none; a bracket is taken only with its
+                # partner (with at most one space inside), so surrounding text is kept.
+                core = rf"(?<!\w)(?P<label>{words})[\s_-]?(?P<num>\d{{1,{digits}}})\b"
+                self._pattern = regex.compile(
+                    rf"(?:(?P<open>[\[\(\{{<])\s?)?{core}(?(open)\s?[\]\)\}}>])",
+                    regex.IGNORECASE | regex.VERSION0)
             return self._pattern
 
-    def restore(self, text: str) -> str:
-        """Put the original values back wherever a placeholder (or a near variant) occurs."""
+    def restore(self, text: str, pos: int = 0) -> str:
+        """Put the original values back wherever a placeholder (or a near variant) occurs
+        at or after ``pos`` (the text before it is context, returned unchanged)."""
         pattern = self._regex()
         if pattern is None or not text:
             return text
-        originals = self._originals
+        originals = self.mapping
 
-        def sub(m: re.Match[str]) -> str:
-            label = _TYPE_CLEAN.sub("_", m.group(1).upper())
-            ph = f"[{label}_{int(m.group(2))}]"
-            return originals.get(ph, m.group(0))
+        def sub(m: regex.Match[str]) -> str:
+            label = _TYPE_CLEAN.sub("_", m.group("label").upper())
+            return originals.get(f"[{label}_{int(m.group('num'))}]", m.group(0))
 
-        return pattern.sub(sub, text)
+        return pattern.sub(sub, text, pos=pos)
 
     @property
     def max_placeholder_len(self) -> int:
-        """Length of the longest placeholder issued, plus slack for variants."""
+        """The longest text a placeholder variant can take: the longest placeholder plus
+        the two spaces a model may put inside its brackets (0 when nothing is masked)."""
         with self._lock:
             longest = max((len(p) for p in self._originals), default=0)
-        return longest + 8 if longest else 0
+        return longest + 2 if longest else 0
+
+    def stream_restorer(self) -> "StreamRestorer":
+        """A fresh :class:`StreamRestorer` over this vault (for sync or async streams)."""
+        return StreamRestorer(self)
 
     def restore_stream(self, chunks: Iterable[str]) -> Iterator[str]:
-        """Restore placeholders in a stream of text chunks.
-
-        A placeholder split across chunks is never shown half-masked: the stream holds
-        back at most the longest placeholder's length, and only while the tail could
-        still grow into a placeholder.
-        """
-        pattern = self._regex()
-        if pattern is None:
-            yield from chunks
-            return
-        hold = self.max_placeholder_len
-        buf = ""
+        """Restore placeholders in a stream of text chunks (see :class:`StreamRestorer`)."""
+        restorer = self.stream_restorer()
         for chunk in chunks:
-            buf += chunk
-            cut = self._safe_cut(buf, hold)
-            if cut:
-                yield self.restore(buf[:cut])
-                buf = buf[cut:]
-        if buf:
-            yield self.restore(buf)
-
-    def _safe_cut(self, buf: str, hold: int) -> int:
-        """Index up to which ``buf`` can be restored and emitted now."""
-        start = max(0, len(buf) - hold)
-        candidates = [i for i in range(start, len(buf)) if buf[i] in "[({<*" or buf[i].isalpha()]
-        pattern = self._regex()
-        assert pattern is not None
-        for i in candidates:
-            tail = buf[i:]
-            if i > 0 and tail[0].isalpha() and buf[i - 1].isalnum():
-                continue  # a placeholder word starts at a word boundary
-            # A complete match that ends before the buffer end is safe to emit as is;
-            # a match touching the end could still grow (e.g. "[PERSON_1" + "2]").
-            m = pattern.match(buf, i)
-            if m and m.end() < len(buf):
-                continue
-            if self._could_be_placeholder_prefix(tail):
-                return i
-        return len(buf)
-
-    def _could_be_placeholder_prefix(self, tail: str) -> bool:
-        t = tail.lstrip("[({<* ").upper().replace(" ", "_").replace("-", "_")
-        if not t:
-            return True
-        for ph in self._originals:
-            label = ph[1:-1]
-            if label.startswith(t) or t.startswith(label.rsplit("_", 1)[0]) and _is_num_tail(t, label):
-                return True
-        return False
+            out = restorer.feed(chunk)
+            if out:
+                yield out
+        tail = restorer.flush()
+        if tail:
+            yield tail
 
 
-def _is_num_tail(t: str, label: str) -> bool:
-    base = label.rsplit("_", 1)[0]
-    rest = t[len(base):].lstrip("_")
-    rest = rest.rstrip("]})>* ")
-    return rest == "" or rest.isdigit()
+class StreamRestorer:
+    """Restores placeholders in text that arrives in pieces.
+
+    ``feed`` returns what can be shown now; it holds back only a tail that could still
+    become (or grow into) a placeholder, never more than
+    :attr:`MaskVault.max_placeholder_len` characters, so a placeholder split across
+    chunks is never shown half-masked. The concatenated output equals
+    ``vault.restore`` of the whole text.
+    """
+
+    def __init__(self, vault: MaskVault) -> None:
+        self._vault = vault
+        self._buf = ""
+        self._before = ""  # the last character released: context for word boundaries
+
+    @property
+    def held(self) -> int:
+        """Characters received but not yet released."""
+        return len(self._buf)
+
+    def feed(self, chunk: str) -> str:
+        """Take the next chunk; return the restored text that is safe to show."""
+        self._buf += chunk
+        pattern = self._vault._regex()
+        text = self._before + self._buf
+        if pattern is None:
+            return self._release(text, len(text))
+        return self._release(text, self._safe_cut(pattern, text, len(self._before)))
+
+    def flush(self) -> str:
+        """The end of the stream: release and restore what is held."""
+        text = self._before + self._buf
+        return self._release(text, len(text))
+
+    def _release(self, text: str, cut: int) -> str:
+        """Restore ``text[:cut]`` (minus the context character) and keep the rest."""
+        offset = len(self._before)
+        out = self._vault.restore(text[:cut], offset)[offset:]
+        if cut > offset:
+            self._before = text[cut - 1]
+        self._buf = text[cut:]
+        return out
+
+    def _safe_cut(self, pattern: regex.Pattern[str], text: str, start: int) -> int:
+        """The first position from which the rest of ``text`` could still be (part of) a
+        placeholder match, or ``len(text)``; never inside a complete match."""
+        longest = self._vault.max_placeholder_len
+        window = max(start, len(text) - longest)
+        cut = len(text)
+        for i in range(window, len(text)):
+            m = pattern.match(text, i, partial=True)
+            if m is not None and m.end() == len(text):
+                cut = i
+                break
+        for m in pattern.finditer(text, max(start, window - longest)):
+            if m.start() < cut < m.end():
+                return m.start()
+        return cut
 
 
 class VaultRegistry:

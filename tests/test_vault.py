@@ -95,8 +95,6 @@ def test_restore_on_an_empty_vault_is_identity():
     assert MaskVault().restore("[PERSON_1] said hi") == "[PERSON_1] said hi"
 
 
-@pytest.mark.xfail(strict=True, reason="vault.restore swallows the spaces around a bare placeholder "
-                                       "and an unbalanced bracket (reported to the vault owner)")
 @pytest.mark.parametrize("text, expected", [
     ("Contact PERSON_1 today", "Contact John Smith today"),
     ("(ask PERSON_1)", "(ask John Smith)"),
