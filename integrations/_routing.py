@@ -8,10 +8,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from ptmo_middleware.backends import GENERATION_OPTIONS
 from ptmo_middleware.router import PrivacyRouter
 
-#: Per-call keyword arguments passed on to the router as generation options.
-GENERATION_OPTIONS = ("temperature", "max_tokens", "stop", "seed", "timeout")
 #: Per-call keyword arguments that steer the router itself.
 ROUTER_OPTIONS = ("policy", "strategy", "principal")
 
@@ -37,12 +36,19 @@ class LazyRouter:
             return self._router
 
 
-def build_router(*, local: Any, cloud: Any, config: str | None, policy: str | None,
-                 settings: dict[str, Any]) -> PrivacyRouter:
-    """A router from an integration's fields (``local``/``cloud`` already backends or specs)."""
-    overrides = dict(settings)
-    if policy is not None:
-        overrides["policy"] = policy
+def build_router(*, local: Any, cloud: Any, config: str | None, settings: dict[str, Any],
+                 policy: str | None = None, api_key: Any = None, max_retries: int | None = None,
+                 timeout: float | None = None) -> PrivacyRouter:
+    """A router from an integration's fields (``local``/``cloud`` already backends or specs).
+
+    The standard parameters map onto settings (``api_key`` -> ``groq_api_key``,
+    ``max_retries`` -> ``cloud_max_retries``, ``timeout`` -> ``backend_timeout_s``);
+    ``settings`` (any other :class:`~ptmo_middleware.Settings` field) wins over them.
+    """
+    standard = {"policy": policy, "groq_api_key": api_key, "cloud_max_retries": max_retries,
+                "backend_timeout_s": timeout}
+    overrides = {k: v for k, v in standard.items() if v is not None}
+    overrides.update(settings)
     return PrivacyRouter(config, local=local, cloud=cloud, **overrides)
 
 
@@ -65,10 +71,11 @@ def split_options(kwargs: dict[str, Any], defaults: dict[str, Any], owner: str) 
     over the integration's defaults; unknown arguments raise ``TypeError``."""
     kwargs = dict(kwargs)
     conversation = kwargs.pop("conversation_id", None)
-    unknown = set(kwargs) - set(GENERATION_OPTIONS) - set(ROUTER_OPTIONS)
+    accepted = GENERATION_OPTIONS | set(ROUTER_OPTIONS)
+    unknown = set(kwargs) - accepted
     if unknown:
         raise TypeError(f"unsupported keyword argument(s) {sorted(unknown)}; {owner} accepts "
-                        f"{', '.join(GENERATION_OPTIONS + ROUTER_OPTIONS)} and conversation_id")
+                        f"{', '.join(sorted(accepted))} and conversation_id")
     options = {k: v for k, v in {**defaults, **kwargs}.items() if v is not None}
     return conversation, options
 

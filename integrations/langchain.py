@@ -179,11 +179,12 @@ class PrivacyRouterChatModel(BaseChatModel):
     temperature: float | None = None
     max_tokens: int | None = None
     timeout: float | None = None
+    """Per-call timeout of the backends in seconds (``None``: the router's ``backend_timeout_s``)."""
     stop: list[str] | None = Field(default=None, alias="stop_sequences")
-    max_retries: int = 2
-    """Retries of a failed cloud call (passed to the router's cloud backend)."""
+    max_retries: int | None = None
+    """Retries of a failed cloud call (``None``: the router's ``cloud_max_retries``)."""
     api_key: SecretStr | None = Field(default_factory=secret_from_env("GROQ_API_KEY", default=None))
-    """Cloud API key (default ``$GROQ_API_KEY``); used when ``cloud`` is a ``groq:`` string."""
+    """Groq API key (default ``$GROQ_API_KEY``); used when ``cloud`` is a ``groq:`` string."""
     streaming: bool = False
 
     _lazy: LazyRouter = PrivateAttr()
@@ -231,7 +232,8 @@ class PrivacyRouterChatModel(BaseChatModel):
             return LangChainBackend(side) if isinstance(side, BaseChatModel) else side
 
         return build_router(local=backend(self.local), cloud=backend(self.cloud), config=self.config,
-                            policy=self.policy, settings=self.router_settings)
+                            settings=self.router_settings, policy=self.policy, api_key=self.api_key,
+                            max_retries=self.max_retries, timeout=self.timeout)
 
     # -- one call --------------------------------------------------------------------
     def _call_args(self, stop: list[str] | None, run_manager: Any,
@@ -241,8 +243,7 @@ class PrivacyRouterChatModel(BaseChatModel):
         if "model" in kwargs:
             raise ValueError("PrivacyRouterChatModel routes between its local and cloud models; "
                              "a per-call `model` override is not supported")
-        defaults = {"temperature": self.temperature, "max_tokens": self.max_tokens, "timeout": self.timeout,
-                    "stop": stop or self.stop}
+        defaults = {"temperature": self.temperature, "max_tokens": self.max_tokens, "stop": stop or self.stop}
         conversation, options = split_options(kwargs, defaults, type(self).__name__)
         metadata = getattr(run_manager, "metadata", None) or {}
         conversation = conversation or next(

@@ -77,7 +77,8 @@ class PrivacyRouterLLM(LLM):
     def model_post_init(self, context: Any, /) -> None:
         super().model_post_init(context)
         self._lazy = LazyRouter(lambda: build_router(local=self.local, cloud=self.cloud, config=self.config,
-                                                     policy=self.policy, settings=self.router_settings))
+                                                     settings=self.router_settings, policy=self.policy,
+                                                     timeout=self.timeout))
 
     @classmethod
     def class_name(cls) -> str:
@@ -100,7 +101,7 @@ class PrivacyRouterLLM(LLM):
         return self.router if self.router is not None else self._lazy.get()
 
     def _options(self, kwargs: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
-        defaults = {"temperature": self.temperature, "max_tokens": self.max_tokens, "timeout": self.timeout}
+        defaults = {"temperature": self.temperature, "max_tokens": self.max_tokens}
         conversation, options = split_options(kwargs, defaults, type(self).__name__)
         return conversation or self.conversation_id, options
 

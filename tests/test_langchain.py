@@ -196,3 +196,11 @@ def test_construction_is_cheap_and_lazy() -> None:
     assert model._lazy._router is None
     params = model._get_ls_params(stop=["x"])
     assert params["ls_provider"] == "ptmo" and params["ls_stop"] == ["x"]
+
+
+def test_standard_parameters_reach_the_router_settings() -> None:
+    model, _, _ = make_model(api_key="gsk-test", max_retries=5, timeout=9.5)
+    settings = model.get_router().settings
+    assert settings.groq_api_key is not None and settings.groq_api_key.get_secret_value() == "gsk-test"
+    assert settings.cloud_max_retries == 5 and settings.backend_timeout_s == 9.5
+    assert "gsk-test" not in repr(model)
