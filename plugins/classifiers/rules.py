@@ -1,30 +1,57 @@
-"""Rules classifier: regular expressions with validation (checksums), and secrets."""
-from __future__ import annotations
+"""Rules classifier: regular expressions with validation (checksums, ranges) for personal
+data and secrets; fast and dependency-free.
 
-import re
+The text is first folded into a working string (invisible characters dropped, NFKC,
+foreign digits to ASCII; see :mod:`.normalize`), every detector scans that, and each hit
+is mapped back onto the original text, so ``text[span.start:span.end]`` is exactly what
+the user wrote, zero-width characters inside it included.
+"""
+from __future__ import annotations
 
 from ptmo_middleware.components import ClassifyContext
 from ptmo_middleware.config import Settings
 from ptmo_middleware.hookspecs import hookimpl
 from ptmo_middleware.types import Span
 
-_PASSWORD = re.compile(r"(?i)\b(?:password|passwd|pwd|pw|passcode|pin)\b\s*(?:is|:|=)?\s*[\"']?(?P<v>\S+?)[\"']?(?=[\s,;]|[.!?](?:\s|$)|$)")
+from .hits import Detector
+from .normalize import normalize
+from .pii_patterns import PII_DETECTORS
+from .secret_patterns import SECRET_DETECTORS
 
 
 class RulesClassifier:
-    """Regex + validation detectors; fast and dependency-free."""
+    """Regex + validation detectors for PII and secrets (levels from the level policy)."""
 
     name = "rules"
     inline = True
+    detectors: tuple[Detector, ...] = SECRET_DETECTORS + PII_DETECTORS
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    def classify(self, text: str, context: ClassifyContext) -> list[Span]:
-        out = []
-        for m in _PASSWORD.finditer(text):
-            out.append(Span(m.start("v"), m.end("v"), "PASSWORD", self.settings.level_of("PASSWORD"), 0.95, self.name))
-        return out
+    def classify(self, text: str, context: ClassifyContext | None = None) -> list[Span]:
+        """Spans of personal data and secrets in ``text``, with original offsets."""
+        norm = normalize(text)
+        spans: dict[tuple[int, int, str], Span] = {}
+        for detect in self.detectors:
+            for hit in detect(norm):
+                start, end = norm.to_original(hit.start, hit.end)
+                key = (start, end, hit.entity_type)
+                if end > start and key not in spans:
+                    spans[key] = Span(start, end, hit.entity_type, self.settings.level_of(hit.entity_type),
+                                      hit.score, self.name, text[start:end])
+        return _drop_contained(sorted(spans.values(), key=lambda s: (s.start, -s.end)))
+
+
+def _drop_contained(spans: list[Span]) -> list[Span]:
+    """Drop spans lying inside another span of at least their level (an e-mail inside a
+    connection string, a provider key also seen as a high-entropy token); ``spans`` is
+    sorted by start, longest first."""
+    kept: list[Span] = []
+    for s in spans:
+        if not any(k.start <= s.start and s.end <= k.end and k.level >= s.level for k in kept[-8:]):
+            kept.append(s)
+    return kept
 
 
 @hookimpl

@@ -1,0 +1,301 @@
+"""Personal-data detectors: e-mail, phone, card, IBAN, SSN, IP, URL, date of birth and
+user names inside file paths.
+
+Each detector scans the working string (see :mod:`.normalize`) with one precompiled,
+backtracking-safe pattern and validates what it finds (checksums, ranges, formats), so
+that years, prices, version numbers and ISO dates are not reported.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from .hits import Hit
+from .normalize import Normalized, keyword_pattern, whole_word
+from .validators import (card_issuer_ok, digits_of, iban_ok, ipv4_identifying, ipv6_identifying,
+                         luhn_ok, ssn_ok, IBAN_LENGTHS)
+
+# -- e-mail -----------------------------------------------------------------------------
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-])")
+
+
+def emails(work: Normalized) -> Iterator[Hit]:
+    if "@" not in work.text:
+        return
+    for m in _EMAIL.finditer(work.text):
+        yield Hit(m.start(), m.end(), "EMAIL_ADDRESS", 0.95)
+
+
+# -- URL ----------------------------------------------------------------------------------
+# (case-insensitive only in the scheme: under re.IGNORECASE "s" would match the long s
+# U+017F and so fall inside the non-ASCII exclusion)
+_URL = re.compile(r"(?=[hfwHFW])(?<![\w@/.])(?i:(?:https?|ftp|wss?)://|www\.)[^\s<>\"'`\[\]{}|\\^\x80-\U0010ffff]{2,2048}")
+_TRAILING = ".,;:!?'\""
+
+
+def trim_url(text: str, start: int, end: int) -> int:
+    """End of a URL match without trailing sentence punctuation or an unbalanced ``)``."""
+    while end > start:
+        ch = text[end - 1]
+        if ch in _TRAILING or (ch == ")" and text.count("(", start, end) < text.count(")", start, end)):
+            end -= 1
+        else:
+            break
+    return end
+
+
+def urls(work: Normalized) -> Iterator[Hit]:
+    text = work.text
+    if "://" not in text and "www." not in work.lower:
+        return
+    for m in _URL.finditer(text):
+        end = trim_url(text, m.start(), m.end())
+        if end - m.start() > len("www.") + 3:
+            yield Hit(m.start(), end, "URL", 0.85)
+
+
+# -- phone numbers -----------------------------------------------------------------------
+_GROUP = r"(?:[ .\-]{1,2}|(?<=\)))\(?\d{1,8}\)?"
+# Patterns here start with a concrete character class and test what precedes it only
+# after it (a look-behind placed first would stop the engine from skipping ahead), or in
+# Python (_free_before).
+# +CC and groups (E.164 with separators, or contiguous)
+_INTL = re.compile(r"\+ ?[1-9]\d{0,14}(?:" + _GROUP + r"){0,6}(?![\w+]|[.\-/]\d)")
+# North American: (415) 555-2671, 415-555-2671, 415.555.2671, 1-415-555-2671
+_NANP = re.compile(r"(?=[0-9(])(?:1[ .\-]?)?(?:\([2-9]\d{2}\) ?|[2-9]\d{2}[ .\-])[2-9]\d{2}[ .\-]\d{4}(?![\w]|[.\-/]\d)")
+# national with trunk prefix 0, uniform separators: 06 12 34 56 78, 030/1234567, 020 7946 0958
+_TRUNK = re.compile(r"0\d{1,4}(?:[ .\-/]\d{2,8}){1,4}(?![\w]|[.\-/:]\d)")
+_PHONE_WORDS = ("phone", "tel", "telephone", "mobile", "cell", "call me", "text me", "fax", "whatsapp", "sms",
+                "téléphone", "portable", "telefon", "teléfono", "telefono", "telefone", "celular", "handy",
+                "número", "numero", "номер", "телефон")
+_PHONE_CJK = ("电话", "手机", "電話", "携帯")
+_PHONE_CONTEXT = re.compile(keyword_pattern(_PHONE_WORDS + _PHONE_CJK))
+_PHONE_ANCHORS = ("phone", "tel", "mobil", "cell", "call me", "text me", "fax", "whatsapp", "sms", "portable",
+                  "celular", "handy", "mero", "номер", "телефон") + _PHONE_CJK
+_CONTEXT_NUMBER = re.compile(r"\+?\(?\d[\d ().\-]{5,20}\d(?!\d)")
+_YEARS = re.compile(r"(?:(?:19|20)\d\d\W*)+")
+_DATE_PREFIX = re.compile(r"\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}")
+
+
+def _uniform_separators(value: str) -> bool:
+    return len({ch for ch in value if not ch.isdigit()}) <= 1
+
+
+def _context(keywords: re.Pattern[str], low: str) -> Iterator[re.Match[str]]:
+    """Whole-word matches of a context-keyword pattern in lower-cased text."""
+    return (m for m in keywords.finditer(low) if whole_word(low, m.start(), m.end()))
+
+
+def _free_before(text: str, start: int, extra: str) -> bool:
+    """Whether ``text[start]`` does not continue a word, or one of the ``extra`` characters."""
+    return start == 0 or not (text[start - 1].isalnum() or text[start - 1] in extra)
+
+
+def phones(work: Normalized) -> Iterator[Hit]:
+    text = work.text
+    for m in _INTL.finditer(text):
+        if _free_before(text, m.start(), "_+") and 8 <= len(digits_of(m.group())) <= 15:
+            yield Hit(m.start(), m.end(), "PHONE_NUMBER", 0.85)
+    for m in _NANP.finditer(text):
+        if _free_before(text, m.start(), "_+.-/"):
+            yield Hit(m.start(), m.end(), "PHONE_NUMBER", 0.8)
+    for m in _TRUNK.finditer(text):
+        value = m.group()
+        if _free_before(text, m.start(), "_+.-/:") and 9 <= len(digits_of(value)) <= 12 \
+                and _uniform_separators(value) and not _DATE_PREFIX.match(value):
+            yield Hit(m.start(), m.end(), "PHONE_NUMBER", 0.7)
+    if not any(a in work.lower for a in _PHONE_ANCHORS):
+        return
+    for k in _context(_PHONE_CONTEXT, work.lower):
+        m = _CONTEXT_NUMBER.search(text, k.end(), k.end() + 25)
+        if m and 7 <= len(digits_of(m.group())) <= 15 and not _DATE_PREFIX.match(m.group()) \
+                and not _YEARS.fullmatch(m.group()):
+            yield Hit(m.start(), m.end(), "PHONE_NUMBER", 0.85)
+
+
+# -- payment cards ---------------------------------------------------------------------
+_CARD = re.compile(r"[0-9](?<![\w.,][0-9])(?:[ \t.\-\r\n\u00a0]{0,3}\d){12,18}(?![\w]|[.,]\d)")
+_SEPARATORS = re.compile(r"[^0-9]+")
+
+
+def _card_grouping_ok(value: str) -> bool:
+    """Card-like grouping: one run, groups of 3+ digits (4-4-4-4, 4-6-5), or an evenly
+    split number (1 1 1 1 ..., 41 11 11 ...); a list of unrelated numbers is neither."""
+    groups = _SEPARATORS.split(value)
+    if len(groups) == 1 or all(len(g) >= 3 for g in groups):
+        return True
+    return len({len(g) for g in groups[:-1]}) == 1 and len(groups[-1]) <= len(groups[0])
+
+
+def _card_ok(value: str) -> bool:
+    number = digits_of(value)
+    return card_issuer_ok(number) and luhn_ok(number) and _card_grouping_ok(value)
+
+
+_DIGIT_GROUP = re.compile(r"[0-9]+")
+
+
+def _card_inside(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The longest run of 3+-digit groups inside a rejected candidate that is a card
+    ("12 4111 1111 1111 1111": a number glued before the card)."""
+    groups = [g.span() for g in _DIGIT_GROUP.finditer(text, start, end)]
+    best = None
+    for i in range(len(groups)):
+        for j in range(len(groups), i, -1):
+            a, b = groups[i][0], groups[j - 1][1]
+            if best and b - a <= best[1] - best[0]:
+                break
+            window = groups[i:j]
+            if all(e - s >= 3 for s, e in window) and 13 <= sum(e - s for s, e in window) <= 19 \
+                    and _card_ok(text[a:b]):
+                best = (a, b)
+    return best
+
+
+def cards(work: Normalized) -> Iterator[Hit]:
+    text = work.text
+    for m in _CARD.finditer(text):
+        span = m.span() if _card_ok(m.group()) else _card_inside(text, m.start(), m.end())
+        if span:
+            yield Hit(span[0], span[1], "CREDIT_CARD", 0.95)
+
+
+# -- IBAN ------------------------------------------------------------------------------
+# (anchored on the check digits, which a scan finds faster than the country letters)
+_IBAN = re.compile(r"[0-9]{2}(?<=[A-Za-z]{2}[0-9]{2})(?P<bban>(?:[ \-]?[A-Za-z0-9]){10,30})")
+
+
+def ibans(work: Normalized) -> Iterator[Hit]:
+    text = work.text
+    for m in _IBAN.finditer(text):
+        start = m.start() - 2
+        length = IBAN_LENGTHS.get(text[start:m.start()].upper())
+        if length is None or (start and text[start - 1].isalnum()):
+            continue
+        # keep exactly `length` alphanumerics: the pattern may run into the next word
+        need, end = length - 4, m.start("bban")
+        while need and end < m.end():
+            if text[end].isalnum():
+                need -= 1
+            end += 1
+        if need or (end < len(text) and text[end].isalnum()):
+            continue
+        if iban_ok(text[start:end]):
+            yield Hit(start, end, "IBAN_CODE", 0.97)
+
+
+# -- US SSN ----------------------------------------------------------------------------
+_SSN = re.compile(r"[0-9](?<![\w\-.][0-9])\d{2}(?P<sep>[ .\-]|\s?[\-.]\s?)\d{2}(?P=sep)\d{4}(?![\w]|[.\-]\d)")
+_SSN_CONTEXT = re.compile(r"ssn|ss#|social security(?: number| no\.?| #)?|soc\.? sec\.?")
+_SSN_ANCHORS = ("ssn", "ss#", "social security", "soc")
+_SSN_BARE = re.compile(r"(?<![\w\-.])\d{3}[ .\-]?\d{2}[ .\-]?\d{4}(?![\w]|[.\-]\d)")
+
+
+def ssns(work: Normalized) -> Iterator[Hit]:
+    text = work.text
+    for m in _SSN.finditer(text):
+        if ssn_ok(m.group()):
+            yield Hit(m.start(), m.end(), "US_SSN", 0.85)
+    if not any(a in work.lower for a in _SSN_ANCHORS):
+        return
+    for k in _context(_SSN_CONTEXT, work.lower):
+        m = _SSN_BARE.search(text, k.end(), k.end() + 30)
+        if m and ssn_ok(m.group()):
+            yield Hit(m.start(), m.end(), "US_SSN", 0.97)
+
+
+# -- IP addresses ----------------------------------------------------------------------
+_IPV4 = re.compile(r"[0-9](?<![\w.][0-9])\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![\w]|\.\d)")
+_IPV6 = re.compile(r"(?=[0-9A-Fa-f:])(?<![\w:.])(?:[0-9A-Fa-f]{1,4}|(?=::))(?::{1,2}[0-9A-Fa-f]{1,4}){2,7}(?:::)?"
+                   r"(?:%[\w.]{1,15})?(?![\w:])")
+_IPV6_HINT = re.compile(r":[0-9A-Fa-f]{1,4}:|::")
+_VERSION_BEFORE = re.compile(r"(?i)(?:version|ver\.?|release|build|v|[a-z]/)\s*$")  # "Chrome/110.0.0.0"
+
+
+def ips(work: Normalized) -> Iterator[Hit]:
+    text = work.text
+    for m in _IPV4.finditer(text):
+        if ipv4_identifying(m.group()) and not _VERSION_BEFORE.search(text, max(0, m.start() - 10), m.start()):
+            yield Hit(m.start(), m.end(), "IP_ADDRESS", 0.9)
+    if not _IPV6_HINT.search(text):
+        return
+    for m in _IPV6.finditer(text):
+        if ipv6_identifying(m.group()):
+            yield Hit(m.start(), m.end(), "IP_ADDRESS", 0.9)
+
+
+# -- dates of birth --------------------------------------------------------------------
+_MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DATE = re.compile(
+    r"(?i)(?<!\d)(?:"
+    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"                                   # 1990-05-17
+    r"|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})"                        # 17/05/1990, 05-17-90
+    r"|\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MONTHS + r",?\s+\d{4}"  # 17th of May 1990
+    r"|" + _MONTHS + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"           # May 17, 1990
+    r"|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"                        # 1990年5月17日
+    r"|" + _MONTHS + r"\s+\d{4}"                                       # May 1990
+    r"|(?:19|20)\d{2}"                                                 # 1990 (after "born in")
+    r")(?!\d)")
+_DOB_CONTEXT = re.compile(
+    r"(?:born|d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday|b-day|geboren|"
+    r"geburtsdatum|geburtstag|n[ée]e?\s+le|date\s+de\s+naissance|fecha\s+de\s+nacimiento|nacid[oa]|"
+    r"cumpleaños|data\s+de\s+nascimento|nascid[oa]|data\s+di\s+nascita|дата\s+рождения|"
+    r"родил(?:ся|ась)|день\s+рождения)|出生|生日|生年月日")
+_DOB_ANCHORS = ("born", "dob", "d.o.b", "birth", "b-day", "geboren", "geburt", "né", "nee", "naissance",
+                "nacimiento", "nacid", "cumplea", "nascimento", "nascid", "nascita", "рожд", "родил",
+                "出生", "生日", "生年月日")
+
+
+def _date_ok(value: str) -> bool:
+    """Reject impossible numeric dates (month 13, day 32)."""
+    nums = [int(x) for x in re.findall(r"\d+", value)]
+    if len(nums) != 3:
+        return True
+    if nums[0] > 31:                                   # year first
+        return 1 <= nums[1] <= 12 and 1 <= nums[2] <= 31
+    a, b = nums[0], nums[1]
+    return (1 <= a <= 31 and 1 <= b <= 12) or (1 <= a <= 12 and 1 <= b <= 31)
+
+
+def dates_of_birth(work: Normalized) -> Iterator[Hit]:
+    text = work.text
+    if not any(a in work.lower for a in _DOB_ANCHORS):
+        return
+    for k in _context(_DOB_CONTEXT, work.lower):
+        m = _DATE.search(text, k.end(), k.end() + 40)
+        if m is None:
+            m = _DATE.search(text, max(0, k.start() - 30), k.start())
+            if m and m.group().isdigit():
+                continue                                # a bare year only follows the keyword
+        if m and _date_ok(m.group()):
+            yield Hit(m.start(), m.end(), "DATE_OF_BIRTH", 0.85)
+
+
+# -- user names in file paths ----------------------------------------------------------
+_PATH_USER = re.compile(
+    r"[a-z](?<![\w][a-z]):(?:\\{1,2}|/)(?:users|documents and settings)(?:\\{1,2}|/)"
+    r"(?:(?P<win>[^\\/:*?\"<>|\r\n]{1,64}?)(?=[\\/])|(?P<winend>[^\\/:*?\"<>|\s]{1,64}))"
+    r"|/(?<![\w.~]/)(?:home|users|var/home)/(?P<unix>[a-z0-9._-]{1,32})(?![\w])", re.IGNORECASE)
+_NOT_A_USER = frozenset({
+    "user", "username", "user_name", "yourname", "your_name", "yourusername", "your_username", "you",
+    "me", "name", "public", "default", "default user", "all users", "admin", "administrator",
+    "shared", "guest", "runner", "ubuntu", "ec2-user", "root", "<user>", "<username>", "$user", "%username%",
+    "xxx", "...", "*",
+})
+
+
+def path_users(work: Normalized) -> Iterator[Hit]:
+    low = work.lower
+    if not ("users" in low or "documents and settings" in low or "/home/" in low):
+        return
+    for m in _PATH_USER.finditer(work.text):
+        group = m.lastgroup or "unix"
+        name = m.group(group)
+        if name and name.strip().lower() not in _NOT_A_USER and not name.startswith(("<", "{", "$", "%")):
+            yield Hit(m.start(group), m.end(group), "USERNAME", 0.8)
+
+
+PII_DETECTORS = (emails, urls, phones, cards, ibans, ssns, ips, dates_of_birth, path_users)

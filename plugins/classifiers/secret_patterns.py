@@ -1,0 +1,277 @@
+"""Secret detectors: stated passwords (many languages, look-alike spellings), provider
+API keys and tokens, JWTs, private key blocks, credentials in connection strings, and
+high-entropy tokens.
+
+High-entropy policy: a token next to a secret keyword (key, token, secret, ...) is
+reported when it is long and mixed enough; a standalone token only when it is very
+random (length >= 24, upper + lower + digits, entropy >= 4 bits/char). Pure hex strings
+(git SHAs, checksums) and UUIDs are content identifiers, not credentials: they are
+reported only next to a secret keyword.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from typing import Iterator
+
+from .hits import Hit
+from .normalize import Normalized, canonical, keyword_pattern, whole_word
+from .pii_patterns import trim_url
+from .validators import char_classes, mean_segment_length, shannon_entropy
+
+_TOKEN_CHAR = re.compile(r"[A-Za-z0-9_\-]")
+
+# -- provider keys and tokens ----------------------------------------------------------
+#: (entity type, score, literal prefixes, pattern). A pattern runs only when one of its
+#: prefixes occurs in the text, and starts with that literal, so that scans stay fast.
+_AWS_PREFIXES = ("AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AIPA", "ANPA", "ANVA", "APKA", "AROA", "ASCA")
+_PROVIDER_SPECS: tuple[tuple[str, float, tuple[str, ...], str], ...] = (
+    ("API_KEY", 0.97, _AWS_PREFIXES, r"(?:" + "|".join(_AWS_PREFIXES) + r")[A-Z0-9]{16}"),  # AWS key id
+    ("API_KEY", 0.99, ("gh",), r"gh[pousr]_[A-Za-z0-9]{36,255}"),                 # GitHub tokens
+    ("API_KEY", 0.99, ("github_pat_",), r"github_pat_[A-Za-z0-9_]{22,255}"),      # GitHub fine-grained
+    ("API_KEY", 0.97, ("glpat-",), r"glpat-[A-Za-z0-9_\-]{20,}"),                 # GitLab
+    ("API_KEY", 0.97, ("xox",), r"xox[abposre]-[A-Za-z0-9\-]{10,250}"),          # Slack tokens
+    ("API_KEY", 0.95, ("gsk_",), r"gsk_[A-Za-z0-9]{20,}"),                        # Groq
+    ("API_KEY", 0.9, ("sk-",), r"sk-(?:proj-|svcacct-|admin-|ant-(?:api|admin)\d\d-)?(?=[A-Za-z0-9_\-]*\d)"
+                               r"[A-Za-z0-9_\-]{20,}"),                          # OpenAI / Anthropic style
+    ("API_KEY", 0.97, ("AIza",), r"AIza[0-9A-Za-z_\-]{35}"),                      # Google API key
+    ("SECRET_TOKEN", 0.95, ("ya29.",), r"ya29\.[0-9A-Za-z_\-]{20,}"),              # Google OAuth token
+    ("API_KEY", 0.97, ("_live_", "_test_"), r"[spr]k_(?:live|test)_[0-9A-Za-z]{10,99}"),  # Stripe
+    ("SECRET_TOKEN", 0.95, ("whsec_",), r"whsec_[0-9A-Za-z]{20,}"),                 # Stripe webhook secret
+    ("API_KEY", 0.95, ("hf_",), r"hf_[A-Za-z0-9]{30,}"),                          # Hugging Face
+    ("API_KEY", 0.95, ("npm_",), r"npm_[A-Za-z0-9]{36}"),                         # npm
+    ("API_KEY", 0.95, ("SG.",), r"SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}"),     # SendGrid
+    ("JWT", 0.97, ("eyJ",), r"eyJ[A-Za-z0-9_\-]{5,}\.eyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]*"),  # JSON Web Token
+    ("SECRET_TOKEN", 0.95, ("hooks.slack.com",), r"https://hooks\.slack\.com/services/[A-Za-z0-9/]{20,}"),
+)
+_PROVIDERS = tuple((etype, score, hints, re.compile(p + r"(?![A-Za-z0-9_\-])"))
+                   for etype, score, hints, p in _PROVIDER_SPECS)
+
+
+def provider_keys(work: Normalized) -> Iterator[Hit]:
+    text = work.text
+    for etype, score, hints, pattern in _PROVIDERS:
+        if any(h in text for h in hints):
+            for m in pattern.finditer(text):
+                if not (m.start() and _TOKEN_CHAR.match(text, m.start() - 1)):
+                    yield Hit(m.start(), m.end(), etype, score)
+
+
+# -- private key blocks ---------------------------------------------------------------
+_PEM_BEGIN = re.compile(r"-----BEGIN (?P<label>(?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?)-----")
+_PEM_BODY = re.compile(r"(?:\s*(?:[A-Za-z0-9+/=]{8,}|[\w-]{2,40}: [^\r\n]{0,200}))*")
+
+
+def private_keys(work: Normalized) -> Iterator[Hit]:
+    text = work.text
+    if "PRIVATE KEY" not in text:
+        return
+    pos = 0
+    while (m := _PEM_BEGIN.search(text, pos)) is not None:
+        footer = f"-----END {m.group('label')}-----"
+        end = text.find(footer, m.end())
+        # an unterminated block (truncated paste) is masked up to the end of its body
+        end = end + len(footer) if end >= 0 else _PEM_BODY.match(text, m.end()).end()
+        yield Hit(m.start(), end, "PRIVATE_KEY", 0.99)
+        pos = end
+
+
+# -- credentials in URIs / connection strings -----------------------------------------
+_CONN = re.compile(r"(?<![\w+.\-])[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/@\"'<>]{1,128}:[^\s@/\"'<>]{1,256}@"
+                   r"[^\s\"'<>`]{1,2048}")
+
+
+def connection_strings(work: Normalized) -> Iterator[Hit]:
+    text = work.text
+    if "://" not in text or "@" not in text:
+        return
+    for m in _CONN.finditer(text):
+        yield Hit(m.start(), trim_url(text, m.start(), m.end()), "CONNECTION_STRING", 0.97)
+
+
+# -- HTTP authorization ---------------------------------------------------------------
+_AUTH = re.compile(r"(?<![\w])(?:(?P<bearer>Bearer)\s+(?P<tok>[A-Za-z0-9\-._~+/]{16,}=*)"
+                   r"|(?P<basic>Basic)\s+(?P<b64>[A-Za-z0-9+/]{8,}={0,2}))(?![\w\-.~+/=])")
+
+
+def auth_headers(work: Normalized) -> Iterator[Hit]:
+    text = work.text
+    if "Bearer" not in text and "Basic" not in text:
+        return
+    for m in _AUTH.finditer(text):
+        if m.group("bearer") and char_classes(m.group("tok")) >= 2:
+            yield Hit(m.start("tok"), m.end("tok"), "SECRET_TOKEN", 0.9)
+        elif m.group("basic") and ":" in _b64_text(m.group("b64")):
+            yield Hit(m.start("b64"), m.end("b64"), "SECRET_TOKEN", 0.95)
+
+
+def _b64_text(value: str) -> str:
+    """``value`` decoded from base64 when that gives printable ASCII, else ``""``."""
+    try:
+        raw = base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return ""
+    return raw.decode("ascii") if raw.isascii() and all(32 <= b < 127 for b in raw) else ""
+
+
+# -- stated passwords and keyed secrets ----------------------------------------------
+#: Keyword -> kind. "password" keywords accept a plain word as the value after "is" or
+#: ":"; "weak" ones (pass, mdp) need ":" or "=" ; "pin" ones a 4-8 digit value; "key"
+#: ones a value that looks like a key. The first table is matched in look-alike
+#: spellings too (p@ssw0rd, pаssword); the second as written, after a cheap substring test.
+_SPELLED_KEYWORDS = {
+    "password": "password", "passwort": "password", "passwd": "password", "passphrase": "password",
+    "passcode": "password", "pswd": "password", "pwd": "password", "pw": "password", "pass": "weak",
+    "pin": "pin", "pin code": "pin", "pin number": "pin",
+}
+_OTHER_KEYWORDS = {
+    **dict.fromkeys(("kennwort", "mot de passe", "wachtwoord", "lösenord", "adgangskode", "salasana",
+                     "contraseña", "contrasena", "senha", "hasło", "haslo", "parola", "şifre", "sifre",
+                     "пароль", "пароля", "heslo", "jelszó", "κωδικός"), "password"),
+    **dict.fromkeys(("密码", "密碼", "口令", "パスワード", "비밀번호", "암호"), "cjk"),
+    "mdp": "weak",
+    **dict.fromkeys(("api key", "apikey", "api token", "access key", "access key id", "secret access key",
+                     "access token", "auth token", "refresh token", "client secret", "secret key", "secret",
+                     "private key", "token", "api secret", "app secret", "signing key", "encryption key",
+                     "bearer token", "session token", "session key", "webhook secret", "credentials"), "key"),
+}
+_OTHER_ANCHORS = ("key", "token", "secret", "credential", "mdp") + tuple(
+    w for w, kind in _OTHER_KEYWORDS.items() if kind in ("password", "cjk"))
+_KINDS = {canonical(w): kind for w, kind in {**_SPELLED_KEYWORDS, **_OTHER_KEYWORDS}.items()}
+_SPELLED_RE = re.compile(keyword_pattern(_SPELLED_KEYWORDS, spell=True))
+_OTHER_RE = re.compile(keyword_pattern(_OTHER_KEYWORDS))
+
+
+def _keywords(work: Normalized) -> Iterator[tuple[re.Match[str], str]]:
+    """Whole-word keyword matches in the lower-cased working text, with their kind."""
+    low = work.lower
+    matches = list(_SPELLED_RE.finditer(low))
+    if any(a in low for a in _OTHER_ANCHORS):
+        matches += _OTHER_RE.finditer(low)
+    for m in matches:
+        kind = _KINDS.get(canonical(m.group()))
+        if kind is None:
+            continue
+        if whole_word(low, m.start(), m.end()):
+            yield m, kind
+
+
+_QUOTES_OPEN, _QUOTES_CLOSE = "\"'`“‘«「", "\"'`”’»」"
+_VALUE = (r"(?:(?P<q>[" + _QUOTES_OPEN + r"])(?P<qv>[^" + _QUOTES_CLOSE + r"\r\n]{1,128})[" + _QUOTES_CLOSE + r"]"
+          r"|(?P<v>[^\s\"'`“”‘’«»「」<>;,&，。；、！？\u3000-\u303f\u4e00-\u9fff]{1,128}))")
+#: After a keyword: an optional qualifier ("for my bank account"), an explicit
+#: separator ("is", ":", "=", "是"), then the value.
+_STATED = re.compile(
+    r"[\"'`]?"                                                            # end of a JSON/YAML key
+    r"(?:\s{1,4}(?:for|to|of|on|at|in|für|pour|para|per|для|от)(?:\s{1,4}[^\s:=\"']{1,40}){1,3}?)?"
+    r"(?P<sep>\s{0,4}(?::=|==|=>|->|=|:)\s{0,8}"
+    r"|\s{1,4}(?:is|was|ist|war|est|était|es|era|é|è|är|er|это|[-–—]+)(?:\s{0,2}:)?\s{1,8}"
+    r"|\s{0,2}(?:是|为|為|は)\s{0,2})" + _VALUE, re.IGNORECASE)
+#: Or the value right after the keyword ("password hunter2"), which must look secret.
+_BARE = re.compile(r"[\"'`]?(?P<sep>\s{1,4})" + _VALUE)
+
+#: Words that follow "password is" / "password:" in ordinary prose about passwords.
+_PROSE = frozenset("""
+a an the not no too very so quite really also still now only just then this that these those it its
+my your his her our their what which who whom how where when why whether if as and or but nor for to
+of on in at by with from into about over under than like because since while
+incorrect wrong correct right required mandatory optional invalid valid empty blank strong weak long
+short same different saved stored hashed encrypted encoded salted set changed expired reset case
+missing protected secure insecure compromised leaked forgotten lost weak enabled disabled needed
+necessary enough used sent shown hidden visible displayed typed entered generated random unique
+secret private public important known unknown easy hard simple complex good bad great fine ok okay
+must should will would can could may might shall need needs has have had does do did is are was were
+be been being get gets got here there below above following attached case-sensitive sensitive
+sur pas le la les un une des est et ou de du mon ma mes ton ta tes son sa ses
+der die das ein eine ist und oder nicht zu mein meine dein deine sein seine
+el los las uno una es y o no de mi mis tu tus su sus
+enter type provide input use change update create choose pick set new old current your_password
+field manager managers policy policies hint hints length strength
+""".split())
+_PLACEHOLDER = re.compile(r"^(?:\*+|your[_\-]\w+|\w+_here|x+|X+|\.+|_+|-+|#+|\?+|<[^>]*>?|\{[^}]*\}?|\[[^\]]*\]?|\$\{?\w+\}?|%\w+%?|"
+                          r"%s|null|none|nil|true|false|undefined|str|string|int|bool|bytes|secretstr|"
+                          r"os\.\w.*|getpass.*|input\(.*|env\(.*|process\.env.*|.*\(.*|"
+                          r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+|[A-Za-z_]\w*\[.*)$", re.IGNORECASE)
+_PIN = re.compile(r"\d{4,8}")
+_ASSIGNMENTS = (":", "=", ":=", "==", "=>", "->")
+
+
+def _strip_tail(value: str) -> str:
+    return value.rstrip(".,;:?)]}\\") or value
+
+
+def looks_secret(value: str, min_len: int = 6) -> bool:
+    """A token that mixes character classes like a password or key does."""
+    return len(value) >= min_len and (
+        (any(c.isdigit() for c in value) and any(c.isalpha() for c in value))
+        or (any(not c.isalnum() for c in value) and any(c.isalnum() for c in value))
+        or char_classes(value) >= 3)
+
+
+def _value_ok(kind: str, value: str, sep: str, quoted: bool) -> bool:
+    """Decide whether the text after a keyword is the secret itself."""
+    if not value or _PLACEHOLDER.match(value) or canonical(value.lower()) in _KINDS:
+        return False
+    plain = not sep.strip()
+    if kind == "pin":
+        return bool(_PIN.fullmatch(value))
+    if kind == "weak":
+        return sep.strip() in _ASSIGNMENTS and len(value) >= 4 and value.lower() not in _PROSE
+    if kind == "key":
+        return looks_secret(value, 8) and (not plain or shannon_entropy(value) >= 3.0)
+    if quoted:
+        return True
+    if plain:
+        return looks_secret(value)
+    return len(value) >= 3 and value.lower() not in _PROSE and not _is_prose_word(value)
+
+
+def _is_prose_word(value: str) -> bool:
+    """Lower-case words ending like participles or adverbs ("hashed", "expiring")."""
+    return value.isalpha() and value.islower() and len(value) >= 5 and value.endswith(("ed", "ing", "ly"))
+
+
+def stated_secrets(work: Normalized) -> Iterator[Hit]:
+    """Values announced by a keyword: "my password is ...", "pw: ...", "API_KEY=...",
+    "密码是...", in look-alike spellings too."""
+    text = work.text
+    for k, kind in _keywords(work):
+        m = _STATED.match(text, k.end()) or _BARE.match(text, k.end())
+        if m is None:
+            continue
+        quoted = m.group("qv") is not None
+        group = "qv" if quoted else "v"
+        value = m.group(group) if quoted else _strip_tail(m.group("v"))
+        if not _value_ok("password" if kind == "cjk" else kind, value, m.group("sep"), quoted):
+            continue
+        start = m.start(group)
+        if kind == "key":
+            etype = "API_KEY" if "api" in k.group() else "SECRET_TOKEN"
+            yield Hit(start, start + len(value), etype, 0.85)
+        else:
+            yield Hit(start, start + len(value), "PASSWORD", 0.85 if kind in ("weak", "pin") else 0.95)
+
+
+# -- high-entropy tokens ---------------------------------------------------------------
+_TOKEN = re.compile(r"[A-Za-z0-9_+=\-](?<![A-Za-z0-9_+/=\-.].)[A-Za-z0-9_+=\-]{23,511}(?![A-Za-z0-9_+/=\-])")
+_HEXISH = re.compile(r"(?:0x)?[0-9a-fA-F\-]+")
+
+
+def high_entropy_tokens(work: Normalized) -> Iterator[Hit]:
+    """Standalone tokens random enough to be credentials (see the module doc)."""
+    for m in _TOKEN.finditer(work.text):
+        token = m.group().rstrip("=")
+        if not _HEXISH.fullmatch(token) and is_random_token(token):
+            yield Hit(m.start(), m.end(), "HIGH_ENTROPY_SECRET", 0.75)
+
+
+def is_random_token(token: str) -> bool:
+    """Upper and lower case and 2+ digits, >= 4 bits/char, no word-like segments."""
+    return (len(token) >= 24 and any(c.isupper() for c in token) and any(c.islower() for c in token)
+            and sum(c.isdigit() for c in token) >= 2 and shannon_entropy(token) >= 4.0
+            and mean_segment_length(token) <= 3.2)
+
+
+SECRET_DETECTORS = (provider_keys, private_keys, connection_strings, auth_headers, stated_secrets,
+                    high_entropy_tokens)

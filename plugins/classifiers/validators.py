@@ -1,0 +1,126 @@
+"""Checksums and plausibility checks behind the rules detectors (pure functions)."""
+from __future__ import annotations
+
+import ipaddress
+import math
+import re
+from collections import Counter
+
+#: IBAN length by country (ISO 13616 registry; SWIFT IBAN registry, 2024).
+IBAN_LENGTHS: dict[str, int] = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22,
+    "BI": 27, "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DJ": 27,
+    "DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FK": 18, "FO": 18, "FR": 27,
+    "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28, "IE": 22,
+    "IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32,
+    "LI": 21, "LT": 20, "LU": 20, "LV": 21, "LY": 25, "MC": 27, "MD": 24, "ME": 22, "MK": 19,
+    "MN": 20, "MR": 27, "MT": 31, "MU": 30, "NI": 28, "NL": 18, "NO": 15, "OM": 23, "PK": 24,
+    "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "RU": 33, "SA": 24, "SC": 31,
+    "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25, "SV": 28, "TL": 23,
+    "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
+}
+
+
+def digits_of(value: str) -> str:
+    """The ASCII digits of ``value``, separators dropped."""
+    return "".join(ch for ch in value if "0" <= ch <= "9")
+
+
+def luhn_ok(number: str) -> bool:
+    """Luhn (mod 10) check of a digit string."""
+    total = 0
+    for i, ch in enumerate(reversed(number)):
+        d = ord(ch) - 48
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def card_issuer_ok(number: str) -> bool:
+    """Whether a digit string has the length and prefix of a real card scheme
+    (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay, Maestro, Mir)."""
+    n = len(number)
+    if n < 13 or n > 19:
+        return False
+    p2, p4 = int(number[:2]), int(number[:4])
+    if number[0] == "4":                                  # Visa
+        return n in (13, 16, 19)
+    if 51 <= p2 <= 55 or 2221 <= p4 <= 2720 or 2200 <= p4 <= 2204:   # Mastercard, Mir
+        return n == 16
+    if p2 in (34, 37):                                    # Amex
+        return n == 15
+    if p2 in (30, 36, 38, 39):                            # Diners
+        return n >= 14
+    if p2 in (35, 50, 81) or 56 <= p2 <= 69:              # JCB, Maestro, Discover, UnionPay
+        return n >= 16 or p2 in (50, 56, 57, 58, 67)
+    return False
+
+
+def iban_ok(value: str) -> bool:
+    """ISO 13616 check: known country, its length, and mod 97 == 1."""
+    iban = "".join(ch for ch in value if ch.isalnum()).upper()
+    if IBAN_LENGTHS.get(iban[:2]) != len(iban) or not iban[2:4].isdigit():
+        return False
+    rearranged = iban[4:] + iban[:4]
+    try:
+        return int("".join(str(int(ch, 36)) for ch in rearranged)) % 97 == 1
+    except ValueError:
+        return False
+
+
+def ssn_ok(value: str) -> bool:
+    """US SSN ranges: area not 000, 666 or 900-999; group not 00; serial not 0000."""
+    d = digits_of(value)
+    if len(d) != 9:
+        return False
+    area, group, serial = d[:3], d[3:5], d[5:]
+    return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+
+
+def ipv4_identifying(value: str) -> bool:
+    """A valid IPv4 address that can point at a host: not loopback, unspecified,
+    broadcast or a netmask (255.x), which are boilerplate in code and configs."""
+    try:
+        ip = ipaddress.IPv4Address(value)
+    except ValueError:
+        return False
+    return not (ip.is_loopback or ip.is_unspecified or value.startswith("255."))
+
+
+def ipv6_identifying(value: str) -> bool:
+    """A valid IPv6 address with at least three non-empty groups and a digit (so that
+    ``a::b`` in C++ or ``12:30:45`` are not addresses), not loopback or unspecified."""
+    core = value.split("%", 1)[0]
+    groups = [g for g in core.split(":") if g]
+    if len(groups) < 3 or not any(ch.isdigit() for ch in core):
+        return False
+    try:
+        ip = ipaddress.IPv6Address(core)
+    except ValueError:
+        return False
+    return not (ip.is_loopback or ip.is_unspecified)
+
+
+def shannon_entropy(value: str) -> float:
+    """Shannon entropy in bits per character."""
+    n = len(value)
+    if not n:
+        return 0.0
+    return -sum(c / n * math.log2(c / n) for c in Counter(value).values())
+
+
+def char_classes(value: str) -> int:
+    """How many of lower case, upper case, digits and symbols ``value`` mixes."""
+    return (any(ch.islower() for ch in value) + any(ch.isupper() for ch in value)
+            + any(ch.isdigit() for ch in value) + any(not ch.isalnum() for ch in value))
+
+
+_SEGMENT = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+|[^A-Za-z0-9]+")
+
+
+def mean_segment_length(value: str) -> float:
+    """Mean length of the camel-case / snake-case / digit segments of ``value``:
+    identifiers (``eglSwapBuffersWithDamage``) have long segments, random keys short
+    ones (below 3.2 for 99.9 % of random base-62 strings of 32 characters)."""
+    return len(value) / max(len(_SEGMENT.findall(value)), 1)
