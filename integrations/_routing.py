@@ -80,6 +80,24 @@ def split_options(kwargs: dict[str, Any], defaults: dict[str, Any], owner: str) 
     return conversation, options
 
 
+#: Generation options a wrapped framework model may hold as fields, with their spellings.
+OPTION_FIELDS = {"temperature": ("temperature",), "seed": ("seed",),
+                 "max_tokens": ("max_tokens", "num_predict", "max_output_tokens", "num_output")}
+
+
+def with_options(model: Any, options: dict[str, Any]) -> Any:
+    """A copy of a pydantic framework model with the generation options it has fields
+    for set (``temperature``, ``seed``, ``max_tokens`` under its own spelling); the model
+    itself when none applies. Other options are left to the caller."""
+    fields = type(model).model_fields
+    update = {}
+    for option, names in OPTION_FIELDS.items():
+        field = next((n for n in names if n in fields), None)
+        if options.get(option) is not None and field is not None:
+            update[field] = options[option]
+    return model.model_copy(update=update) if update else model
+
+
 def plan_summary(reply: Any) -> dict[str, Any]:
     """What was decided for a reply, without any raw prompt text: route, level, span
     types, policy, budget spent, the hash of what left the device, backends used."""

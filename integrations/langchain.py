@@ -30,7 +30,8 @@ from ptmo_middleware.backends import BackendReply, Usage
 from ptmo_middleware.router import PrivacyRouter
 from ptmo_middleware.types import Message
 
-from ._routing import LazyRouter, answered_by, build_router, conversation_scope, plan_summary, side_label, split_options
+from ._routing import (LazyRouter, answered_by, build_router, conversation_scope, plan_summary, side_label,
+                       split_options, with_options)
 
 #: Run-metadata keys read as the conversation id (LangGraph uses ``thread_id``).
 CONVERSATION_KEYS = ("conversation_id", "thread_id")
@@ -82,32 +83,19 @@ def model_label(side: Any) -> str:
 class LangChainBackend:
     """Any LangChain chat model as a ptmo backend (``chat``, ``stream``, ``achat``, ``astream``).
 
-    Options the wrapped model has a field for (``temperature``, ``max_tokens`` or its
-    ``num_predict`` / ``max_output_tokens`` spelling, ``seed``) are set on a copy of it
-    for the call; ``stop`` goes through LangChain's own ``stop`` argument; ``timeout``
-    stays whatever the wrapped model was built with.
+    Options the wrapped model has a field for (``temperature``, ``max_tokens`` in its
+    own spelling, ``seed``) are set on a copy of it for the call; ``stop`` goes through
+    LangChain's own ``stop`` argument; ``timeout`` stays what the model was built with.
     """
-
-    _FIELDS = {"temperature": ("temperature",), "seed": ("seed",),
-               "max_tokens": ("max_tokens", "num_predict", "max_output_tokens")}
 
     def __init__(self, model: BaseChatModel) -> None:
         self.model = model
-        params = model._get_ls_params()
-        self.name = str(params.get("ls_model_name") or model._llm_type)
-        self.provider = str(params.get("ls_provider") or "langchain")
+        self.name = model_label(model)
+        self.provider = str(model._get_ls_params().get("ls_provider") or "langchain")
         self.last_usage: Usage | None = None
 
     def _configured(self, options: dict[str, Any]) -> tuple[BaseChatModel, list[str] | None]:
-        fields = type(self.model).model_fields
-        update = {}
-        for option, names in self._FIELDS.items():
-            value = options.get(option)
-            field = next((n for n in names if n in fields), None)
-            if value is not None and field is not None:
-                update[field] = value
-        model = self.model.model_copy(update=update) if update else self.model
-        return model, options.get("stop") or None
+        return with_options(self.model, options), options.get("stop") or None
 
     def _reply(self, message: BaseMessage) -> BackendReply:
         self.last_usage = _usage_of(message)

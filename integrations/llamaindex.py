@@ -13,7 +13,7 @@ holds the usage and the plan summary (``raw["ptmo"]``, no private text).
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
 from llama_index.core.base.llms.generic_utils import (achat_to_completion_decorator,
@@ -27,10 +27,12 @@ from llama_index.core.llms import LLM
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from pydantic import Field, PrivateAttr
 
+from ptmo_middleware.backends import BackendReply, Usage, cut_at_stop
 from ptmo_middleware.router import PrivacyRouter
 from ptmo_middleware.types import Message
 
-from ._routing import LazyRouter, answered_by, build_router, conversation_scope, plan_summary, side_label, split_options
+from ._routing import (LazyRouter, answered_by, build_router, conversation_scope, plan_summary, side_label,
+                       split_options, with_options)
 
 
 _ROLE_ALIASES = {"chatbot": "assistant", "model": "assistant", "developer": "system"}
@@ -49,18 +51,125 @@ def to_router_messages(messages: Sequence[ChatMessage]) -> list[Message]:
     return out
 
 
+def to_llamaindex_messages(messages: Sequence[Message]) -> list[ChatMessage]:
+    """Router messages as LlamaIndex chat messages (for a wrapped LlamaIndex LLM)."""
+    return [ChatMessage(role=m.role, content=m.content) for m in messages]
+
+
+def _usage_of(response: ChatResponse) -> Usage:
+    """Token counts a LlamaIndex response reports (in ``raw["usage"]`` or the
+    ``additional_kwargs``, as the Ollama and OpenAI-style integrations do); 0 if none."""
+    raw = response.raw if isinstance(response.raw, dict) else {}
+    usage = raw.get("usage") or {}
+    usage = usage if isinstance(usage, dict) else getattr(usage, "__dict__", {})
+    counts = {**response.additional_kwargs, **usage}
+    return Usage(input_tokens=int(counts.get("prompt_tokens") or 0),
+                 output_tokens=int(counts.get("completion_tokens") or 0))
+
+
+def _label(side: Any) -> str:
+    return side.metadata.model_name if isinstance(side, LLM) else side_label(side)
+
+
+class LlamaIndexBackend:
+    """Any LlamaIndex LLM as a ptmo backend (``chat``, ``stream``, ``achat``, ``astream``).
+
+    Options the LLM has a field for (``temperature``, ``max_tokens`` in its own
+    spelling, ``seed``) are set on a copy of it for the call; ``stop`` cuts the answer
+    at the first stop string.
+    """
+
+    def __init__(self, llm: LLM) -> None:
+        self.llm = llm
+        self.name = _label(llm)
+        self.provider = llm.class_name()
+        self.last_usage: Usage | None = None
+
+    def _reply(self, response: ChatResponse, stop: list[str] | None) -> BackendReply:
+        self.last_usage = _usage_of(response)
+        text, _ = cut_at_stop(response.message.content or "", stop)
+        return BackendReply(text=text, usage=self.last_usage, model=self.name, provider=self.provider)
+
+    def chat(self, messages: list[Message], **options: Any) -> BackendReply:
+        """One answer from the wrapped LLM."""
+        response = with_options(self.llm, options).chat(to_llamaindex_messages(messages))
+        return self._reply(response, options.get("stop"))
+
+    async def achat(self, messages: list[Message], **options: Any) -> BackendReply:
+        """One answer from the wrapped LLM, asynchronously."""
+        response = await with_options(self.llm, options).achat(to_llamaindex_messages(messages))
+        return self._reply(response, options.get("stop"))
+
+    def stream(self, messages: list[Message], **options: Any) -> Iterator[str]:
+        """The wrapped LLM's answer as text chunks, cut at a stop string."""
+        self.last_usage = None
+        stops = _StopCutter(options.get("stop"))
+        last = None
+        for last in with_options(self.llm, options).stream_chat(to_llamaindex_messages(messages)):
+            piece = stops.feed(last.delta or "")
+            if piece:
+                yield piece
+            if stops.stopped:
+                break
+        if tail := stops.flush():
+            yield tail
+        self.last_usage = _usage_of(last) if last is not None else Usage()
+
+    async def astream(self, messages: list[Message], **options: Any) -> AsyncIterator[str]:
+        """The wrapped LLM's answer as text chunks, asynchronously."""
+        self.last_usage = None
+        stops = _StopCutter(options.get("stop"))
+        last = None
+        async for last in await with_options(self.llm, options).astream_chat(to_llamaindex_messages(messages)):
+            piece = stops.feed(last.delta or "")
+            if piece:
+                yield piece
+            if stops.stopped:
+                break
+        if tail := stops.flush():
+            yield tail
+        self.last_usage = _usage_of(last) if last is not None else Usage()
+
+
+class _StopCutter:
+    """Cuts a stream of text at the first stop string, which may span chunks: it holds
+    back only a tail that could still grow into a stop string."""
+
+    def __init__(self, stop: list[str] | None) -> None:
+        self.stop = [s for s in stop or [] if s]
+        self.hold = max((len(s) for s in self.stop), default=1) - 1
+        self.buffer = ""
+        self.stopped = False
+
+    def feed(self, text: str) -> str:
+        if self.stopped:
+            return ""
+        self.buffer += text
+        cut, self.stopped = cut_at_stop(self.buffer, self.stop)
+        if self.stopped:
+            self.buffer = ""
+            return cut
+        keep = min(self.hold, len(self.buffer))
+        out, self.buffer = self.buffer[:len(self.buffer) - keep], self.buffer[len(self.buffer) - keep:]
+        return out
+
+    def flush(self) -> str:
+        out, self.buffer = self.buffer, ""
+        return out
+
+
 class PrivacyRouterLLM(LLM):
     """A LlamaIndex LLM that routes each call through a :class:`PrivacyRouter`.
 
     ``local`` and ``cloud`` are config strings (``"ollama:llama3.2:3b"``,
-    ``"groq:llama-3.3-70b-versatile"``, ``"embedded"``) or ptmo backends; or pass a
-    ready ``router``. Without a ``conversation_id`` (field or call argument) every
+    ``"groq:llama-3.3-70b-versatile"``, ``"embedded"``), ptmo backends or LlamaIndex
+    LLMs; or pass a ready ``router``. Without a ``conversation_id`` (field or call argument) every
     call gets a fresh mask map.
     """
 
-    local: Any = Field(default="embedded", description="Local side: a config string or a ptmo backend.")
+    local: Any = Field(default="embedded", description="Local side: a config string, a backend or an LLM.")
     cloud: Any = Field(default="groq:llama-3.3-70b-versatile",
-                       description="Cloud side: a config string or a ptmo backend.")
+                       description="Cloud side: a config string, a backend or an LLM.")
     router: Any = Field(default=None, description="A ready PrivacyRouter (then local/cloud/config are unused).")
     config: str | None = Field(default=None, description="Path of a ptmo TOML config file.")
     policy: str | None = Field(default=None, description="Router policy by name.")
@@ -76,9 +185,14 @@ class PrivacyRouterLLM(LLM):
 
     def model_post_init(self, context: Any, /) -> None:
         super().model_post_init(context)
-        self._lazy = LazyRouter(lambda: build_router(local=self.local, cloud=self.cloud, config=self.config,
-                                                     settings=self.router_settings, policy=self.policy,
-                                                     timeout=self.timeout))
+        self._lazy = LazyRouter(self._build_router)
+
+    def _build_router(self) -> PrivacyRouter:
+        def backend(side: Any) -> Any:
+            return LlamaIndexBackend(side) if isinstance(side, LLM) else side
+
+        return build_router(local=backend(self.local), cloud=backend(self.cloud), config=self.config,
+                            settings=self.router_settings, policy=self.policy, timeout=self.timeout)
 
     @classmethod
     def class_name(cls) -> str:
@@ -89,7 +203,7 @@ class PrivacyRouterLLM(LLM):
         """``<local>+<cloud>``: the two models this router chooses between."""
         if self.router is not None:
             return f"{side_label(self.router.settings.local)}+{side_label(self.router.settings.cloud)}"
-        return f"{side_label(self.local)}+{side_label(self.cloud)}"
+        return f"{_label(self.local)}+{_label(self.cloud)}"
 
     @property
     def metadata(self) -> LLMMetadata:

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 from llama_index.core import Document, Settings, VectorStoreIndex
-from llama_index.core.llms import ChatMessage, ImageBlock
+from llama_index.core.llms import ChatMessage, CompletionResponse, CompletionResponseGen, ImageBlock, MockLLM
+from pydantic import Field
 
 from ptmo_middleware.integrations.llamaindex import PrivacyRouterLLM
 from recording_backend import RecordingBackend
@@ -126,3 +127,33 @@ def test_metadata_and_refusals() -> None:
     with pytest.raises(TypeError):
         llm.complete("hi", tools=[])
     assert not local.received and not cloud.received
+
+
+class RecordingMockLLM(MockLLM):
+    """LlamaIndex's MockLLM (it answers with its prompt), recording every prompt."""
+
+    prompts: list[str] = Field(default_factory=list)
+
+    def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
+        self.prompts.append(prompt)
+        return super().complete(prompt, formatted=formatted, **kwargs)
+
+    def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseGen:
+        self.prompts.append(prompt)
+        return super().stream_complete(prompt, formatted=formatted, **kwargs)
+
+
+def test_llamaindex_llms_as_local_and_cloud(index: VectorStoreIndex) -> None:
+    cloud = RecordingMockLLM()
+    llm = PrivacyRouterLLM(local=MockLLM(), cloud=cloud, router_settings={"classifiers": ["rules"]})
+    response = index.as_query_engine(llm=llm, similarity_top_k=1).query("What is the guest wifi password?")
+    assert cloud.prompts and not any(SECRET in p for p in cloud.prompts)
+    assert any("[PASSWORD_1]" in p for p in cloud.prompts)
+    # MockLLM answers with the (masked) prompt; the user gets the real value back.
+    assert SECRET in str(response)
+    question = f"My password is {SECRET}. Repeat it back."
+    streamed = "".join(r.delta or "" for r in llm.stream_complete(question))
+    assert SECRET in streamed
+    cut = "".join(r.delta or "" for r in llm.stream_complete(question, stop=["Repeat"]))
+    assert SECRET in cut and "Repeat" not in cut
+    assert not any(SECRET in p for p in cloud.prompts)
