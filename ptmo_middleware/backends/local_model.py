@@ -16,21 +16,19 @@ from typing import Any
 DEFAULT_MODEL_DIRNAME = "gemma-3-270m"
 _COMPLETE_MARKER = ".complete"
 
-#: Gemma 3's chat format (the packaged GGUF carries no template). A system message is
-#: folded into the first user turn, as Gemma has no system role.
-GEMMA_CHAT_TEMPLATE = (
-    "{{ bos_token }}"
-    "{% if messages[0]['role'] == 'system' %}"
-    "{% set first_user_prefix = messages[0]['content'] + '\\n\\n' %}"
-    "{% set loop_messages = messages[1:] %}"
-    "{% else %}{% set first_user_prefix = '' %}{% set loop_messages = messages %}{% endif %}"
-    "{% for message in loop_messages %}"
-    "{% set role = 'model' if message['role'] == 'assistant' else message['role'] %}"
-    "{{ '<start_of_turn>' + role + '\\n' + (first_user_prefix if loop.first else '')"
-    " + message['content'] | trim + '<end_of_turn>\\n' }}"
+#: The packaged model is the pre-trained (not instruction-tuned) Gemma 3 270M and its
+#: GGUF carries no chat template, so chats are written as a question/answer transcript,
+#: the form a pre-trained model continues best; generation stops at the next question.
+CHAT_TEMPLATE = (
+    "{{ bos_token }}{% for m in messages %}"
+    "{% if m['role'] == 'system' %}{{ m['content'] | trim }}\n\n"
+    "{% elif m['role'] == 'assistant' %}Answer: {{ m['content'] | trim }}\n"
+    "{% else %}Question: {{ m['content'] | trim }}\n{% endif %}"
     "{% endfor %}"
-    "{% if add_generation_prompt %}{{ '<start_of_turn>model\\n' }}{% endif %}"
+    "{% if add_generation_prompt %}Answer:{% endif %}"
 )
+#: Where a transcript turn ends: pass as ``stop`` when generating with :data:`CHAT_TEMPLATE`.
+CHAT_STOP = ["\nQuestion:"]
 
 
 def cache_dir() -> Path:
@@ -83,21 +81,12 @@ def _convert_gguf(target: Path) -> None:
     model = AutoModelForCausalLM.from_pretrained(
         str(gguf_dir), gguf_file=gguf_path.name, dtype=torch.float32)
     _drop_quantizer(model)
-    _set_chat_format(model, tokenizer)
     model.save_pretrained(tmp, safe_serialization=True)
     tokenizer.save_pretrained(tmp)
     (tmp / _COMPLETE_MARKER).write_text("ok\n", encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
     tmp.rename(target)
     gguf_path.unlink(missing_ok=True)  # the package keeps the chunks; no need for two copies
-
-
-def _set_chat_format(model: Any, tokenizer: Any) -> None:
-    """Give the tokenizer Gemma's chat template and stop generation at a turn's end."""
-    tokenizer.chat_template = GEMMA_CHAT_TEMPLATE
-    end_of_turn = tokenizer.convert_tokens_to_ids("<end_of_turn>")
-    model.generation_config.eos_token_id = [tokenizer.eos_token_id, end_of_turn]
-    model.generation_config.pad_token_id = tokenizer.pad_token_id
 
 
 def _drop_quantizer(model: Any) -> None:
@@ -119,7 +108,7 @@ def load_base_model(model_dir: str | None = None, dtype: Any = None) -> tuple[An
 
     ``model_dir`` names a transformers model directory; the default is Gemma 3 270M,
     converted from the packaged GGUF on first use and cached. ``dtype`` defaults to
-    ``torch.float32``.
+    ``torch.float32``. The default model's tokenizer gets :data:`CHAT_TEMPLATE`.
     """
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -131,4 +120,6 @@ def load_base_model(model_dir: str | None = None, dtype: Any = None) -> tuple[An
     model = AutoModelForCausalLM.from_pretrained(
         str(path), dtype=dtype or torch.float32, local_files_only=True)
     model.eval()
+    if model_dir is None:
+        tokenizer.chat_template = CHAT_TEMPLATE
     return model, tokenizer
