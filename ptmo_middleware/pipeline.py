@@ -7,6 +7,7 @@ is in it, whatever the router policy asked.
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import logging
 import re
 import time
@@ -191,6 +192,8 @@ class Planner:
                    for m in messages[:-1]]
         last = messages[-1]
         cls = self.classify(last.content, vault, ClassifyContext(self.settings, vault.conversation_id, last.role))
+        if history:
+            _share_private_values([c for _, c in history] + [cls], [m.content for m in messages])
         t1 = time.perf_counter()
         strategy_name = strategy or self.settings.decomposer
         parts = self.decomposer(strategy_name).decompose(last.content, cls.spans, vault)
@@ -201,7 +204,12 @@ class Planner:
                                features=request_features(cls, parts, last.content))
         policy_impl = self.policy(policy_name)
         try:
-            routes = list(policy_impl.route(parts, request))
+            # The policy works on copies: whatever it changes, the shield below judges
+            # the parts and spans the classifiers and the decomposer produced.
+            # (spans are frozen, so copying the lists that hold them is enough).
+            view = [dataclasses.replace(p, spans=list(p.spans)) for p in parts]
+            routes = list(policy_impl.route(view, dataclasses.replace(request, classification=dataclasses.replace(
+                cls, spans=list(cls.spans), failed=list(cls.failed)))))
         except Exception:
             log.exception("router policy %s failed; keeping the request local", policy_name)
             routes = [Route.LOCAL] * len(parts)
@@ -283,6 +291,25 @@ def _repeats_of_private(text: str, spans: list[Span]) -> list[Span]:
             if m.start() != s.start:
                 out.append(Span(m.start(), m.end(), s.entity_type, s.level, s.score, s.source, value))
     return out
+
+
+def _share_private_values(classifications: Sequence[Classification], texts: Sequence[str]) -> None:
+    """Mask a PRIVATE value found in one message of a request in all of them: a secret
+    stated once may come back, earlier or later, in another turn (an assistant's echo)."""
+    found: dict[str, Span] = {}
+    for c in classifications:
+        for s in c.spans:
+            if s.level >= SensitivityLevel.PRIVATE and s.maskable and len(s.text.strip()) >= 4:
+                found.setdefault(s.text.strip(), s)
+    if not found:
+        return
+    for c, text in zip(classifications, texts):
+        extra = [Span(m.start(), m.end(), s.entity_type, s.level, s.score, s.source, m.group(0))
+                 for value, s in found.items() for m in re.finditer(re.escape(value), text)]
+        if extra:
+            c.spans = merge_spans(c.spans + extra, text)
+            c.level = max(c.level, *(e.level for e in extra))
+            c.score = max(c.score, score_of(extra))
 
 
 def _check_parts(parts: Sequence[Part], text: str) -> None:
