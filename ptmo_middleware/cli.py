@@ -307,3 +307,73 @@ def audit(
                       str(r.get("level", "")), policy_name, types, f"{r.get('budget_spent', r.get('budget_cost')) or 0:g}",
                       str(r.get("payload_hash") or "-")[:16])
     console.print(table)
+
+
+# --- privacy budget and the RL router (issue 6) ---
+budget_app = typer.Typer(cls=_PtmoGroup, help="Show or reset privacy-budget accounts.", no_args_is_help=True)
+app.add_typer(budget_app, name="budget")
+
+
+def _budget(ctx: typer.Context) -> Any:
+    from .budget import PrivacyBudget
+    from .config import Settings
+
+    state = ctx.find_root().obj if isinstance(ctx.find_root().obj, CliState) else CliState()
+    return PrivacyBudget(Settings.load(state.config).budget)
+
+
+@budget_app.command("show")
+def budget_show(ctx: typer.Context,
+                principal: Optional[str] = typer.Option(None, "--principal", help="Only this principal."),
+                as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table.")) -> None:
+    """Every account (principal | window): risk spent and what remains of epsilon."""
+    b = _budget(ctx)
+    rows = [{"account": k, "spent": round(v, 6), "epsilon": b.epsilon, "remaining": round(max(b.epsilon - v, 0.0), 6)}
+            for k, v in b.accounts().items() if principal is None or k.split("|", 1)[0] == principal]
+    if as_json:
+        print_json({"store": b.settings.store, "window": b.settings.window, "accounts": rows})
+        return
+    table = Table(title=f"privacy budget ({b.settings.store}, window {b.settings.window}, epsilon {b.epsilon:g})",
+                  title_justify="left")
+    for col in ("account", "spent", "remaining"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(Text(r["account"]), f"{r['spent']:.4f}", f"{r['remaining']:.4f}")
+    console.print(table)
+
+
+@budget_app.command("reset")
+def budget_reset(ctx: typer.Context,
+                 principal: Optional[str] = typer.Option(None, "--principal", help="Only this principal (else everyone)."),
+                 yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation.")) -> None:
+    """Forget the spends of one principal (every window), or of everyone."""
+    if not yes:
+        typer.confirm(f"Reset the privacy budget of {principal or 'every principal'}?", abort=True)
+    console.print(f"reset {_budget(ctx).reset(principal)} account(s)")
+
+
+@app.command("train-router")
+def train_router(
+    algo: str = typer.Option("ppo", "--algo", help="ppo, a2c or dqn (each with the Lagrangian dual ascent)."),
+    timesteps: int = typer.Option(100_000, "--timesteps", min=1000, help="Environment steps."),
+    seed: int = typer.Option(0, "--seed"),
+    out: Optional[Path] = typer.Option(None, "--out", help="Folder for <algo>_router.zip (default: the user data dir)."),
+) -> None:
+    """Retrain the RL router on the featurised prompts (needs the data sets, see docs)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .errors import ConfigError
+    from .rl.train import ALGOS, train
+
+    if algo not in ALGOS:
+        raise ConfigError(f"unknown algorithm {algo!r}; use one of {', '.join(ALGOS)}")
+    if out is None:
+        import platformdirs
+
+        out = Path(platformdirs.user_data_dir("ptmo-middleware", appauthor=False)) / "rl"
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeRemainingColumn(), console=err_console) as progress:
+        task = progress.add_task(f"training {algo}", total=timesteps)
+        _, record = train(algo, timesteps, seed, out, on_step=lambda n: progress.advance(task, n))
+    console.print(f"saved {out / f'{algo}_router.zip'} (final lambda {record['final_lambda']:.3f}); "
+                  f"use it with PTMO_RL_POLICY={out / f'{algo}_router.zip'}")
