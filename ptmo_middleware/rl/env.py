@@ -1,0 +1,126 @@
+"""The offloading environment: sessions of real requests under a privacy budget.
+
+One episode is a session of ``horizon`` requests drawn from a :class:`~.corpus.Pool`
+(PUPA, M4A1 and generated public prompts, mixed by ``mix``) for one principal whose
+budget epsilon is drawn per episode (so one policy serves every budget). Actions:
+:class:`~.features.Action` (local, cloud raw, cloud masked, split). The shield is the
+run-time one: the per-action outcomes were computed by routing copies of the parts
+through :func:`ptmo_middleware.shield.apply_shield`, so asking for raw cloud on a
+PRIVATE request yields what the shield lets out (masked, or local), never raw.
+
+Per step, with q/latency/cost drawn from M4A1 logs of the task (:mod:`.calibration`):
+
+    Quality     = retain * q_cloud + local_share * q_local
+    Association = association(request) * local_share
+    R = a*Quality + b1*Association - b2*Latency - b3*Cost - b4*PrivacyRisk
+        (+ g*BudgetBonus at the end of the session: 1 if sum PrivacyRisk <= epsilon)
+
+The constraint sum_t PrivacyRisk <= epsilon enters as a Lagrangian: the agent receives
+``R - lagrange * c_t`` with c_t the part of this step's risk beyond the budget, and the
+trainer raises or lowers ``lagrange`` by dual ascent (:mod:`.train`). ``info`` carries
+the unpenalised reward and, at the end of a session, its risk and whether it went over.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+
+from .calibration import Calibration
+from .corpus import SOURCES, Pool
+from .features import OBS_DIM, Action, observation
+
+
+@dataclass(frozen=True)
+class RewardWeights:
+    """Coefficients of R (TMO's a = 1, b1 = b2 = b3 = 1/3; b4 and g are ours)."""
+
+    a: float = 1.0
+    b1: float = 1 / 3
+    b2: float = 1 / 3
+    b3: float = 1 / 3
+    b4: float = 0.5
+    g: float = 0.2
+
+
+class OffloadEnv(gym.Env):
+    """Sessions of requests; see the module doc."""
+
+    metadata: dict[str, Any] = {"render_modes": []}
+
+    def __init__(self, pool: Pool, calibration: Calibration, *, horizon: int = 10,
+                 epsilon: float | tuple[float, float] = (0.2, 1.2), mix: tuple[float, float, float] = (0.4, 0.3, 0.3),
+                 weights: RewardWeights = RewardWeights(), enforce_budget: bool = False, lagrange: float = 0.0) -> None:
+        super().__init__()
+        if horizon < 1:
+            raise ValueError("horizon must be >= 1")
+        self.pool, self.cal, self.horizon, self.weights = pool, calibration, horizon, weights
+        self.epsilon_spec = epsilon
+        self.mix = np.asarray(mix, dtype=float) / np.sum(mix)
+        self.by_source = [pool.indices(s) for s in SOURCES]
+        self.enforce_budget = enforce_budget
+        self.lagrange = lagrange
+        self.observation_space = gym.spaces.Box(-np.inf, np.inf, shape=(OBS_DIM,), dtype=np.float32)
+        self.action_space = gym.spaces.Discrete(len(Action))
+        self._session = np.zeros(horizon, dtype=int)
+        self._t = 0
+        self.epsilon = 1.0
+        self.spent = 0.0
+
+    def _obs(self) -> np.ndarray:
+        i = self._session[self._t]
+        p = self.pool
+        return observation(p.base[i], p.risk[i], p.retain[i], p.local_share[i],
+                           max(self.epsilon - self.spent, 0.0), self.epsilon)
+
+    def reset(self, *, seed: int | None = None, options: dict | None = None) -> tuple[np.ndarray, dict]:
+        super().reset(seed=seed)
+        spec = (options or {}).get("epsilon", self.epsilon_spec)
+        self.epsilon = float(self.np_random.uniform(*spec)) if isinstance(spec, tuple) else float(spec)
+        sources = self.np_random.choice(len(SOURCES), size=self.horizon, p=self.mix)
+        self._session = np.array([self.np_random.choice(self.by_source[s]) for s in sources])
+        self._t = 0
+        self.spent = 0.0
+        return self._obs(), {"epsilon": self.epsilon}
+
+    def outcome(self, i: int, action: Action) -> dict[str, float]:
+        """Sampled quality, latency, cost of answering request ``i`` with ``action``."""
+        p, rng = self.pool, self.np_random
+        task = int(p.task[i])
+        q_l, lat_l, cost_l = self.cal.sample(rng, task, 0)
+        q_c, lat_c, cost_c = self.cal.sample(rng, task, 1)
+        share_local = float(p.local_share[i, action])
+        chars = float(p.payload_chars[i, action])
+        cloud = chars > 0
+        return {
+            "quality": float(p.retain[i, action]) * q_c + share_local * q_l,
+            "association": float(p.base[i, -1]) * share_local,
+            "latency": max(lat_l if share_local > 0 else 0.0, lat_c if cloud else 0.0),
+            "cost": (cost_l if share_local > 0 else 0.0) + (cost_c * self.cal.cloud_cost_factor(chars) if cloud else 0.0),
+            "risk": float(p.risk[i, action]),
+        }
+
+    def step(self, action: int) -> tuple[np.ndarray, float, bool, bool, dict]:
+        i = int(self._session[self._t])
+        act = Action(int(action))
+        if self.enforce_budget and self.spent + float(self.pool.risk[i, act]) > self.epsilon + 1e-9:
+            act = Action.LOCAL
+        o = self.outcome(i, act)
+        w = self.weights
+        before = max(self.spent - self.epsilon, 0.0)
+        self.spent += o["risk"]
+        over = max(self.spent - self.epsilon, 0.0)
+        reward = (w.a * o["quality"] + w.b1 * o["association"] - w.b2 * o["latency"] - w.b3 * o["cost"]
+                  - w.b4 * o["risk"])
+        self._t += 1
+        done = self._t >= self.horizon
+        if done:
+            reward += w.g * float(self.spent <= self.epsilon + 1e-9)
+        info: dict[str, Any] = {**o, "action": int(act), "reward_task": reward, "constraint_cost": over - before}
+        if done:
+            info.update(session_risk=self.spent, epsilon=self.epsilon, overshoot=over,
+                        over_budget=self.spent > self.epsilon + 1e-9)
+            self._t -= 1  # the terminal observation repeats the last request
+        return self._obs(), reward - self.lagrange * (over - before), done, False, info

@@ -1,0 +1,74 @@
+"""Running policies over held-out sessions: the figures of the benchmark.
+
+A policy here maps an observation to an :class:`~.features.Action`. Baselines:
+``local-only``, ``cloud-only`` (no protection beyond the shield), ``random``, and
+``threshold`` (the rules policy: PUBLIC requests raw to the cloud, others masked); a
+``+guard`` suffix runs a policy with the budget enforced as the run-time guard does
+(a request the budget cannot pay is answered locally). Learned policies are evaluated
+without the guard, so their own over-budget share is what is measured.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from .env import OffloadEnv
+from .features import Action
+
+Policy = Callable[[np.ndarray, np.random.Generator], int]
+
+BASELINES: dict[str, Policy] = {
+    "local-only": lambda obs, rng: int(Action.LOCAL),
+    "cloud-only": lambda obs, rng: int(Action.CLOUD),
+    "random": lambda obs, rng: int(rng.integers(len(Action))),
+    "threshold": lambda obs, rng: int(Action.CLOUD if obs[0] == 0 else Action.MASKED),
+}
+
+
+def sb3_policy(model: Any) -> Policy:
+    """A deterministic policy from a trained SB3 model."""
+    return lambda obs, rng: int(model.predict(obs, deterministic=True)[0])
+
+
+@dataclass
+class SessionStats:
+    reward: float
+    quality: float
+    latency: float
+    cost: float
+    risk: float
+    over_budget: bool
+
+
+def run_sessions(env: OffloadEnv, policy: Policy, epsilon: float, sessions: int, seed: int) -> list[SessionStats]:
+    """``sessions`` episodes at a fixed epsilon; the same seed gives the same sessions and draws."""
+    rng = np.random.default_rng(seed + 7919)
+    out = []
+    for k in range(sessions):
+        obs, _ = env.reset(seed=seed * 100_003 + k, options={"epsilon": epsilon})
+        total = {"reward": 0.0, "quality": 0.0, "latency": 0.0, "cost": 0.0}
+        done = False
+        info: dict[str, Any] = {}
+        while not done:
+            obs, _, done, _, info = env.step(policy(obs, rng))
+            total["reward"] += info["reward_task"]
+            for key in ("quality", "latency", "cost"):
+                total[key] += info[key]
+        n = env.horizon
+        out.append(SessionStats(total["reward"], total["quality"] / n, total["latency"] / n, total["cost"] / n,
+                                info["session_risk"], bool(info["over_budget"])))
+    return out
+
+
+def summarise(stats: list[SessionStats]) -> dict[str, float]:
+    """Means over sessions (over-budget as a share)."""
+    return {
+        "reward": float(np.mean([s.reward for s in stats])),
+        "quality": float(np.mean([s.quality for s in stats])),
+        "latency": float(np.mean([s.latency for s in stats])),
+        "cost": float(np.mean([s.cost for s in stats])),
+        "risk": float(np.mean([s.risk for s in stats])),
+        "over_budget": float(np.mean([s.over_budget for s in stats])),
+    }

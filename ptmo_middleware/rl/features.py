@@ -1,0 +1,152 @@
+"""What the RL router sees of one request, computed the same way in training and at run time.
+
+``describe`` turns a classified, decomposed request into a :class:`RequestView`: the
+planner's features, a task category, the association score, and for every action the
+risk of what would leave (after the shield), the share of the prompt's words that
+reach the cloud (retain) and the share answered locally. ``observation`` adds the live
+budget. Both the environment and the ``rl`` router plugin call these two functions.
+
+Association (TMO: how relevant the user's images are to the question, a bonus for
+uploading them) is reinterpreted for text as **how much the answer needs the user's
+personal context**, which only the local, personalised model (the user's LoRA adapter)
+holds: the share of first-person words in the request plus its detected personal spans,
+capped at 1. The reward pays it in proportion to the share answered locally.
+"""
+from __future__ import annotations
+
+import copy
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from ..budget.risk import RiskModel
+from ..shield import apply_shield
+from ..types import Part, Route, SensitivityLevel, Span
+
+
+class Action(IntEnum):
+    """What the router does with a request."""
+
+    LOCAL = 0
+    CLOUD = 1
+    MASKED = 2
+    SPLIT = 3
+    """PUBLIC parts to the cloud raw, every other part local."""
+
+
+TASKS = ("Assistive System", "Message Editing", "Query", "Recommendation")
+"""M4A1's task categories."""
+
+_TASK_WORDS = (
+    (1, re.compile(r"(?i)\b(rewrite|rephrase|edit|proofread|polish|paraphrase|improve|correct|draft|write|"
+                   r"reply|respond|translate|summari[sz]e|shorten|letter|email|message|essay)\b")),
+    (3, re.compile(r"(?i)\b(recommend\w*|suggest\w*|which (one|should)|best|ideas?|options?|where (can|should)|"
+                   r"what should i)\b")),
+    (0, re.compile(r"(?i)\b(turn (on|off|up|down)|switch|set (the|a|an|my)|play|open|close|remind|schedule|"
+                   r"lights?|temperature|thermostat|alarm|timer|tv|volume)\b")),
+)
+_FIRST_PERSON = re.compile(r"(?i)\b(i|i'm|i've|i'd|me|my|mine|myself|we|our|us)\b")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'@._-]*")
+
+
+def task_category(text: str) -> int:
+    """Index in :data:`TASKS` of the request's task, by keyword rules (``Query`` otherwise)."""
+    head = text[:600]
+    for index, pattern in _TASK_WORDS:
+        if pattern.search(head):
+            return index
+    return 2
+
+
+def association(text: str, spans: Sequence[Span]) -> float:
+    """Need for personal context, in [0, 1] (see the module doc)."""
+    words = max(len(_WORD.findall(text)), 1)
+    personal = len(_FIRST_PERSON.findall(text)) + sum(1 for s in spans if s.level > SensitivityLevel.PUBLIC)
+    return min(1.0, 5.0 * personal / words)
+
+
+def word_retain(text: str, payload: str) -> float:
+    """Share of the prompt's words (with multiplicity) that reach the cloud payload."""
+    words = Counter(w.casefold() for w in _WORD.findall(text))
+    total = sum(words.values())
+    if not total or not payload:
+        return 0.0
+    sent = Counter(w.casefold() for w in _WORD.findall(payload))
+    return sum(min(n, sent[w]) for w, n in words.items()) / total
+
+
+def action_routes(action: Action, parts: Sequence[Part]) -> list[Route]:
+    """The route per part the policy asks for (the shield may still override it)."""
+    if action is Action.SPLIT:
+        return [Route.LOCAL if p.level > SensitivityLevel.PUBLIC else Route.CLOUD for p in parts]
+    return [{Action.LOCAL: Route.LOCAL, Action.CLOUD: Route.CLOUD, Action.MASKED: Route.MASKED}[action]] * len(parts)
+
+
+def shielded(action: Action, parts: Sequence[Part], spans: Sequence[Span]) -> list[Part]:
+    """Copies of ``parts`` routed for ``action`` through the shield (the originals untouched)."""
+    out = [copy.copy(p) for p in parts]
+    apply_shield(out, action_routes(action, out), spans)
+    return out
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """A request as the policy sees it, before the budget; per-action arrays by :class:`Action`."""
+
+    base: np.ndarray
+    task: int
+    association: float
+    risk: np.ndarray
+    retain: np.ndarray
+    local_share: np.ndarray
+    payload_chars: np.ndarray
+
+
+BASE_DIM = 9 + len(TASKS) + 1
+
+
+def describe(features: Mapping[str, float], parts: Sequence[Part], spans: Sequence[Span], text: str,
+             risk_model: RiskModel) -> RequestView:
+    """The :class:`RequestView` of a request (``features``: ``pipeline.request_features``)."""
+    task = task_category(text)
+    assoc = association(text, spans)
+    base = np.zeros(BASE_DIM, dtype=np.float32)
+    base[:9] = (
+        features["level"] / 2.0, features["score"], min(features["n_spans_private"], 5) / 5.0,
+        min(features["n_spans_semi"], 10) / 10.0, min(features["n_topic_spans"], 5) / 5.0,
+        features["maskable_share"], features["sensitive_char_share"],
+        min(math.log1p(features["length_chars"]) / math.log1p(20_000), 1.0), min(features["n_parts"], 20) / 20.0,
+    )
+    base[9 + task] = 1.0
+    base[-1] = assoc
+    n = len(Action)
+    risk, retain, local_share, chars = (np.zeros(n, dtype=np.float32) for _ in range(4))
+    total = max(sum(len(p.text) for p in parts), 1)
+    for a in Action:
+        routed = shielded(a, parts, spans)
+        payload = " ".join(p.payload or "" for p in routed if p.route.leaves_device)
+        risk[a] = risk_model.request_risk(routed)
+        retain[a] = word_retain(text, payload)
+        local_share[a] = sum(len(p.text) for p in routed if p.route is Route.LOCAL) / total
+        chars[a] = len(payload)
+    return RequestView(base, task, assoc, risk, retain, local_share, chars)
+
+
+OBS_DIM = BASE_DIM + 3 * (len(Action) - 1) + 3
+RISK_SLICE = slice(BASE_DIM, BASE_DIM + len(Action) - 1)
+"""Where :func:`observation` puts the risk of CLOUD, MASKED and SPLIT."""
+REMAINING_INDEX = OBS_DIM - 3
+"""Where it puts the remaining budget."""
+
+
+def observation(view_base: np.ndarray, risk: np.ndarray, retain: np.ndarray, local_share: np.ndarray,
+                remaining: float, epsilon: float) -> np.ndarray:
+    """The policy's input: the request (:func:`describe`) and the live budget."""
+    budget = np.array([min(remaining, 2.0), min(epsilon, 2.0), min(remaining / epsilon, 1.0) if epsilon > 0 else 0.0],
+                      dtype=np.float32)
+    return np.concatenate([view_base, risk[1:], retain[1:], local_share[1:], budget]).astype(np.float32)
