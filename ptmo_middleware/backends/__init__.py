@@ -12,10 +12,11 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
-from ..errors import ConfigError
+from ..errors import BackendError, ConfigError
 from ..types import Message
 
 if TYPE_CHECKING:
@@ -87,6 +88,33 @@ def cut_at_stop(text: str, stop: list[str] | None) -> tuple[str, bool]:
 
 T = TypeVar("T")
 
+Translate = Callable[[Exception], "BackendError | None"]
+
+
+@contextmanager
+def translated(translate: Translate) -> Iterator[None]:
+    """Re-raise an SDK's failure as the :class:`BackendError` ``translate`` makes of it
+    (other exceptions pass unchanged)."""
+    try:
+        yield
+    except Exception as exc:
+        err = translate(exc)
+        if err is None:
+            raise
+        raise err from exc
+
+
+@asynccontextmanager
+async def atranslated(translate: Translate) -> AsyncIterator[None]:
+    """:func:`translated` for async code."""
+    try:
+        yield
+    except Exception as exc:
+        err = translate(exc)
+        if err is None:
+            raise
+        raise err from exc
+
 
 async def iterate_in_thread(make: Callable[[], Iterator[T]]) -> AsyncIterator[T]:
     """Run a blocking iterator in a worker thread and yield its items without blocking
@@ -152,4 +180,4 @@ def _model(arg: str, spec: str) -> str:
 
 
 __all__ = ["Backend", "BackendReply", "Usage", "GENERATION_OPTIONS", "check_options", "cut_at_stop",
-           "iterate_in_thread", "resolve_backend"]
+           "iterate_in_thread", "resolve_backend", "translated", "atranslated"]

@@ -1,0 +1,148 @@
+"""The embedded backend: Gemma 3 270M in this process (transformers on CPU or GPU),
+optionally with a PEFT (LoRA) adapter. No server, no network.
+
+The model is loaded once per process on first use (see
+:func:`~ptmo_middleware.backends.local_model.load_base_model`) and shared by every
+:class:`EmbeddedBackend`; generations run one at a time under a lock.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from ..errors import BackendError
+from ..types import Message
+from . import BackendReply, Usage, check_options, cut_at_stop, iterate_in_thread
+from .local_model import CHAT_STOP, load_base_model
+
+#: Answer length when the caller gives no ``max_tokens`` (the model is small and slow-ish).
+DEFAULT_MAX_TOKENS = 128
+
+_cache: dict[tuple[str | None, str | None], tuple[Any, Any, threading.Lock]] = {}
+_cache_lock = threading.Lock()
+
+
+def loaded_model(model_dir: str | None = None, adapter: str | None = None) -> tuple[Any, Any, threading.Lock]:
+    """``(model, tokenizer, generation lock)``, loaded once per process."""
+    key = (model_dir, adapter)
+    with _cache_lock:
+        if key not in _cache:
+            try:
+                model, tokenizer = load_base_model(model_dir)
+                if adapter:
+                    from peft import PeftModel
+
+                    model = PeftModel.from_pretrained(model, adapter).eval()
+            except (OSError, ValueError, RuntimeError) as exc:
+                raise BackendError(f"cannot load the embedded model ({model_dir or 'Gemma 3 270M'}"
+                                   f"{', adapter ' + adapter if adapter else ''}): {exc}") from exc
+            _cache[key] = (model, tokenizer, threading.Lock())
+        return _cache[key]
+
+
+class EmbeddedBackend:
+    """Generate with the in-process model. ``adapter`` is a PEFT adapter directory."""
+
+    provider = "embedded"
+
+    def __init__(self, adapter: str | None = None, model_dir: str | None = None,
+                 max_tokens: int = DEFAULT_MAX_TOKENS) -> None:
+        self.adapter = adapter
+        self.model_dir = model_dir
+        self.max_tokens = max_tokens
+        self.name = "embedded" + (f":{adapter}" if adapter else "")
+        self.last_usage: Usage | None = None
+
+    def load(self) -> None:
+        """Load the model now rather than on the first call."""
+        loaded_model(self.model_dir, self.adapter)
+
+    def _prepare(self, messages: list[Message], options: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        import torch
+
+        opts = check_options(options)
+        model, tokenizer, _ = loaded_model(self.model_dir, self.adapter)
+        inputs = tokenizer.apply_chat_template([m.to_dict() for m in messages], add_generation_prompt=True,
+                                               return_tensors="pt", return_dict=True)
+        temperature = float(opts.get("temperature", 0.0))
+        kwargs: dict[str, Any] = {**inputs, "max_new_tokens": int(opts.get("max_tokens", self.max_tokens)),
+                                  "do_sample": temperature > 0}
+        if temperature > 0:
+            kwargs["temperature"] = temperature
+        if "timeout" in opts:
+            kwargs["max_time"] = float(opts["timeout"])
+        stop = list(opts.get("stop", [])) + (CHAT_STOP if self.model_dir is None else [])
+        if stop:
+            kwargs["stop_strings"], kwargs["tokenizer"] = stop, tokenizer
+        if "seed" in opts:
+            torch.manual_seed(int(opts["seed"]))
+        return kwargs, stop
+
+    def chat(self, messages: list[Message], **options: Any) -> BackendReply:
+        """One complete answer."""
+        return BackendReply(text="".join(self.stream(messages, **options)), usage=self.last_usage or Usage(),
+                            model=self.name, provider=self.provider)
+
+    def stream(self, messages: list[Message], **options: Any) -> Iterator[str]:
+        """The answer token by token (generation runs in a thread, text via a streamer)."""
+        from transformers import TextIteratorStreamer
+
+        self.last_usage = None
+        model, tokenizer, lock = loaded_model(self.model_dir, self.adapter)
+        with lock:
+            kwargs, stop = self._prepare(messages, options)
+            streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True,
+                                            timeout=float(options.get("timeout") or 600))
+            counted: list[int] = []
+            failure: list[BaseException] = []
+
+            def generate() -> None:
+                try:
+                    out = model.generate(**kwargs, streamer=streamer)
+                    counted.append(int(out.shape[1] - kwargs["input_ids"].shape[1]))
+                except BaseException as exc:  # reported to the consumer below
+                    failure.append(exc)
+                    streamer.end()
+
+            worker = threading.Thread(target=generate, name="ptmo-embedded-generate", daemon=True)
+            worker.start()
+            yield from _until_stop(streamer, stop)
+            worker.join()
+        if failure:
+            raise BackendError(f"embedded generation failed: {failure[0]}") from failure[0]
+        self.last_usage = Usage(int(kwargs["input_ids"].shape[1]), counted[0] if counted else 0)
+
+    async def achat(self, messages: list[Message], **options: Any) -> BackendReply:
+        """One complete answer, generated in a worker thread."""
+        text = "".join([piece async for piece in self.astream(messages, **options)])
+        return BackendReply(text=text, usage=self.last_usage or Usage(), model=self.name, provider=self.provider)
+
+    def astream(self, messages: list[Message], **options: Any) -> AsyncIterator[str]:
+        """The answer token by token, without blocking the event loop."""
+        check_options(options)
+        return iterate_in_thread(lambda: self.stream(messages, **options))
+
+
+def _until_stop(pieces: Iterator[str], stop: list[str]) -> Iterator[str]:
+    """Pass text through up to the first stop string, holding back only a tail that could
+    be the start of one. The generator keeps draining ``pieces`` so generation can end."""
+    hold = max((len(s) for s in stop), default=1) - 1
+    buf, stopped, started = "", False, False
+    for piece in pieces:
+        if stopped:
+            continue
+        buf += piece
+        if not started:  # an answer starts at its first visible character
+            buf = buf.lstrip()
+            started = bool(buf)
+        text, stopped = cut_at_stop(buf, stop)
+        if stopped:
+            text = text.rstrip()
+        release = len(text) if stopped else max(0, len(buf) - hold)
+        if release:
+            yield text[:release]
+            buf = buf[release:]
+    if not stopped and buf.rstrip():
+        yield buf.rstrip()
+

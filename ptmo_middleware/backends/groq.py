@@ -1,0 +1,124 @@
+"""Groq backend (the cloud) through the official ``groq`` SDK.
+
+The API key comes from the settings (a ``SecretStr``) or ``GROQ_API_KEY``; the base URL
+from ``base_url`` or the SDK's ``GROQ_BASE_URL``. 429, 5xx and connection errors are
+retried by the SDK with exponential backoff, honouring ``retry-after``. The key is
+never put in a message, a log line or a repr.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from pydantic import SecretStr
+
+from ..errors import BackendError
+from ..types import Message
+from . import BackendReply, Usage, atranslated, check_options, translated
+
+
+class GroqBackend:
+    """Chat with a Groq-hosted model over its OpenAI-compatible API."""
+
+    provider = "groq"
+
+    def __init__(self, model: str, api_key: SecretStr | str | None = None, base_url: str | None = None,
+                 timeout: float | None = None, max_retries: int = 3) -> None:
+        self.model = model
+        self.name = f"groq:{model}"
+        self._api_key = SecretStr(api_key) if isinstance(api_key, str) else api_key
+        self.base_url = base_url
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.last_usage: Usage | None = None
+        self._clients: dict[bool, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"GroqBackend(model={self.model!r}, base_url={self.base_url!r})"
+
+    def _key(self) -> str:
+        key = self._api_key.get_secret_value() if self._api_key else os.environ.get("GROQ_API_KEY", "")
+        if not key:
+            raise BackendError("no Groq API key: set GROQ_API_KEY or groq_api_key in the config")
+        return key
+
+    def _client(self, asynchronous: bool) -> Any:
+        if asynchronous not in self._clients:
+            import groq
+
+            cls = groq.AsyncGroq if asynchronous else groq.Groq
+            self._clients[asynchronous] = cls(api_key=self._key(), base_url=self.base_url,
+                                              timeout=self.timeout, max_retries=self.max_retries)
+        return self._clients[asynchronous]
+
+    def _request(self, messages: list[Message], options: dict[str, Any]) -> dict[str, Any]:
+        opts = check_options(options)
+        body: dict[str, Any] = {"model": self.model, "messages": [m.to_dict() for m in messages]}
+        body.update({k: opts[k] for k in ("temperature", "max_tokens", "stop", "seed", "timeout") if k in opts})
+        return body
+
+    def chat(self, messages: list[Message], **options: Any) -> BackendReply:
+        """One complete answer."""
+        request = self._request(messages, options)
+        with translated(self._translate):
+            r = self._client(False).chat.completions.create(**request)
+        return self._reply(r)
+
+    async def achat(self, messages: list[Message], **options: Any) -> BackendReply:
+        """One complete answer, without blocking the event loop."""
+        request = self._request(messages, options)
+        async with atranslated(self._translate):
+            r = await self._client(True).chat.completions.create(**request)
+        return self._reply(r)
+
+    def stream(self, messages: list[Message], **options: Any) -> Iterator[str]:
+        """The answer as server-sent events arrive."""
+        self.last_usage = None
+        request = self._request(messages, options)
+        with translated(self._translate):
+            for chunk in self._client(False).chat.completions.create(**request, stream=True):
+                text = self._take(chunk)
+                if text:
+                    yield text
+
+    async def astream(self, messages: list[Message], **options: Any) -> AsyncIterator[str]:
+        """The answer as server-sent events arrive, asynchronously."""
+        self.last_usage = None
+        request = self._request(messages, options)
+        async with atranslated(self._translate):
+            async for chunk in await self._client(True).chat.completions.create(**request, stream=True):
+                text = self._take(chunk)
+                if text:
+                    yield text
+
+    def _take(self, chunk: Any) -> str:
+        """The text of one stream chunk; records the usage the last chunk carries."""
+        usage = getattr(getattr(chunk, "x_groq", None), "usage", None) or getattr(chunk, "usage", None)
+        if usage is not None:
+            self.last_usage = Usage(usage.prompt_tokens or 0, usage.completion_tokens or 0)
+        return "".join(c.delta.content or "" for c in chunk.choices)
+
+    def _reply(self, r: Any) -> BackendReply:
+        u = r.usage
+        self.last_usage = Usage(u.prompt_tokens or 0, u.completion_tokens or 0) if u else Usage()
+        return BackendReply(text=r.choices[0].message.content or "", usage=self.last_usage,
+                            model=r.model or self.model, provider=self.provider)
+
+    def _translate(self, exc: Exception) -> BackendError | None:
+        """A clear :class:`BackendError` for an API or transport failure, else ``None``."""
+        import groq
+
+        where = self.base_url or os.environ.get("GROQ_BASE_URL") or "api.groq.com"
+        if isinstance(exc, groq.APIStatusError):
+            hint = {401: " (check GROQ_API_KEY)", 429: " (rate limited; retries exhausted)"}.get(exc.status_code, "")
+            return BackendError(f"Groq at {where} answered {exc.status_code}{hint}: {_error_message(exc)}")
+        if isinstance(exc, groq.APIError):  # connection errors and timeouts, after retries
+            return BackendError(f"cannot reach Groq at {where}: {type(exc).__name__}")
+        return None
+
+
+def _error_message(exc: Any) -> str:
+    body = exc.body if isinstance(getattr(exc, "body", None), dict) else {}
+    err = body.get("error", body)
+    return str(err.get("message") if isinstance(err, dict) else err or exc.message)[:300]

@@ -1,0 +1,122 @@
+"""Ollama backend through the official ``ollama`` SDK.
+
+The server is the SDK's: ``OLLAMA_HOST`` (default ``127.0.0.1:11434``) unless a host is
+given. Errors become :class:`~ptmo_middleware.errors.BackendError` with a message that
+says what to do (start the server, pull the model).
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from ..errors import BackendError
+from ..types import Message
+from . import BackendReply, Usage, atranslated, check_options, translated
+
+_EXTRA = frozenset({"num_ctx"})
+
+
+class OllamaBackend:
+    """Chat with a model served by Ollama (local: the text may be the original)."""
+
+    provider = "ollama"
+
+    def __init__(self, model: str, host: str | None = None, timeout: float | None = None) -> None:
+        self.model = model
+        self.name = f"ollama:{model}"
+        self.host = host
+        self.timeout = timeout
+        self.last_usage: Usage | None = None
+        self._clients: dict[tuple[bool, float | None], Any] = {}
+
+    @property
+    def where(self) -> str:
+        """The server address, for messages."""
+        return self.host or os.environ.get("OLLAMA_HOST") or "127.0.0.1:11434"
+
+    def _client(self, asynchronous: bool, timeout: float | None) -> Any:
+        import ollama
+
+        key = (asynchronous, timeout or self.timeout)
+        if key not in self._clients:
+            cls = ollama.AsyncClient if asynchronous else ollama.Client
+            self._clients[key] = cls(host=self.host, timeout=key[1])
+        return self._clients[key]
+
+    def _request(self, messages: list[Message], options: dict[str, Any]) -> dict[str, Any]:
+        opts = check_options(options, _EXTRA)
+        model_options = {k: opts[k] for k in ("temperature", "stop", "seed", "num_ctx") if k in opts}
+        if "max_tokens" in opts:
+            model_options["num_predict"] = opts["max_tokens"]
+        return {"model": self.model, "messages": [m.to_dict() for m in messages], "options": model_options}
+
+    def chat(self, messages: list[Message], **options: Any) -> BackendReply:
+        """One complete answer."""
+        with self._errors():
+            r = self._client(False, options.get("timeout")).chat(**self._request(messages, options), stream=False)
+        return self._reply(r)
+
+    async def achat(self, messages: list[Message], **options: Any) -> BackendReply:
+        """One complete answer, without blocking the event loop."""
+        async with self._aerrors():
+            r = await self._client(True, options.get("timeout")).chat(**self._request(messages, options),
+                                                                      stream=False)
+        return self._reply(r)
+
+    def stream(self, messages: list[Message], **options: Any) -> Iterator[str]:
+        """The answer as it is generated (NDJSON chunks from the server)."""
+        self.last_usage = None
+        request = self._request(messages, options)
+        with self._errors():
+            for part in self._client(False, options.get("timeout")).chat(**request, stream=True):
+                if part.message.content:
+                    yield part.message.content
+                if part.done:
+                    self.last_usage = _usage(part)
+
+    async def astream(self, messages: list[Message], **options: Any) -> AsyncIterator[str]:
+        """The answer as it is generated, asynchronously."""
+        self.last_usage = None
+        request = self._request(messages, options)
+        async with self._aerrors():
+            async for part in await self._client(True, options.get("timeout")).chat(**request, stream=True):
+                if part.message.content:
+                    yield part.message.content
+                if part.done:
+                    self.last_usage = _usage(part)
+
+    def list_models(self) -> list[str]:
+        """Names of the models the server has (``/api/tags``)."""
+        with self._errors():
+            return [m.model for m in self._client(False, None).list().models]
+
+    def _reply(self, r: Any) -> BackendReply:
+        self.last_usage = _usage(r)
+        return BackendReply(text=r.message.content or "", usage=self.last_usage, model=self.model,
+                            provider=self.provider)
+
+    def _errors(self) -> Any:
+        return translated(self._translate)
+
+    def _aerrors(self) -> Any:
+        return atranslated(self._translate)
+
+    def _translate(self, exc: Exception) -> BackendError | None:
+        """A clear :class:`BackendError` for a server or transport failure, else ``None``."""
+        import httpx
+        import ollama
+
+        if isinstance(exc, ollama.ResponseError):
+            if exc.status_code == 404:
+                return BackendError(f"Ollama at {self.where} has no model {self.model!r} "
+                                    f"(run: ollama pull {self.model}): {exc.error}")
+            return BackendError(f"Ollama at {self.where} answered {exc.status_code}: {exc.error}")
+        if isinstance(exc, (ConnectionError, httpx.TransportError)):
+            return BackendError(f"cannot reach Ollama at {self.where} (is `ollama serve` running? "
+                                f"OLLAMA_HOST sets the address): {type(exc).__name__}: {exc}")
+        return None
+
+
+def _usage(r: Any) -> Usage:
+    return Usage(int(getattr(r, "prompt_eval_count", 0) or 0), int(getattr(r, "eval_count", 0) or 0))
