@@ -116,6 +116,7 @@ def phones(work: Normalized) -> Iterator[Hit]:
 
 
 # -- payment cards ---------------------------------------------------------------------
+_CARD_SEPARATORS = " \t.-\r\n\u00a0"
 _CARD = re.compile(r"[0-9](?<![\w.,][0-9])(?:[ \t.\-\r\n\u00a0]{0,3}\d){12,18}(?![\w]|[.,]\d)")
 _SEPARATORS = re.compile(r"[^0-9]+")
 
@@ -140,16 +141,18 @@ _DIGIT_GROUP = re.compile(r"[0-9]+")
 def _card_inside(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The longest run of 3+-digit groups inside a rejected candidate that is a card
     ("12 4111 1111 1111 1111": a number glued before the card)."""
-    groups = [g.span() for g in _DIGIT_GROUP.finditer(text, start, end)]
+    groups = [g.span() for g in _DIGIT_GROUP.finditer(text, start, end) if g.end() - g.start() >= 3]
     best = None
     for i in range(len(groups)):
-        for j in range(len(groups), i, -1):
-            a, b = groups[i][0], groups[j - 1][1]
-            if best and b - a <= best[1] - best[0]:
+        digits = 0
+        for j in range(i, len(groups)):
+            if j > i and text[groups[j - 1][1]:groups[j][0]].strip(_CARD_SEPARATORS):
+                break                                   # a short group sat in between
+            digits += groups[j][1] - groups[j][0]
+            if digits > 19:
                 break
-            window = groups[i:j]
-            if all(e - s >= 3 for s, e in window) and 13 <= sum(e - s for s, e in window) <= 19 \
-                    and _card_ok(text[a:b]):
+            a, b = groups[i][0], groups[j][1]
+            if digits >= 13 and (best is None or b - a > best[1] - best[0]) and _card_ok(text[a:b]):
                 best = (a, b)
     return best
 
@@ -187,7 +190,7 @@ def ibans(work: Normalized) -> Iterator[Hit]:
 
 
 # -- US SSN ----------------------------------------------------------------------------
-_SSN = re.compile(r"[0-9](?<![\w\-.][0-9])\d{2}(?P<sep>[ .\-]|\s?[\-.]\s?)\d{2}(?P=sep)\d{4}(?![\w]|[.\-]\d)")
+_SSN = re.compile(r"[0-9](?<![\w\-.][0-9])\d{2}(?P<sep>[ .\-\n]|\s?[\-.]\s?)\d{2}(?P=sep)\d{4}(?![\w]|[.\-]\d)")
 _SSN_CONTEXT = re.compile(r"ssn|ss#|social security(?: number| no\.?| #)?|soc\.? sec\.?")
 _SSN_ANCHORS = ("ssn", "ss#", "social security", "soc")
 _SSN_BARE = re.compile(r"(?<![\w\-.])\d{3}[ .\-]?\d{2}[ .\-]?\d{4}(?![\w]|[.\-]\d)")

@@ -194,6 +194,7 @@ _PLACEHOLDER = re.compile(r"^(?:\*+|your[_\-]\w+|\w+_here|x+|X+|\.+|_+|-+|#+|\?+
                           r"os\.\w.*|getpass.*|input\(.*|env\(.*|process\.env.*|.*\(.*|"
                           r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+|[A-Za-z_]\w*\[.*)$", re.IGNORECASE)
 _PIN = re.compile(r"\d{4,8}")
+_PIN_LIKE = re.compile(r"\d{4,12}")
 _ASSIGNMENTS = (":", "=", ":=", "==", "=>", "->")
 
 
@@ -223,7 +224,7 @@ def _value_ok(kind: str, value: str, sep: str, quoted: bool) -> bool:
     if quoted:
         return True
     if plain:
-        return looks_secret(value)
+        return looks_secret(value) or bool(_PIN_LIKE.fullmatch(value))
     return len(value) >= 3 and value.lower() not in _PROSE and not _is_prose_word(value)
 
 
@@ -254,7 +255,7 @@ def stated_secrets(work: Normalized) -> Iterator[Hit]:
 
 
 # -- high-entropy tokens ---------------------------------------------------------------
-_TOKEN = re.compile(r"[A-Za-z0-9_+=\-](?<![A-Za-z0-9_+/=\-.].)[A-Za-z0-9_+=\-]{23,511}(?![A-Za-z0-9_+/=\-])")
+_TOKEN = re.compile(r"[A-Za-z0-9_+\-](?<![A-Za-z0-9_+/\-.].)[A-Za-z0-9_+\-]{23,511}={0,2}(?![A-Za-z0-9_+/=\-])")
 _HEXISH = re.compile(r"(?:0x)?[0-9a-fA-F\-]+")
 
 
