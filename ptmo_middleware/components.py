@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Iterator, Protocol, runtime_checkable
 
 from .types import Classification, Part, Plan, Route, Span
 
@@ -37,6 +37,12 @@ class Answers:
 
     local: str | None = None
     cloud: str | None = None
+    local_backend: Any = None
+    """The local model, for aggregators that write with it (``local-refine``)."""
+    options: dict[str, Any] = field(default_factory=dict)
+    """Generation options of the request, for such aggregators."""
+    extra_usage: list[Any] = field(default_factory=list)
+    """Usage of calls an aggregator made itself (it appends; the reply adds them up)."""
 
 
 @runtime_checkable
@@ -67,3 +73,16 @@ class Aggregator(Protocol):
     def aggregate(self, plan: Plan, answers: Answers, vault: "MaskVault") -> str: ...
 
     def restore_stream(self, plan: Plan, chunks: Iterator[str], vault: "MaskVault") -> Iterator[str]: ...
+
+    def stream_restorer(self, plan: Plan, vault: "MaskVault") -> "ChunkRestorer":
+        """Push-style form of ``restore_stream`` (works for sync and async streams). What
+        it releases must be a prefix of ``aggregate``'s text for the same answers."""
+        ...
+
+
+class ChunkRestorer(Protocol):
+    """Takes a stream's chunks one by one; returns what may be shown now."""
+
+    def feed(self, chunk: str) -> str: ...
+
+    def flush(self) -> str: ...

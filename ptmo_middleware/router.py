@@ -1,15 +1,28 @@
-"""PrivacyRouter: the public entry point. ``plan`` decides; nothing is called."""
+"""PrivacyRouter: the public entry point. ``plan`` decides (nothing is called);
+``invoke`` / ``ainvoke`` / ``stream`` / ``astream`` execute the plan
+(:mod:`ptmo_middleware.execution`)."""
 from __future__ import annotations
 
+import asyncio
 import os
-from typing import Any
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any, TypeVar
 
+from . import plugin_manager as plugins
 from .audit import AuditLog, component_version, resolve_path
+from .backends import Backend, check_options, resolve_backend
 from .budget.guard import BudgetGuard
 from .config import Settings
+from .errors import BudgetExhausted
+from .execution import Execution, Reply, ReplyChunk
 from .pipeline import MessagesLike, Planner
-from .types import Classification, Plan
+from .syncbridge import iterate_sync, run_sync
+from .types import Classification, Message, Plan
 from .vault import MaskVault, VaultRegistry
+
+T = TypeVar("T")
 
 
 class PrivacyRouter:
@@ -21,6 +34,14 @@ class PrivacyRouter:
     """
 
     def __init__(self, config: str | os.PathLike[str] | Settings | None = None, **overrides: Any) -> None:
+        # Backend objects stay on the router; the settings keep their names.
+        self._backends: dict[str, Any] = {}
+        for side in ("local", "cloud"):
+            if overrides.get(side) is not None and not isinstance(overrides[side], str):
+                self._backends[side] = resolve_backend(overrides[side], None)  # type: ignore[arg-type]
+                overrides[side] = self._backends[side].name
+        self._backend_lock = threading.Lock()
+        self._aggregator: Any = None
         if isinstance(config, Settings):
             self.settings = config.model_copy(update=overrides) if overrides else config
         else:
@@ -54,3 +75,81 @@ class PrivacyRouter:
     @property
     def classifier_names(self) -> list[str]:
         return [c.name for c in self.planner.classifiers]
+
+    # -- execution ----------------------------------------------------------------------
+    @property
+    def local_backend(self) -> Backend:
+        """The local model (built from ``settings.local`` on first use)."""
+        return self._backend("local")
+
+    @property
+    def cloud_backend(self) -> Backend:
+        """The cloud model (built from ``settings.cloud`` on first use)."""
+        return self._backend("cloud")
+
+    def _backend(self, side: str) -> Backend:
+        with self._backend_lock:
+            if side not in self._backends:
+                self._backends[side] = resolve_backend(getattr(self.settings, side), self.settings)
+            return self._backends[side]
+
+    @property
+    def aggregator(self) -> Any:
+        """The aggregator named by ``settings.aggregator``."""
+        if self._aggregator is None:
+            self._aggregator = plugins.get_component("aggregator", self.settings.aggregator)(self.settings)
+        return self._aggregator
+
+    def _send_to_cloud(self, plan: Plan, send: Callable[[list[Message]], T]) -> T:
+        """The only way anything leaves the device: ``send(plan.cloud_messages)``, after
+        the privacy budget is charged and the audit log records the send. ``send`` may
+        return a coroutine or an async iterator (the async paths await it); the checks
+        run before it is called either way. Raises :class:`BudgetExhausted` when the
+        budget refuses: nothing is sent."""
+        messages = list(plan.cloud_messages)
+        if not self.budget.charge(plan):
+            raise BudgetExhausted(f"privacy budget of {plan.principal!r} cannot pay {plan.budget_cost:.4f} now")
+        if self.audit is not None:
+            self.audit.record_send(plan, messages, backend=self.cloud_backend.name)
+        return send(messages)
+
+    def _execution(self, prompt: MessagesLike, conversation_id: str, principal: str | None,
+                   policy: str | None, strategy: str | None, options: dict[str, Any]) -> Execution:
+        started = time.perf_counter()
+        options = check_options(options, frozenset({"num_ctx"}))
+        plan = self.plan(prompt, conversation_id=conversation_id, policy=policy, strategy=strategy,
+                         principal=principal)
+        return Execution(self, plan, options, started)
+
+    async def ainvoke(self, prompt: MessagesLike, *, conversation_id: str = "default", principal: str | None = None,
+                      policy: str | None = None, strategy: str | None = None, **options: Any) -> Reply:
+        """Plan ``prompt`` and answer it: local and cloud parts concurrently, masked
+        values restored. Options: temperature, max_tokens, stop, seed, timeout."""
+        execution = await _in_thread(self._execution, prompt, conversation_id, principal, policy, strategy, options)
+        return await execution.run()
+
+    def invoke(self, prompt: MessagesLike, *, conversation_id: str = "default", principal: str | None = None,
+               policy: str | None = None, strategy: str | None = None, **options: Any) -> Reply:
+        """Sync :meth:`ainvoke`."""
+        return run_sync(lambda: self.ainvoke(prompt, conversation_id=conversation_id, principal=principal,
+                                             policy=policy, strategy=strategy, **options))
+
+    async def astream(self, prompt: MessagesLike, *, conversation_id: str = "default", principal: str | None = None,
+                      policy: str | None = None, strategy: str | None = None,
+                      **options: Any) -> AsyncIterator[ReplyChunk]:
+        """Plan ``prompt`` and stream the answer; a placeholder split across chunks is
+        never shown half-masked. The last chunk carries the full :class:`Reply`."""
+        execution = await _in_thread(self._execution, prompt, conversation_id, principal, policy, strategy, options)
+        async for chunk in execution.stream():
+            yield chunk
+
+    def stream(self, prompt: MessagesLike, *, conversation_id: str = "default", principal: str | None = None,
+               policy: str | None = None, strategy: str | None = None, **options: Any) -> Iterator[ReplyChunk]:
+        """Sync :meth:`astream`."""
+        return iterate_sync(lambda: self.astream(prompt, conversation_id=conversation_id, principal=principal,
+                                                 policy=policy, strategy=strategy, **options))
+
+
+async def _in_thread(fn: Callable[..., T], *args: Any) -> T:
+    """Planning runs classifiers (CPU, maybe models): keep it off the event loop."""
+    return await asyncio.to_thread(fn, *args)

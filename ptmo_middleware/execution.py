@@ -1,0 +1,249 @@
+"""Executing a plan: call the local and cloud backends, aggregate, restore.
+
+One :class:`Execution` answers one planned request. Its rules (DESIGN.md invariants):
+
+- The cloud receives ``plan.cloud_messages`` and nothing else, and only through
+  ``PrivacyRouter._send_to_cloud`` (where the budget is charged and the audit written).
+- The local model sees the original text (it runs on the device): the whole request
+  when nothing leaves the device, else the text of the parts kept local.
+- When both sides are needed they run concurrently, but the cloud call starts only once
+  the local model has produced its first token (or finished): a local model that is down
+  raises :class:`LocalBackendUnavailable` and nothing is sent to the cloud.
+- A cloud failure (after the backend's retries), or a budget that refuses the charge,
+  answers the cloud's parts locally from their original text and flags the reply;
+  ``cloud_fallback = "error"`` raises :class:`CloudBackendUnavailable` instead.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .backends import Backend, Usage
+from .components import Answers
+from .errors import BudgetExhausted, CloudBackendUnavailable, LocalBackendUnavailable, PluginError
+from .types import Message, Part, Plan
+
+if TYPE_CHECKING:
+    from .router import PrivacyRouter
+
+#: Flags a reply may carry.
+FLAG_CLOUD_FAILED = "cloud_failed_fell_back_to_local"
+FLAG_BUDGET_REFUSED = "budget_refused_answered_locally"
+
+
+@dataclass
+class Reply:
+    """The answer to one request, with what was decided and what it cost."""
+
+    text: str
+    plan: Plan
+    usage: Usage = field(default_factory=Usage)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    """Per stage: classify, decompose, route (planning), local, cloud, aggregate, total."""
+    backends: dict[str, str] = field(default_factory=dict)
+    """``{"local": name, "cloud": name}`` for the sides that were called."""
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ReplyChunk:
+    """A piece of a streamed answer; the last one carries the full :class:`Reply`."""
+
+    text: str
+    reply: Reply | None = None
+
+
+def local_messages(plan: Plan, parts: list[Part]) -> list[Message]:
+    """What the local model is asked: the original history, then the whole last message
+    when ``parts`` are all of it, else the original text of ``parts``."""
+    last = plan.messages[-1]
+    content = last.content if len(parts) == len(plan.parts) else " ".join(p.text for p in parts)
+    return plan.messages[:-1] + [Message(last.role, content)]
+
+
+class Execution:
+    """Answers one plan with the router's backends and aggregator (async core)."""
+
+    def __init__(self, router: "PrivacyRouter", plan: Plan, options: dict[str, Any], started: float) -> None:
+        self.router = router
+        self.plan = plan
+        self.options = options
+        self.started = started
+        self.vault = router.vault(plan.conversation_id)
+        self.aggregator = router.aggregator
+        self.usage = Usage()
+        self.timings: dict[str, float] = dict(plan.timings_ms)
+        self.backends: dict[str, str] = {}
+        self.flags: list[str] = []
+        self.needs_cloud = bool(plan.cloud_messages)
+        self.needs_local = bool(plan.local_parts) or not self.needs_cloud
+
+    # -- complete answers -------------------------------------------------------------
+    async def run(self) -> Reply:
+        """Call what the plan needs, aggregate, and return the reply."""
+        answers = Answers(local_backend=self.router.local_backend, options=self.options)
+        if self.needs_local and self.needs_cloud:
+            gate = asyncio.Event()
+            local = asyncio.create_task(self._local(local_messages(self.plan, self.plan.local_parts), gate))
+            await gate.wait()
+            if local.done() and local.exception() is not None:
+                await local  # raises LocalBackendUnavailable: nothing has left the device
+            answers.cloud = await self._cloud()
+            answers.local = await local
+        elif self.needs_cloud:
+            answers.cloud = await self._cloud()
+        else:
+            answers.local = await self._local(local_messages(self.plan, self.plan.parts))
+        t0 = time.perf_counter()
+        text = await asyncio.to_thread(self.aggregator.aggregate, self.plan, answers, self.vault)
+        self.timings["aggregate"] = _ms(t0)
+        return self._reply(text, answers)
+
+    async def _local(self, messages: list[Message], gate: asyncio.Event | None = None) -> str:
+        """The local model's answer; its first token (or its end) opens ``gate``."""
+        backend = self.router.local_backend
+        t0 = time.perf_counter()
+        pieces: list[str] = []
+        try:
+            async for piece in backend.astream(messages, **self.options):
+                pieces.append(piece)
+                if gate is not None:
+                    gate.set()
+        except Exception as exc:
+            sent = "" if gate is None or not gate.is_set() else " (after the cloud call started)"
+            raise LocalBackendUnavailable(
+                f"the local model {backend.name} failed{sent}: {exc}. Nothing was sent to the cloud in its place."
+            ) from exc
+        finally:
+            if gate is not None:
+                gate.set()
+            self.timings["local"] = self.timings.get("local", 0.0) + _ms(t0)
+        self._count("local", backend)
+        return "".join(pieces)
+
+    async def _cloud(self) -> str:
+        """The cloud's answer to ``plan.cloud_messages``, or the local fallback."""
+        cloud = self.router.cloud_backend
+        t0 = time.perf_counter()
+        try:
+            reply = await self.router._send_to_cloud(self.plan, lambda msgs: cloud.achat(msgs, **self.options))
+        except Exception as exc:
+            return await self._fallback(exc)
+        finally:
+            self.timings["cloud"] = _ms(t0)
+        self._count("cloud", cloud)
+        return reply.text
+
+    async def _fallback(self, exc: Exception) -> str:
+        """Answer the cloud's parts on the device after ``exc``, or re-raise per settings."""
+        if isinstance(exc, BudgetExhausted):
+            self.flags.append(FLAG_BUDGET_REFUSED)
+        elif self.router.settings.cloud_fallback == "error":
+            raise CloudBackendUnavailable(f"the cloud model {self.router.cloud_backend.name} failed: {exc}") from exc
+        else:
+            self.flags.append(FLAG_CLOUD_FAILED)
+        return await self._local(local_messages(self.plan, self.plan.cloud_parts))
+
+    # -- streams ----------------------------------------------------------------------
+    async def stream(self) -> AsyncIterator[ReplyChunk]:
+        """The answer as it arrives: the cloud's stream restored live, then what the
+        aggregator adds (the local section, or a refined answer); a last chunk with the
+        reply."""
+        if not self.needs_cloud:
+            async for piece in self._local_stream(local_messages(self.plan, self.plan.parts)):
+                yield ReplyChunk(piece)
+            answers = Answers(local=self._local_text)
+            yield ReplyChunk("", self._reply(self._local_text, answers))
+            return
+        answers = Answers(local_backend=self.router.local_backend, options=self.options)
+        local: asyncio.Task[str] | None = None
+        if self.needs_local:
+            gate = asyncio.Event()
+            local = asyncio.create_task(self._local(local_messages(self.plan, self.plan.local_parts), gate))
+            await gate.wait()
+            if local.done() and local.exception() is not None:
+                await local
+        shown: list[str] = []
+        try:
+            restorer = self.aggregator.stream_restorer(self.plan, self.vault)
+            async for piece in self._cloud_stream(answers):
+                out = restorer.feed(piece)
+                if out:
+                    shown.append(out)
+                    yield ReplyChunk(out)
+            out = restorer.flush()
+            if out:
+                shown.append(out)
+                yield ReplyChunk(out)
+            if local is not None:
+                answers.local = await local
+        finally:
+            if local is not None and not local.done():
+                local.cancel()
+        t0 = time.perf_counter()
+        text = await asyncio.to_thread(self.aggregator.aggregate, self.plan, answers, self.vault)
+        self.timings["aggregate"] = _ms(t0)
+        streamed = "".join(shown)
+        if not text.startswith(streamed):
+            raise PluginError(f"aggregator {self.aggregator.name!r} streamed text that its aggregate() "
+                              "does not start with")
+        if text[len(streamed):]:
+            yield ReplyChunk(text[len(streamed):])
+        yield ReplyChunk("", self._reply(text, answers))
+
+    async def _local_stream(self, messages: list[Message]) -> AsyncIterator[str]:
+        backend = self.router.local_backend
+        t0 = time.perf_counter()
+        pieces: list[str] = []
+        try:
+            async for piece in backend.astream(messages, **self.options):
+                pieces.append(piece)
+                yield piece
+        except Exception as exc:
+            raise LocalBackendUnavailable(f"the local model {backend.name} failed: {exc}") from exc
+        finally:
+            self.timings["local"] = _ms(t0)
+        self._local_text = "".join(pieces)
+        self._count("local", backend)
+
+    async def _cloud_stream(self, answers: Answers) -> AsyncIterator[str]:
+        """Raw cloud pieces (recorded in ``answers.cloud``); on a failure before the
+        first piece, the local fallback's answer as one piece."""
+        cloud = self.router.cloud_backend
+        t0 = time.perf_counter()
+        pieces: list[str] = []
+        try:
+            stream = self.router._send_to_cloud(self.plan, lambda msgs: cloud.astream(msgs, **self.options))
+            async for piece in stream:
+                pieces.append(piece)
+                yield piece
+        except Exception as exc:
+            if pieces:  # part of the answer is already shown: no silent switch of model
+                raise CloudBackendUnavailable(f"the cloud model {cloud.name} failed mid-answer: {exc}") from exc
+            self.timings["cloud"] = _ms(t0)
+            answers.cloud = await self._fallback(exc)
+            yield answers.cloud
+            return
+        self.timings["cloud"] = _ms(t0)
+        answers.cloud = "".join(pieces)
+        self._count("cloud", cloud)
+
+    # -- bookkeeping ------------------------------------------------------------------
+    def _count(self, side: str, backend: Backend) -> None:
+        self.backends[side] = backend.name
+        self.usage = self.usage + (backend.last_usage or Usage())
+
+    def _reply(self, text: str, answers: Answers) -> Reply:
+        usage = sum(answers.extra_usage, self.usage)
+        if answers.extra_usage:
+            self.backends.setdefault("local", self.router.local_backend.name)
+        self.timings["total"] = _ms(self.started)
+        return Reply(text=text, plan=self.plan, usage=usage, timings_ms=self.timings,
+                     backends=dict(self.backends), flags=list(self.flags))
+
+
+def _ms(t0: float) -> float:
+    return (time.perf_counter() - t0) * 1e3
