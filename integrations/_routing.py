@@ -110,11 +110,12 @@ def plan_summary(reply: Any) -> dict[str, Any]:
         "budget_spent": plan.budget_cost,
         "payload_hash": plan.payload_hash(),
         "left_device": bool(plan.cloud_messages),
-        "backends": [str(b) for b in reply.backends],
+        "backends": dict(reply.backends),
         "flags": [str(f) for f in reply.flags],
     }
 
 
 def answered_by(reply: Any, fallback: str) -> str:
-    """The model name(s) that produced a reply, for ``model_name`` metadata."""
-    return "+".join(dict.fromkeys(str(b) for b in reply.backends)) or fallback
+    """The model name(s) that produced a reply (``reply.backends`` maps side -> name),
+    for ``model_name`` metadata."""
+    return "+".join(dict.fromkeys(reply.backends.values())) or fallback
