@@ -7,6 +7,8 @@
 """
 from __future__ import annotations
 
+from typing import Any
+
 from .config import Settings
 from .errors import (BackendError, BudgetExhausted, CloudBackendUnavailable, ConfigError,
                      InvalidPromptError, LocalBackendUnavailable, PluginError, PtmoError)
@@ -18,10 +20,28 @@ from .vault import MaskVault
 
 __version__ = "0.1.0"
 
+#: Names imported on first use, so ``import ptmo_middleware`` stays light (no torch):
+#: name -> submodule. Add heavy exports here.
+_LAZY = {
+    "LoRATrainer": ".personalization.trainer",
+    "train_personal_lora": ".personalization.trainer",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module, __name__), name)
+
+
 __all__ = [
     "PrivacyRouter", "Settings", "hookimpl",
     "SensitivityLevel", "Span", "Classification", "Part", "Plan", "Route", "Message", "MaskVault",
     "SensitivityClassifier", "PrivacyManager", "QueryDecomposer", "OffloadingDecision",
     "PtmoError", "ConfigError", "InvalidPromptError", "PluginError", "BackendError",
     "LocalBackendUnavailable", "CloudBackendUnavailable", "BudgetExhausted",
+    "LoRATrainer", "train_personal_lora",
 ]
