@@ -1,0 +1,241 @@
+"""Loopback HTTP servers that speak Ollama's and Groq's wire protocols (CONVENTIONS.md),
+for driving the real ``ollama`` and ``groq`` clients in tests. Each records every
+request body, so a test can assert exactly what reached the "cloud".
+
+Use the fixtures: ``ollama_server`` / ``groq_server`` (started on 127.0.0.1, ephemeral
+port) and ``dead_url`` (an address where nothing listens).
+"""
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+Answer = Callable[[list[dict[str, str]]], str]
+
+
+def echo(prefix: str) -> Answer:
+    """An answer function: ``"<prefix> heard: <last message>"``."""
+    return lambda messages: f"{prefix} heard: {messages[-1]['content']}"
+
+
+def pieces(text: str, size: int = 3) -> list[str]:
+    """``text`` in chunks of ``size`` characters (placeholders get split)."""
+    return [text[i:i + size] for i in range(0, len(text), size)] or [""]
+
+
+class _Server:
+    """A ThreadingHTTPServer in a daemon thread, recording request bodies."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.bodies: list[dict[str, Any]] = []
+        self.paths: list[str] = []
+        self.headers: list[dict[str, str]] = []
+        self.lock = threading.Lock()
+        handler.server_state = self  # type: ignore[attr-defined]
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def record(self, path: str, headers: dict[str, str], body: dict[str, Any]) -> None:
+        with self.lock:
+            self.paths.append(path)
+            self.headers.append(headers)
+            self.bodies.append(body)
+
+    @property
+    def received_text(self) -> str:
+        """Every byte of every request body, as one string (to grep for secrets)."""
+        with self.lock:
+            return "\n".join(json.dumps(b, ensure_ascii=False) for b in self.bodies)
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_state: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
+        pass
+
+    def _body(self) -> dict[str, Any]:
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = json.loads(raw or b"{}")
+        self.server_state.record(self.path, dict(self.headers), body)
+        return body
+
+    def _json(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(obj).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _lines(self, content_type: str, lines: list[str], delay: float) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.end_headers()
+        for line in lines:
+            self.wfile.write(line.encode())
+            self.wfile.flush()
+            if delay:
+                time.sleep(delay)
+
+
+class OllamaServer(_Server):
+    """Speaks ``/api/chat`` (NDJSON or JSON), ``/api/generate`` and ``/api/tags``."""
+
+    def __init__(self, models: tuple[str, ...] = ("llama3.2:3b",), answer: Answer = echo("ollama")) -> None:
+        self.models = list(models)
+        self.answer = answer
+        self.fail_with: tuple[int, str] | None = None
+        self.delay = 0.0
+        super().__init__(_OllamaHandler)
+
+
+class _OllamaHandler(_Handler):
+    server_state: OllamaServer
+
+    def do_GET(self) -> None:
+        if self.path != "/api/tags":
+            return self._json(404, {"error": "not found"})
+        self._json(200, {"models": [
+            {"name": m, "model": m, "modified_at": "2025-01-01T00:00:00Z", "size": 2019393189,
+             "digest": "a80c4f17acd5", "details": {"format": "gguf", "family": "llama",
+                                                   "parameter_size": "3.2B", "quantization_level": "Q4_K_M"}}
+            for m in self.server_state.models]})
+
+    def do_POST(self) -> None:
+        state = self.server_state
+        body = self._body()
+        if state.fail_with is not None:
+            return self._json(state.fail_with[0], {"error": state.fail_with[1]})
+        if self.path not in ("/api/chat", "/api/generate"):
+            return self._json(404, {"error": "not found"})
+        model = body.get("model", "")
+        if model not in state.models:
+            return self._json(404, {"error": f"model '{model}' not found"})
+        chat = self.path == "/api/chat"
+        messages = body.get("messages") if chat else [{"role": "user", "content": body.get("prompt", "")}]
+        text = state.answer(messages)
+        limit = (body.get("options") or {}).get("num_predict")
+        if limit:
+            text = " ".join(text.split(" ")[:int(limit)])
+        n_in = sum(len(m["content"].split()) for m in messages)
+        final = {"model": model, "created_at": "2025-01-01T00:00:00Z", "done": True, "done_reason": "stop",
+                 "total_duration": 1000, "load_duration": 10, "prompt_eval_count": n_in,
+                 "prompt_eval_duration": 100, "eval_count": len(text.split()), "eval_duration": 500}
+
+        def content(piece: str) -> dict[str, Any]:
+            if chat:
+                return {"message": {"role": "assistant", "content": piece}}
+            return {"response": piece}
+
+        if body.get("stream", True) is False:
+            return self._json(200, {**final, **content(text)})
+        lines = [json.dumps({"model": model, "created_at": "2025-01-01T00:00:00Z", **content(p), "done": False}) + "\n"
+                 for p in pieces(text)]
+        lines.append(json.dumps({**final, **content("")}) + "\n")
+        self._lines("application/x-ndjson", lines, state.delay)
+
+
+class GroqServer(_Server):
+    """Speaks ``/openai/v1/chat/completions`` (JSON, or SSE with ``x_groq`` usage).
+    ``failures`` is a queue of ``(status, retry_after)`` to answer before succeeding."""
+
+    def __init__(self, api_key: str = "gsk_test_key_not_real", answer: Answer = echo("groq")) -> None:
+        self.api_key = api_key
+        self.answer = answer
+        self.failures: list[tuple[int, str | None]] = []
+        self.times: list[float] = []
+        self.delay = 0.0
+        super().__init__(_GroqHandler)
+
+
+class _GroqHandler(_Handler):
+    server_state: GroqServer
+
+    def _error(self, status: int, message: str, kind: str, headers: dict[str, str] | None = None) -> None:
+        self._json(status, {"error": {"message": message, "type": kind, "code": kind}}, headers)
+
+    def do_POST(self) -> None:
+        state = self.server_state
+        state.times.append(time.monotonic())
+        body = self._body()
+        if self.path != "/openai/v1/chat/completions":
+            return self._error(404, "Unknown request URL", "not_found")
+        if self.headers.get("Authorization") != f"Bearer {state.api_key}":
+            return self._error(401, "Invalid API Key", "invalid_api_key")
+        with state.lock:
+            failure = state.failures.pop(0) if state.failures else None
+        if failure is not None:
+            status, retry_after = failure
+            headers = {"retry-after": retry_after} if retry_after is not None else {}
+            kind = "rate_limit_exceeded" if status == 429 else "internal_server_error"
+            return self._error(status, f"scripted failure {status}", kind, headers)
+        messages = body["messages"]
+        text = state.answer(messages)
+        usage = {"prompt_tokens": sum(len(m["content"].split()) for m in messages),
+                 "completion_tokens": len(text.split()), "total_tokens": 0, "queue_time": 0.01,
+                 "prompt_time": 0.01, "completion_time": 0.02, "total_time": 0.03}
+        usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+        base = {"id": "chatcmpl-test", "created": 1735689600, "model": body["model"],
+                "system_fingerprint": "fp_test"}
+        if not body.get("stream"):
+            return self._json(200, {**base, "object": "chat.completion", "choices": [
+                {"index": 0, "message": {"role": "assistant", "content": text}, "logprobs": None,
+                 "finish_reason": "stop"}], "usage": usage, "x_groq": {"id": "req_test"}})
+        chunk = {**base, "object": "chat.completion.chunk"}
+        events = [{**chunk, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""},
+                                         "logprobs": None, "finish_reason": None}], "x_groq": {"id": "req_test"}}]
+        events += [{**chunk, "choices": [{"index": 0, "delta": {"content": p}, "logprobs": None,
+                                          "finish_reason": None}]} for p in pieces(text)]
+        events.append({**chunk, "choices": [{"index": 0, "delta": {}, "logprobs": None, "finish_reason": "stop"}],
+                       "x_groq": {"id": "req_test", "usage": usage}})
+        lines = [f"data: {json.dumps(e)}\n\n" for e in events] + ["data: [DONE]\n\n"]
+        self._lines("text/event-stream", lines, state.delay)
+
+
+@pytest.fixture
+def ollama_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[OllamaServer]:
+    """An Ollama server on loopback; ``OLLAMA_HOST`` points at it."""
+    server = OllamaServer()
+    monkeypatch.setenv("OLLAMA_HOST", server.url)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def groq_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[GroqServer]:
+    """A Groq server on loopback; ``GROQ_BASE_URL`` and ``GROQ_API_KEY`` point at it."""
+    server = GroqServer()
+    monkeypatch.setenv("GROQ_BASE_URL", server.url)
+    monkeypatch.setenv("GROQ_API_KEY", server.api_key)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def dead_url() -> str:
+    """An http address on loopback where nothing listens."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
