@@ -20,6 +20,7 @@ from ptmo_middleware import plugin_manager as pmod
 from ptmo_middleware.cli import app
 from ptmo_middleware.components import Aggregator, Answers, Classifier, Decomposer, RouterPolicy
 from ptmo_middleware.errors import PluginError
+from ptmo_middleware.plugins.aggregators.base import StreamingAggregator
 
 ROOT = Path(__file__).resolve().parents[1]
 HOOKS = sorted(name for name, f in inspect.getmembers(hookspecs, inspect.isfunction)
@@ -96,19 +97,13 @@ class FirstPartOnly:
         return [Route.CLOUD] + [Route.LOCAL] * (len(parts) - 1)
 
 
-class ShoutAggregator:
-    """A throwaway aggregator: the cloud answer, restored and upper-cased."""
+class CloudFirst(StreamingAggregator):
+    """A throwaway aggregator: the cloud answer restored, else the local one."""
 
-    name = "shout"
-
-    def __init__(self, settings):
-        self.settings = settings
+    name = "cloud-first"
 
     def aggregate(self, plan, answers, vault):
-        return vault.restore(answers.cloud or answers.local or "").upper()
-
-    def restore_stream(self, plan, chunks, vault):
-        return (c.upper() for c in vault.restore_stream(chunks))
+        return vault.restore(answers.cloud) if answers.cloud is not None else answers.local or ""
 
 
 class ThrowawayPlugin:
@@ -126,7 +121,7 @@ class ThrowawayPlugin:
 
     @hookimpl
     def register_aggregators(self, register):
-        register(ShoutAggregator)
+        register(CloudFirst)
 
 
 def test_hook_register_classifiers(register_plugin):
@@ -154,30 +149,42 @@ def test_hook_register_router_policies(register_plugin):
 
 def test_hook_register_aggregators(register_plugin):
     register_plugin(ThrowawayPlugin(), "throwaway")
-    aggregator = pmod.get_component("aggregator", "shout")(None)
+    aggregator = pmod.get_component("aggregator", "cloud-first")(None)
     router = PrivacyRouter(classifiers=["rules"])
     plan = router.plan("my password is hunter22 ok")
     vault = router.vault()
-    answer = aggregator.aggregate(plan, Answers(cloud="Yes, [PASSWORD_1] is weak."), vault)
-    assert answer == "YES, HUNTER22 IS WEAK."
+    assert aggregator.aggregate(plan, Answers(cloud="Yes, [PASSWORD_1] is weak."), vault) == "Yes, hunter22 is weak."
+    assert aggregator.aggregate(plan, Answers(local="local says hi"), vault) == "local says hi"
+    chunks = ["Yes, [PASS", "WORD_1] is", " weak."]
+    assert "".join(aggregator.restore_stream(plan, iter(chunks), vault)) == "Yes, hunter22 is weak."
+
+
+def protocol_members(proto) -> set[str]:
+    return set(getattr(proto, "__annotations__", {})) | {
+        n for n, v in vars(proto).items() if callable(v) and not n.startswith("_")}
+
+
+def test_protocol_members_are_known():
+    assert {"name", "aggregate", "restore_stream"} <= protocol_members(Aggregator)
+    assert protocol_members(Classifier) == {"name", "classify"}
 
 
 def test_throwaway_components_satisfy_the_protocols():
     for cls, proto in ((EmployeeBadge, Classifier), (PipeDecomposer, Decomposer),
-                       (FirstPartOnly, RouterPolicy), (ShoutAggregator, Aggregator)):
+                       (FirstPartOnly, RouterPolicy), (CloudFirst, Aggregator)):
         assert isinstance(cls(None), proto)
+    assert not isinstance(PipeDecomposer(None), Classifier)
 
 
-def test_builtin_components_satisfy_the_protocols():
-    from ptmo_middleware import Settings
-
-    settings = Settings()
+def test_registered_components_satisfy_the_protocols():
+    """Checked on the classes: some components need trained artefacts to be built."""
     kinds = ((pmod.get_classifiers, Classifier), (pmod.get_decomposers, Decomposer),
              (pmod.get_router_policies, RouterPolicy), (pmod.get_aggregators, Aggregator))
     for getter, proto in kinds:
         for name, cls in getter().items():
-            if getattr(cls, "available", lambda: True)():
-                assert isinstance(cls(settings), proto), f"{name} is not a {proto.__name__}"
+            missing = {m for m in protocol_members(proto) if not hasattr(cls, m)}
+            assert not missing, f"{name} lacks {missing} of {proto.__name__}"
+            assert isinstance(cls.name, str) and cls.name
 
 
 # -- the manager ----------------------------------------------------------------------

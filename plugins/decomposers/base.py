@@ -1,6 +1,7 @@
 """Shared mechanics of the decomposers: cutting a text into parts that respect spans."""
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Iterable, Sequence
 
@@ -11,14 +12,38 @@ from ptmo_middleware.vault import MaskVault
 def make_part(text: str, start: int, end: int, spans: Sequence[Span], vault: MaskVault) -> Part:
     """The part ``text[start:end]`` with the spans inside it (topic spans clipped to it),
     its level, maskability, and placeholder text."""
+    return make_parts(text, [(start, end)], spans, vault)[0]
+
+
+def make_parts(text: str, pieces: Sequence[tuple[int, int]], spans: Sequence[Span],
+               vault: MaskVault) -> list[Part]:
+    """:func:`make_part` for many ordered, disjoint pieces at once, in O((pieces + spans)
+    log spans) rather than pieces x spans (a 1 MB prompt has tens of thousands of each)."""
+    maskable = sorted((s for s in spans if s.maskable), key=lambda s: s.start)
+    starts = [s.start for s in maskable]
+    topics = sorted((s for s in spans if not s.maskable), key=lambda s: s.start)
+    active: list[Span] = []
+    next_topic = 0
+    parts = []
+    for start, end in pieces:
+        while next_topic < len(topics) and topics[next_topic].start < end:
+            active.append(topics[next_topic])
+            next_topic += 1
+        active = [t for t in active if t.end > start]
+        lo, hi = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+        inside = [s.shifted(-start) for s in maskable[lo:hi] if s.end <= end]
+        inside += [_clipped(t, text, start, end) for t in active]
+        parts.append(_part(text, start, end, inside, vault))
+    return parts
+
+
+def _clipped(topic: Span, text: str, start: int, end: int) -> Span:
+    a, b = max(topic.start, start) - start, min(topic.end, end) - start
+    return Span(a, b, topic.entity_type, topic.level, topic.score, topic.source, text[start + a:start + b], False)
+
+
+def _part(text: str, start: int, end: int, inside: list[Span], vault: MaskVault) -> Part:
     sub = text[start:end]
-    inside: list[Span] = []
-    for s in spans:
-        if s.maskable and start <= s.start and s.end <= end:
-            inside.append(s.shifted(-start))
-        elif not s.maskable and s.start < end and start < s.end:
-            a, b = max(s.start, start) - start, min(s.end, end) - start
-            inside.append(Span(a, b, s.entity_type, s.level, s.score, s.source, sub[a:b], False))
     level = max((s.level for s in inside), default=SensitivityLevel.PUBLIC)
     maskable = all(s.maskable for s in inside if s.level > SensitivityLevel.PUBLIC)
     return Part(text=sub, start=start, level=level, maskable=maskable, spans=inside,
@@ -28,9 +53,19 @@ def make_part(text: str, start: int, end: int, spans: Sequence[Span], vault: Mas
 def split_at(text: str, boundaries: Iterable[int], spans: Sequence[Span]) -> list[tuple[int, int]]:
     """Cut ``text`` at the given offsets, skipping any that fall inside a maskable span;
     each piece keeps its trailing white space trimmed off and empty pieces are dropped."""
-    inside = [(s.start, s.end) for s in spans if s.maskable]
-    cuts = sorted({b for b in boundaries if 0 < b < len(text)
-                   and not any(a < b < e for a, e in inside)})
+    covered: list[list[int]] = []  # union of the maskable spans, sorted and disjoint
+    for s in sorted((s for s in spans if s.maskable), key=lambda s: s.start):
+        if covered and s.start < covered[-1][1]:
+            covered[-1][1] = max(covered[-1][1], s.end)
+        else:
+            covered.append([s.start, s.end])
+    starts = [a for a, _ in covered]
+
+    def inside(b: int) -> bool:
+        i = bisect.bisect_left(starts, b) - 1
+        return i >= 0 and b < covered[i][1]
+
+    cuts = sorted({b for b in boundaries if 0 < b < len(text) and not inside(b)})
     pieces = []
     prev = 0
     for c in cuts + [len(text)]:

@@ -8,7 +8,7 @@ from ptmo_middleware.hookspecs import hookimpl
 from ptmo_middleware.types import Part, Span
 from ptmo_middleware.vault import MaskVault
 
-from .base import make_part, sentence_boundaries, split_at
+from .base import make_parts, sentence_boundaries, split_at
 
 _CLAUSE = re.compile(
     r"(?<=[,;:])\s+|\s+(?=(?:and|but|because|so|while|although|though|whereas|which|who|since|unless)\b)",
@@ -26,7 +26,7 @@ class ClauseDecomposer:
     def decompose(self, text: str, spans: list[Span], vault: MaskVault) -> list[Part]:
         cuts = sentence_boundaries(text) + [m.end() for m in _CLAUSE.finditer(text)]
         pieces = split_at(text, cuts, spans) or [(0, len(text))]
-        return [make_part(text, s, e, spans, vault) for s, e in pieces]
+        return make_parts(text, pieces, spans, vault)
 
 
 @hookimpl

@@ -6,7 +6,7 @@ from ptmo_middleware.hookspecs import hookimpl
 from ptmo_middleware.types import Part, Span
 from ptmo_middleware.vault import MaskVault
 
-from .base import make_part, sentence_boundaries, split_at
+from .base import make_parts, sentence_boundaries, split_at
 
 
 class SentenceDecomposer:
@@ -19,7 +19,7 @@ class SentenceDecomposer:
 
     def decompose(self, text: str, spans: list[Span], vault: MaskVault) -> list[Part]:
         pieces = split_at(text, sentence_boundaries(text), spans) or [(0, len(text))]
-        return [make_part(text, s, e, spans, vault) for s, e in pieces]
+        return make_parts(text, pieces, spans, vault)
 
 
 @hookimpl
