@@ -131,6 +131,8 @@ class Planner:
                  context: ClassifyContext | None = None) -> Classification:
         """Run every classifier (time-boxed; one that fails makes the text PRIVATE),
         add the conversation's already-masked values, merge the spans."""
+        if not isinstance(text, str):
+            raise InvalidPromptError(f"text to classify must be a str, got {type(text).__name__}")
         context = context or ClassifyContext(self.settings)
         spans: list[Span] = []
         failed: list[str] = []
