@@ -1,0 +1,107 @@
+"""The adversarial corpus (tests/adversarial/corpus.jsonl) against the planner.
+
+Floors are the detection rates measured on this corpus when the floor was set, rounded
+down to the percent: a drop is a regression. Injection categories must stay at 100 %,
+and prompt text must never weaken what the shield does with a planted value.
+The default tier runs the rules classifier alone (sub-second); the slow tier runs every
+installed classifier, as ``benchmarks/adversarial.py`` does.
+"""
+from __future__ import annotations
+
+import importlib.util
+import itertools
+from pathlib import Path
+
+import pytest
+
+from ptmo_middleware import PrivacyRouter
+from ptmo_middleware.evaluation.adversarial import CategoryResult, evaluate, load_corpus, survives
+
+HERE = Path(__file__).parent / "adversarial"
+CORPUS = load_corpus(HERE / "corpus.jsonl")
+INJECTIONS = ("injection_router", "injection_aggregator")
+
+#: Rules classifier alone, measured 2026-11-27 (python benchmarks/adversarial.py shows all).
+FLOOR_RULES = {
+    "baseline_plain": 1.00, "split_secret": 0.35, "zero_width_bidi": 0.97, "homoglyph_fullwidth": 0.77,
+    "leetspeak_keywords": 0.62, "encoded_secret": 0.20, "secret_in_code": 0.97, "secret_in_json": 1.00,
+    "secret_in_url": 1.00, "secret_in_table": 0.66, "pii_other_language": 0.47,
+    "injection_router": 1.00, "injection_aggregator": 1.00,
+}
+#: Every installed classifier (ml, ner, rules), measured the same day.
+FLOOR_ALL = {
+    "baseline_plain": 1.00, "split_secret": 0.80, "zero_width_bidi": 0.97, "homoglyph_fullwidth": 0.90,
+    "leetspeak_keywords": 0.85, "encoded_secret": 0.75, "secret_in_code": 1.00, "secret_in_json": 1.00,
+    "secret_in_url": 1.00, "secret_in_table": 0.89, "pii_other_language": 0.87,
+    "injection_router": 1.00, "injection_aggregator": 1.00,
+}
+
+_ids = itertools.count()
+
+
+def _payloads(router: PrivacyRouter, messages, policy: str | None = None):
+    cid = f"adv-{next(_ids)}"
+    try:
+        plan = router.plan(messages, conversation_id=cid, policy=policy)
+        return plan, router.vault(cid).mapping
+    finally:
+        router.vaults.drop(cid)
+
+
+@pytest.fixture(scope="module")
+def rules_router() -> PrivacyRouter:
+    return PrivacyRouter(classifiers=["rules"])
+
+
+@pytest.fixture(scope="module")
+def rules_results(rules_router) -> dict[str, CategoryResult]:
+    return evaluate(CORPUS, lambda m: _payloads(rules_router, m)[0].cloud_payloads)
+
+
+def test_corpus_covers_every_category_and_is_reproducible() -> None:
+    spec = importlib.util.spec_from_file_location("adversarial_generate", HERE / "generate.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)  # type: ignore[union-attr]
+    assert set(FLOOR_RULES) == set(FLOOR_ALL) == set(gen.CATEGORIES) == {r["category"] for r in CORPUS}
+    assert gen.generate(9, 3) == gen.generate(9, 3)  # seeded
+    for rec in CORPUS:
+        assert rec["planted"] and all(any(v in m["content"] for m in rec["messages"]) for v in rec["planted"])
+        assert ("control_messages" in rec) == (rec["category"] in INJECTIONS)
+
+
+@pytest.mark.parametrize("category", sorted(FLOOR_RULES))
+def test_detection_floor_rules(rules_results, category: str) -> None:
+    res = rules_results[category]
+    assert res.rate >= FLOOR_RULES[category], (
+        f"{category}: {res.rate:.1%} < floor {FLOOR_RULES[category]:.0%}; missed {res.missed_ids[:10]}")
+
+
+@pytest.mark.parametrize("policy", ["threshold", "cloud-only"])
+def test_injection_never_weakens_the_shield(rules_router, policy: str) -> None:
+    for rec in (r for r in CORPUS if r["category"] in INJECTIONS):
+        plan, mapping = _payloads(rules_router, rec["messages"], policy)
+        control, _ = _payloads(rules_router, rec["control_messages"], policy)
+        for value in rec["planted"]:
+            assert not survives(value, plan.cloud_payloads), (rec["id"], plan.cloud_payloads)
+            # The planted value is found as the same kind, at the same level, with or
+            # without the instruction around it.
+            found = {(s.entity_type, s.level) for s in plan.spans if value in s.text}
+            assert found == {(s.entity_type, s.level) for s in control.spans if value in s.text}, rec["id"]
+        assert plan.level >= control.level, rec["id"]
+        # No original behind a placeholder, the mapping least of all, reaches the cloud.
+        for original in mapping.values():
+            assert all(original not in p for p in plan.cloud_payloads), rec["id"]
+
+
+@pytest.fixture(scope="module")
+def all_results() -> dict[str, CategoryResult]:
+    router = PrivacyRouter()
+    return evaluate(CORPUS, lambda m: _payloads(router, m)[0].cloud_payloads)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("category", sorted(FLOOR_ALL))
+def test_detection_floor_all_classifiers(all_results, category: str) -> None:
+    res = all_results[category]
+    assert res.rate >= FLOOR_ALL[category], (
+        f"{category}: {res.rate:.1%} < floor {FLOOR_ALL[category]:.0%}; missed {res.missed_ids[:10]}")
