@@ -47,7 +47,7 @@ class _PtmoGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except PtmoError as exc:
-            err_console.print(Text(f"Error: {safe_text(str(exc))}", style="bold red"))
+            err_console.print(Text(f"Error: {safe_text(str(exc))}", style="bold red"), soft_wrap=True)
             raise typer.Exit(ERROR_EXIT_CODE) from None
 
 
@@ -251,7 +251,8 @@ def plugins(as_json: bool = typer.Option(False, "--json", help="Print JSON inste
     for col in ("name", "hooks", "distribution", "builtin"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(Text(r["name"]), ", ".join(r["hooks"]), Text(r["distribution"] or "-"),
+        name = r["name"].removeprefix("ptmo_middleware.plugins.") if r["builtin"] else r["name"]
+        table.add_row(Text(name), ", ".join(r["hooks"]), Text(r["distribution"] or "-"),
                       "yes" if r["builtin"] else "no")
     console.print(table)
 
