@@ -110,7 +110,11 @@ class AuditLog:
             except OSError as exc:
                 raise AuditLogError(f"cannot write audit log {self.path}: {exc.strerror}") from None
             if written != len(line):
-                raise AuditLogError(f"audit log {self.path}: short write ({written} of {len(line)} bytes)")
+                # Cut the torn record off, so the next one starts on a line of its own.
+                end = os.lseek(fd, 0, os.SEEK_END)
+                os.ftruncate(fd, end - written)
+                raise AuditLogError(f"cannot write audit log {self.path}: short write "
+                                    f"({written} of {len(line)} bytes; disk full?)")
 
     def close(self) -> None:
         with self._lock:

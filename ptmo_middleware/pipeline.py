@@ -140,7 +140,7 @@ class Planner:
         for clf in self.classifiers:
             if getattr(clf, "inline", False):
                 try:
-                    spans.extend(clf.classify(text, context))
+                    spans.extend(_checked_spans(clf.classify(text, context)))
                 except Exception:
                     log.exception("classifier %s failed; treating the text as PRIVATE", clf.name)
                     failed.append(clf.name)
@@ -149,7 +149,7 @@ class Planner:
         deadline = time.monotonic() + self.settings.classifier_timeout_s
         for clf, fut in pending:
             try:
-                spans.extend(fut.result(timeout=max(0.0, deadline - time.monotonic())))
+                spans.extend(_checked_spans(fut.result(timeout=max(0.0, deadline - time.monotonic()))))
             except concurrent.futures.TimeoutError:
                 log.error("classifier %s timed out; treating the text as PRIVATE", clf.name)
                 failed.append(clf.name)
@@ -259,6 +259,14 @@ def request_features(cls: Classification, parts: Sequence[Part], text: str) -> d
         "length_chars": float(len(text)),
         "n_parts": float(len(parts)),
     }
+
+
+def _checked_spans(result: Any) -> list[Span]:
+    """A classifier's result; a ``TypeError`` (so: a failed classifier) unless it is spans."""
+    spans = list(result)
+    if not all(isinstance(s, Span) for s in spans):
+        raise TypeError("a classifier must return a list of Span objects")
+    return spans
 
 
 def _valid(s: Span, text: str) -> bool:
