@@ -14,11 +14,12 @@ prints ``Error: <message>`` on stderr and exits with code 2, without a traceback
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Optional, TextIO
+from typing import TYPE_CHECKING, Any, ContextManager, Iterator, Optional, TextIO
 
 import click
 import typer
@@ -183,22 +184,27 @@ def plan(
     jsonl: bool = typer.Option(False, "--jsonl", help='Read JSON lines {"query": ...} or {"messages": [...]}; write one plan a line.'),
 ) -> None:
     """What of TEXT would leave the device: spans, parts and routes, exact cloud payloads."""
-    router = make_router(ctx, classifiers=classifier or None)
     if jsonl:
-        if text in (None, "-"):
-            _plan_jsonl(router, sys.stdin, policy, strategy)
-        else:
-            try:
-                with open(text, encoding="utf-8", errors="surrogateescape") as f:
-                    _plan_jsonl(router, f, policy, strategy)
-            except OSError as exc:
-                raise InvalidPromptError(f"cannot read {text}: {exc.strerror}") from None
+        with _open_lines(text) as lines:
+            _plan_jsonl(make_router(ctx, classifiers=classifier or None), lines, policy, strategy)
         return
-    result = router.plan(_read_text(text), policy=policy, strategy=strategy)
+    prompt = _read_text(text)
+    result = make_router(ctx, classifiers=classifier or None).plan(prompt, policy=policy, strategy=strategy)
     if as_json:
         print_json(result.to_dict())
     else:
         _show_plan(result)
+
+
+def _open_lines(path: str | None) -> ContextManager[TextIO]:
+    """stdin (left open afterwards) for ``None`` or ``-``, else the file, opened now so
+    that a wrong path fails before any classifier is loaded."""
+    if path in (None, "-"):
+        return contextlib.nullcontext(sys.stdin)
+    try:
+        return open(path, encoding="utf-8", errors="surrogateescape")
+    except OSError as exc:
+        raise InvalidPromptError(f"cannot read {path}: {exc.strerror}") from None
 
 
 def _plan_jsonl(router: "PrivacyRouter", lines: TextIO, policy: str | None, strategy: str | None) -> None:

@@ -122,7 +122,7 @@ def test_plan_jsonl_local_only_has_empty_payload_lists():
 
 
 def test_plan_jsonl_missing_file_is_a_clean_error(tmp_path):
-    result = run("plan", "--jsonl", str(tmp_path / "nope.jsonl"), code=2)
+    result = run("plan", "-c", "rules", "--jsonl", str(tmp_path / "nope.jsonl"), code=2)
     assert "Error: cannot read" in result.stderr and "Traceback" not in result.output
 
 
