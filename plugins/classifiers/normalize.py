@@ -6,9 +6,10 @@ Detectors run on a *working string*: the original text with invisible characters
 ASCII digits. An index map sends every working offset back to the original text, so
 spans land on the original characters, invisible ones included.
 
-Look-alike letters in *keywords* (Cyrillic/Greek homoglyphs, leetspeak) are handled by
-:func:`keyword_pattern`, which turns keywords into a pattern accepting those spellings;
-values are never rewritten beyond the folding above.
+Cyrillic/Greek look-alike letters are folded to Latin in the working string when a word
+mixes them with Latin letters or digits (a disguise). Keywords are sought in a
+*skeleton* of the working string (lower case, leetspeak folded: ``p@ssw0rd``), offset for
+offset, while values are read from the working string itself.
 """
 from __future__ import annotations
 
@@ -54,6 +55,11 @@ class Normalized:
         return self.index[start], self.index[end - 1] + 1
 
     @cached_property
+    def skeleton(self) -> str:
+        """:func:`skeleton` of the lower-cased working text, offset for offset."""
+        return skeleton(self.lower)
+
+    @cached_property
     def lower(self) -> str:
         """The working text in lower case, offset for offset (a character whose lower
         case is longer, like ``İ``, is left as it is)."""
@@ -85,7 +91,7 @@ def normalize(text: str) -> Normalized:
         return Normalized(text, text)
     runs = [m for m in _NON_ASCII_RUN.finditer(text) if _needs_folding(m.group())]
     if not runs:
-        return Normalized(text, text)
+        return _unmix(Normalized(text, text))
     pieces: list[str] = []
     index: list[int] = []
     pos = 0
@@ -99,38 +105,66 @@ def normalize(text: str) -> Normalized:
         pos = m.end()
     pieces.append(text[pos:])
     index.extend(range(pos, len(text) + 1))
-    return Normalized("".join(pieces), text, tuple(index))
+    return _unmix(Normalized("".join(pieces), text, tuple(index)))
 
 
-# -- keyword spellings ------------------------------------------------------------------
-
-#: Look-alikes of each Latin letter: Cyrillic and Greek homoglyphs, leetspeak digits and
-#: symbols. Keywords are matched in lower-cased text, so lower case suffices.
-_VARIANTS: dict[str, str] = {
-    "a": "a@4аαá", "b": "b8ьвβ", "c": "c(сς¢", "d": "dԁ", "e": "e3еєεё€", "g": "g9ɡ",
-    "h": "hһн", "i": "i1!|іїιí", "k": "kкκ", "l": "l1|ӏ", "m": "mм", "n": "nпη",
-    "o": "o0оοσó", "p": "pрρ", "r": "rг", "s": "s5$ѕ", "t": "t7+тτ", "u": "uυμ",
-    "w": "wѡω", "x": "xхχ", "y": "yуγ",
-}
+def _unmix(norm: Normalized) -> Normalized:
+    """Fold look-alike letters when a word mixes them with Latin (same length, same map)."""
+    if norm.text.isascii() or not _MIXED_SCRIPT.search(norm.text):
+        return norm
+    return Normalized(fold_lookalikes(norm.text), norm.original, norm.index)
 
 
-_CANONICAL = {v: letter for letter, variants in reversed(_VARIANTS.items()) for v in variants}
+# -- look-alikes ---------------------------------------------------------------------------
+
+#: Cyrillic and Greek letters drawn like Latin ones. The working string is folded with
+#: this table when a text glues such letters to Latin letters or digits inside one word
+#: ("pаssword", "sk-рrој-..."): a sign of disguise, not of Russian or Greek prose.
+_HOMOGLYPHS = str.maketrans(
+    "аАвВеЕёЁєЄкКмМнНоОрРсСтТуУхХѕЅіІїЇјЈԁһӏԛԜԝ"
+    "αΑβΒεΕζΖηΗιΙκΚμΜνΝοΟρΡτΤυΥχΧγωσς",
+    "aABBeEeEeEkKmMHHoOpPcCTTyYxXsSiIiIjJdhlqWw"
+    "aABBeEZZnHiIkKuMvNoOpPtTuYxXywoc",
+)
+_MIXED_SCRIPT = re.compile(r"[A-Za-z0-9][\u0370-\u03ff\u0400-\u052f]|[\u0370-\u03ff\u0400-\u052f][A-Za-z0-9]")
+
+#: Leetspeak in keywords ("p@ssw0rd", "$3cr37 70k3n"), folded in the keyword skeleton only.
+#: ASCII bytes never occur inside multi-byte UTF-8 sequences, so translating the UTF-8
+#: bytes keeps every other character, and the length in characters, intact.
+_LEET = bytes.maketrans(b"@4310$57!|", b"aaeiosstil")
 _JOINERS = re.compile(r"[\s_-]+")
 
 
-def _letter_class(ch: str) -> str:
-    variants = _VARIANTS.get(ch)
-    if variants is None:
-        return re.escape(ch)
-    return "[" + "".join(re.escape(v) for v in variants) + "]"
+def fold_lookalikes(text: str) -> str:
+    """``text`` with Cyrillic/Greek look-alike letters replaced by Latin ones."""
+    return text.translate(_HOMOGLYPHS)
 
 
-def keyword_pattern(words: Iterable[str], spell: bool = False) -> str:
-    """A regex source matching any of the lower-case ``words``, built as a prefix trie
-    (one branch per distinct letter, longest word preferred) so that a scan stays cheap.
-    With ``spell``, each Latin letter also matches its look-alikes (``p@ssw0rd``,
-    ``pаssword`` with a Cyrillic ``а``). A space matches up to two blanks, dashes or
-    underscores, or nothing."""
+def skeleton(text: str) -> str:
+    """Lower case with leetspeak folded, offset for offset: where keywords are sought."""
+    return text.encode("utf-8", "surrogatepass").translate(_LEET).decode("utf-8", "surrogatepass")
+
+
+def keyword_key(matched: str) -> str:
+    """The lookup key of a keyword as matched in a skeleton (joiners dropped)."""
+    return _JOINERS.sub("", matched)
+
+
+def keyword_variants(word: str) -> set[str]:
+    """The skeleton spellings under which ``word`` can appear (as written, and with its
+    look-alike letters folded, as in a folded working string)."""
+    word = word.lower()
+    return {skeleton(word), skeleton(fold_lookalikes(word).lower())}
+
+
+def keyword_pattern(words: Iterable[str]) -> str:
+    """A regex source matching any of ``words`` in a skeleton, built as a prefix trie (one
+    branch per distinct letter, the longest word preferred) so that a scan stays cheap.
+    A space in a keyword matches up to two blanks, dashes or underscores, or nothing."""
+    return _trie(sorted({v for w in words for v in keyword_variants(w)}))
+
+
+def _trie(words: list[str]) -> str:
     branches: dict[str, list[str]] = {}
     ends = False
     for word in words:
@@ -138,20 +172,12 @@ def keyword_pattern(words: Iterable[str], spell: bool = False) -> str:
             branches.setdefault(word[0], []).append(word[1:])
         else:
             ends = True
-    alternatives = []
-    for ch, rests in sorted(branches.items()):
-        head = r"[\s_-]{0,2}" if ch == " " else _letter_class(ch) if spell else re.escape(ch)
-        alternatives.append(head + keyword_pattern(rests, spell))
+    alternatives = [(r"[\s_-]{0,2}" if ch == " " else re.escape(ch)) + _trie(rests)
+                    for ch, rests in sorted(branches.items())]
     if not alternatives:
         return ""
     body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
     return f"(?:{body})?" if ends else body
-
-
-def canonical(keyword: str) -> str:
-    """The plain spelling of a (lower-case) keyword matched with look-alikes, joiners
-    dropped: ``p@ss-w0rd`` -> ``password``."""
-    return "".join(_CANONICAL.get(ch, ch) for ch in _JOINERS.sub("", keyword))
 
 
 def whole_word(text: str, start: int, end: int) -> bool:

@@ -11,9 +11,14 @@ import re
 from typing import Iterator
 
 from .hits import Hit
-from .normalize import Normalized, keyword_pattern, whole_word
+from .normalize import Normalized, keyword_pattern, keyword_variants, whole_word
 from .validators import (card_issuer_ok, digits_of, iban_ok, ipv4_identifying, ipv6_identifying,
                          luhn_ok, ssn_ok, IBAN_LENGTHS)
+
+def _anchors(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Substrings whose presence in the skeleton allows a context keyword."""
+    return tuple(sorted({v for w in words for v in keyword_variants(w)}))
+
 
 # -- e-mail -----------------------------------------------------------------------------
 _EMAIL = re.compile(
@@ -67,13 +72,13 @@ _INTL = re.compile(r"\+ ?[1-9]\d{0,14}(?:" + _GROUP + r"){0,6}(?![\w+]|[.\-/]\d)
 _NANP = re.compile(r"(?=[0-9(])(?:1[ .\-]?)?(?:\([2-9]\d{2}\) ?|[2-9]\d{2}[ .\-])[2-9]\d{2}[ .\-]\d{4}(?![\w]|[.\-/]\d)")
 # national with trunk prefix 0, uniform separators: 06 12 34 56 78, 030/1234567, 020 7946 0958
 _TRUNK = re.compile(r"0\d{1,4}(?:[ .\-/]\d{2,8}){1,4}(?![\w]|[.\-/:]\d)")
-_PHONE_WORDS = ("phone", "tel", "telephone", "mobile", "cell", "call me", "text me", "fax", "whatsapp", "sms",
-                "téléphone", "portable", "telefon", "teléfono", "telefono", "telefone", "celular", "handy",
-                "número", "numero", "номер", "телефон")
-_PHONE_CJK = ("电话", "手机", "電話", "携帯")
-_PHONE_CONTEXT = re.compile(keyword_pattern(_PHONE_WORDS + _PHONE_CJK))
-_PHONE_ANCHORS = ("phone", "tel", "mobil", "cell", "call me", "text me", "fax", "whatsapp", "sms", "portable",
-                  "celular", "handy", "mero", "номер", "телефон") + _PHONE_CJK
+_PHONE_WORDS = ("phone", "phone number", "tel", "telephone", "mobile", "cell", "call me", "text me", "fax",
+                "whatsapp", "sms", "téléphone", "portable", "telefon", "telefonnummer", "handynummer",
+                "rufnummer", "teléfono", "telefono", "telefone", "celular", "handy", "número", "numero",
+                "номер", "телефон", "电话", "手机", "電話", "携帯")
+_PHONE_CONTEXT = re.compile(keyword_pattern(_PHONE_WORDS))
+_PHONE_ANCHORS = _anchors(("phone", "tel", "mobil", "cell", "call me", "text me", "fax", "whatsapp", "sms",
+                           "portable", "celular", "handy", "mero", "номер", "телефон", "电话", "手机", "電話", "携帯"))
 _CONTEXT_NUMBER = re.compile(r"\+?\(?\d[\d ().\-]{5,20}\d(?!\d)")
 _YEARS = re.compile(r"(?:(?:19|20)\d\d\W*)+")
 _DATE_PREFIX = re.compile(r"\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}")
@@ -83,9 +88,13 @@ def _uniform_separators(value: str) -> bool:
     return len({ch for ch in value if not ch.isdigit()}) <= 1
 
 
-def _context(keywords: re.Pattern[str], low: str) -> Iterator[re.Match[str]]:
-    """Whole-word matches of a context-keyword pattern in lower-cased text."""
-    return (m for m in keywords.finditer(low) if whole_word(low, m.start(), m.end()))
+def _context(keywords: re.Pattern[str], anchors: tuple[str, ...], work: Normalized) -> Iterator[re.Match[str]]:
+    """Whole-word matches of a context-keyword pattern in the skeleton, sought only when
+    one of the ``anchors`` occurs."""
+    skel = work.skeleton
+    if not any(a in skel for a in anchors):
+        return iter(())
+    return (m for m in keywords.finditer(skel) if whole_word(skel, m.start(), m.end()))
 
 
 def _free_before(text: str, start: int, extra: str) -> bool:
@@ -106,9 +115,7 @@ def phones(work: Normalized) -> Iterator[Hit]:
         if _free_before(text, m.start(), "_+.-/:") and 9 <= len(digits_of(value)) <= 12 \
                 and _uniform_separators(value) and not _DATE_PREFIX.match(value):
             yield Hit(m.start(), m.end(), "PHONE_NUMBER", 0.7)
-    if not any(a in work.lower for a in _PHONE_ANCHORS):
-        return
-    for k in _context(_PHONE_CONTEXT, work.lower):
+    for k in _context(_PHONE_CONTEXT, _PHONE_ANCHORS, work):
         m = _CONTEXT_NUMBER.search(text, k.end(), k.end() + 25)
         if m and 7 <= len(digits_of(m.group())) <= 15 and not _DATE_PREFIX.match(m.group()) \
                 and not _YEARS.fullmatch(m.group()):
@@ -191,8 +198,9 @@ def ibans(work: Normalized) -> Iterator[Hit]:
 
 # -- US SSN ----------------------------------------------------------------------------
 _SSN = re.compile(r"[0-9](?<![\w\-.][0-9])\d{2}(?P<sep>[ .\-\n]|\s?[\-.]\s?)\d{2}(?P=sep)\d{4}(?![\w]|[.\-]\d)")
-_SSN_CONTEXT = re.compile(r"ssn|ss#|social security(?: number| no\.?| #)?|soc\.? sec\.?")
-_SSN_ANCHORS = ("ssn", "ss#", "social security", "soc")
+_SSN_CONTEXT = re.compile(keyword_pattern(("ssn", "ss#", "social security", "social security number",
+                                           "social security no", "soc sec", "soc. sec.")))
+_SSN_ANCHORS = _anchors(("ssn", "ss#", "social", "soc"))
 _SSN_BARE = re.compile(r"(?<![\w\-.])\d{3}[ .\-]?\d{2}[ .\-]?\d{4}(?![\w]|[.\-]\d)")
 
 
@@ -201,9 +209,7 @@ def ssns(work: Normalized) -> Iterator[Hit]:
     for m in _SSN.finditer(text):
         if ssn_ok(m.group()):
             yield Hit(m.start(), m.end(), "US_SSN", 0.85)
-    if not any(a in work.lower for a in _SSN_ANCHORS):
-        return
-    for k in _context(_SSN_CONTEXT, work.lower):
+    for k in _context(_SSN_CONTEXT, _SSN_ANCHORS, work):
         m = _SSN_BARE.search(text, k.end(), k.end() + 30)
         if m and ssn_ok(m.group()):
             yield Hit(m.start(), m.end(), "US_SSN", 0.97)
@@ -242,14 +248,15 @@ _DATE = re.compile(
     r"|" + _MONTHS + r"\s+\d{4}"                                       # May 1990
     r"|(?:19|20)\d{2}"                                                 # 1990 (after "born in")
     r")(?!\d)")
-_DOB_CONTEXT = re.compile(
-    r"(?:born|d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday|b-day|geboren|"
-    r"geburtsdatum|geburtstag|n[ée]e?\s+le|date\s+de\s+naissance|fecha\s+de\s+nacimiento|nacid[oa]|"
-    r"cumpleaños|data\s+de\s+nascimento|nascid[oa]|data\s+di\s+nascita|дата\s+рождения|"
-    r"родил(?:ся|ась)|день\s+рождения)|出生|生日|生年月日")
-_DOB_ANCHORS = ("born", "dob", "d.o.b", "birth", "b-day", "geboren", "geburt", "né", "nee", "naissance",
-                "nacimiento", "nacid", "cumplea", "nascimento", "nascid", "nascita", "рожд", "родил",
-                "出生", "生日", "生年月日")
+_DOB_WORDS = ("born", "dob", "d.o.b", "d.o.b.", "date of birth", "birth date", "birthdate", "birthday", "b-day",
+              "geboren", "geburtsdatum", "geburtstag", "né le", "née le", "nee le", "date de naissance",
+              "fecha de nacimiento", "nacido", "nacida", "cumpleaños", "data de nascimento", "nascido",
+              "nascida", "data di nascita", "дата рождения", "родился", "родилась", "день рождения",
+              "出生", "生日", "生年月日")
+_DOB_CONTEXT = re.compile(keyword_pattern(_DOB_WORDS))
+_DOB_ANCHORS = _anchors(("born", "dob", "d.o.b", "birth", "b-day", "geboren", "geburt", "né", "nee", "naissance",
+                         "nacimiento", "nacid", "cumplea", "nascimento", "nascid", "nascita", "рожд", "родил",
+                         "出生", "生日", "生年月日"))
 
 
 def _date_ok(value: str) -> bool:
@@ -265,9 +272,7 @@ def _date_ok(value: str) -> bool:
 
 def dates_of_birth(work: Normalized) -> Iterator[Hit]:
     text = work.text
-    if not any(a in work.lower for a in _DOB_ANCHORS):
-        return
-    for k in _context(_DOB_CONTEXT, work.lower):
+    for k in _context(_DOB_CONTEXT, _DOB_ANCHORS, work):
         m = _DATE.search(text, k.end(), k.end() + 40)
         if m is None:
             m = _DATE.search(text, max(0, k.start() - 30), k.start())

@@ -16,7 +16,7 @@ import re
 from typing import Iterator
 
 from .hits import Hit
-from .normalize import Normalized, canonical, keyword_pattern, whole_word
+from .normalize import Normalized, keyword_key, keyword_pattern, keyword_variants, whole_word
 from .pii_patterns import trim_url
 from .validators import char_classes, mean_segment_length, shannon_entropy
 
@@ -117,49 +117,48 @@ def _b64_text(value: str) -> str:
 
 # -- stated passwords and keyed secrets ----------------------------------------------
 #: Keyword -> kind. "password" keywords accept a plain word as the value after "is" or
-#: ":"; "weak" ones (pass, mdp) need ":" or "=" ; "pin" ones a 4-8 digit value; "key"
-#: ones a value that looks like a key. The first table is matched in look-alike
-#: spellings too (p@ssw0rd, pаssword); the second as written, after a cheap substring test.
-_SPELLED_KEYWORDS = {
-    "password": "password", "passwort": "password", "passwd": "password", "passphrase": "password",
-    "passcode": "password", "pswd": "password", "pwd": "password", "pw": "password", "pass": "weak",
-    "pin": "pin", "pin code": "pin", "pin number": "pin",
-}
-_OTHER_KEYWORDS = {
-    **dict.fromkeys(("kennwort", "mot de passe", "wachtwoord", "lösenord", "adgangskode", "salasana",
+#: ":"; "weak" ones (pass, mdp) need ":" or "="; "pin" ones a 4-8 digit value; "key"
+#: ones a value that looks like a key. All are sought in the skeleton, so look-alike and
+#: leetspeak spellings match (p@ssw0rd, pаssword, $3cr37 70k3n).
+_KEYWORDS = {
+    **dict.fromkeys(("password", "passwort", "passwd", "passphrase", "passcode", "pswd", "pwd", "pw",
+                     "kennwort", "mot de passe", "wachtwoord", "lösenord", "adgangskode", "salasana",
                      "contraseña", "contrasena", "senha", "hasło", "haslo", "parola", "şifre", "sifre",
-                     "пароль", "пароля", "heslo", "jelszó", "κωδικός"), "password"),
-    **dict.fromkeys(("密码", "密碼", "口令", "パスワード", "비밀번호", "암호"), "cjk"),
-    "mdp": "weak",
+                     "пароль", "пароля", "heslo", "jelszó", "κωδικός",
+                     "密码", "密碼", "口令", "パスワード", "비밀번호", "암호"), "password"),
+    "pass": "weak", "mdp": "weak",
+    "pin": "pin", "pin code": "pin", "pin number": "pin",
     **dict.fromkeys(("api key", "apikey", "api token", "access key", "access key id", "secret access key",
                      "access token", "auth token", "refresh token", "client secret", "secret key", "secret",
                      "private key", "token", "api secret", "app secret", "signing key", "encryption key",
                      "bearer token", "session token", "session key", "webhook secret", "credentials"), "key"),
 }
-_OTHER_ANCHORS = ("key", "token", "secret", "credential", "mdp") + tuple(
-    w for w, kind in _OTHER_KEYWORDS.items() if kind in ("password", "cjk"))
-_KINDS = {canonical(w): kind for w, kind in {**_SPELLED_KEYWORDS, **_OTHER_KEYWORDS}.items()}
-_SPELLED_RE = re.compile(keyword_pattern(_SPELLED_KEYWORDS, spell=True))
-_OTHER_RE = re.compile(keyword_pattern(_OTHER_KEYWORDS))
+_KINDS = {keyword_key(v): kind for w, kind in _KEYWORDS.items() for v in keyword_variants(w)}
+_PLAIN_KEYWORDS = frozenset(w.replace(" ", "") for w in _KEYWORDS)
+#: Words starting with "p" are the common case and cheap to scan for; the others are
+#: sought only when one of their anchors occurs.
+_P_RE = re.compile(keyword_pattern(w for w in _KEYWORDS if w.startswith("p")))
+_OTHER_RE = re.compile(keyword_pattern(w for w in _KEYWORDS if not w.startswith("p")))
+_OTHER_ANCHORS = tuple(sorted({"key", "token", "secret", "credential", "mdp"} | {
+    v for w, kind in _KEYWORDS.items() if kind == "password" and not w.startswith("p")
+    for v in keyword_variants(w)}))
 
 
 def _keywords(work: Normalized) -> Iterator[tuple[re.Match[str], str]]:
-    """Whole-word keyword matches in the lower-cased working text, with their kind."""
-    low = work.lower
-    matches = list(_SPELLED_RE.finditer(low))
-    if any(a in low for a in _OTHER_ANCHORS):
-        matches += _OTHER_RE.finditer(low)
+    """Whole-word keyword matches in the skeleton, with their kind."""
+    skel = work.skeleton
+    matches = list(_P_RE.finditer(skel))
+    if any(a in skel for a in _OTHER_ANCHORS):
+        matches += _OTHER_RE.finditer(skel)
     for m in matches:
-        kind = _KINDS.get(canonical(m.group()))
-        if kind is None:
-            continue
-        if whole_word(low, m.start(), m.end()):
+        kind = _KINDS.get(keyword_key(m.group()))
+        if kind is not None and whole_word(skel, m.start(), m.end()):
             yield m, kind
 
 
 _QUOTES_OPEN, _QUOTES_CLOSE = "\"'`“‘«「", "\"'`”’»」"
 _VALUE = (r"(?:(?P<q>[" + _QUOTES_OPEN + r"])(?P<qv>[^" + _QUOTES_CLOSE + r"\r\n]{1,128})[" + _QUOTES_CLOSE + r"]"
-          r"|(?P<v>[^\s\"'`“”‘’«»「」<>;,&，。；、！？\u3000-\u303f\u4e00-\u9fff]{1,128}))")
+          r"|(?P<v>[^\s\"'`“”‘’«»「」<>，。；、！？\u3000-\u303f\u4e00-\u9fff]{1,128}))")
 #: After a keyword: an optional qualifier ("for my bank account"), an explicit
 #: separator ("is", ":", "=", "是"), then the value.
 _STATED = re.compile(
@@ -198,7 +197,12 @@ _PIN_LIKE = re.compile(r"\d{4,12}")
 _ASSIGNMENTS = (":", "=", ":=", "==", "=>", "->")
 
 
+_NEXT_FIELD = re.compile(r"[&;,](?=[\w.\-]{1,40}=)")   # "pw=x&user=y", "Password=x;Database=y"
+
+
 def _strip_tail(value: str) -> str:
+    """An unquoted value without a following ``&key=``/``;key=`` field or trailing punctuation."""
+    value = _NEXT_FIELD.split(value, 1)[0]
     return value.rstrip(".,;:?)]}\\") or value
 
 
@@ -212,7 +216,7 @@ def looks_secret(value: str, min_len: int = 6) -> bool:
 
 def _value_ok(kind: str, value: str, sep: str, quoted: bool) -> bool:
     """Decide whether the text after a keyword is the secret itself."""
-    if not value or _PLACEHOLDER.match(value) or canonical(value.lower()) in _KINDS:
+    if not value or _PLACEHOLDER.match(value) or keyword_key(value.lower()) in _PLAIN_KEYWORDS:
         return False
     plain = not sep.strip()
     if kind == "pin":
@@ -244,7 +248,7 @@ def stated_secrets(work: Normalized) -> Iterator[Hit]:
         quoted = m.group("qv") is not None
         group = "qv" if quoted else "v"
         value = m.group(group) if quoted else _strip_tail(m.group("v"))
-        if not _value_ok("password" if kind == "cjk" else kind, value, m.group("sep"), quoted):
+        if not _value_ok(kind, value, m.group("sep"), quoted):
             continue
         start = m.start(group)
         if kind == "key":

@@ -1,0 +1,117 @@
+"""Classifier ``ml``: the trained models shipped in ``data/ml_model.json.gz``.
+
+(a) a private-unit tagger (:mod:`.unit_tagger`) that finds names of people, companies,
+products and places, handles, domains and paths, in any case and many languages:
+maskable spans; (b) a sentence-level sensitive-topic model (:mod:`.topics`): one
+non-maskable span per sensitive sentence, at the level the settings give the topic
+(SEMI_SENSITIVE by default, so the sentence still reaches the cloud, masked, and the
+request's level and score say it is sensitive; set a topic to ``private`` in
+``level_policy`` to keep such sentences on the device).
+
+Retrain with ``ptmo train-classifier`` (see :mod:`ptmo_middleware.evaluation.train_classifier`).
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ptmo_middleware.components import ClassifyContext
+from ptmo_middleware.config import Settings
+from ptmo_middleware.hookspecs import hookimpl
+from ptmo_middleware.plugins.decomposers.base import sentence_boundaries
+from ptmo_middleware.types import Span
+
+from .topics import TopicModel
+from .unit_tagger import Lexicon, UnitTagger
+
+ARTIFACT = Path(__file__).with_name("data") / "ml_model.json.gz"
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> tuple[UnitTagger, TopicModel, dict[str, Any]]:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        art = json.load(fh)
+    lex = art["lexicon"]
+    lexicon = Lexicon(lex["en"], lex["other"], frozenset(lex["names"]))
+    tg = art["tagger"]
+    tp = art["topics"]
+    return (UnitTagger(tg["weights"], tg["bias"], lexicon, tg["threshold"]),
+            TopicModel(tp["labels"], tp["weights"], tp["bias"], tp["threshold"]), art["meta"])
+
+
+def load_models(path: str | Path = ARTIFACT) -> tuple[UnitTagger, TopicModel, dict[str, Any]]:
+    """The tagger, the topic model and the training metadata (loaded once per process)."""
+    with _lock:
+        return _load(str(path))
+
+
+def unit_type(value: str, names: frozenset[str]) -> str:
+    """Placeholder type of a tagged unit, from its form."""
+    if "://" in value or value.casefold().startswith("www."):
+        return "URL"
+    if value.startswith("@"):
+        return "USERNAME"
+    if "@" in value and "." in value.split("@")[-1]:
+        return "EMAIL_ADDRESS"
+    if "/" in value or "\\" in value:
+        return "FILE_PATH"
+    words = value.split()
+    if words and words[0].casefold() in names and all(w[:1].isupper() for w in words) and len(words) <= 4:
+        return "PERSON"
+    return "PROPER_NOUN"
+
+
+class MLClassifier:
+    """Trained unit tagger + sensitive-topic model (pure Python at run time)."""
+
+    name = "ml"
+    inline = True
+    max_sentences = 2000
+
+    def __init__(self, settings: Settings, artifact: str | Path = ARTIFACT) -> None:
+        self.settings = settings
+        self.tagger, self.topics, self.meta = load_models(artifact)
+
+    @staticmethod
+    def available() -> bool:
+        return ARTIFACT.exists()
+
+    def classify(self, text: str, context: ClassifyContext) -> list[Span]:
+        return self.unit_spans(text) + self.topic_spans(text)
+
+    def unit_spans(self, text: str) -> list[Span]:
+        """Maskable spans of the private units the tagger finds."""
+        names = self.tagger.lexicon.names
+        out = []
+        for start, end, p in self.tagger.units(text):
+            etype = unit_type(text[start:end], names)
+            out.append(Span(start, end, etype, self.settings.level_of(etype), round(p, 4), self.name,
+                            text[start:end]))
+        return out
+
+    def topic_spans(self, text: str) -> list[Span]:
+        """One non-maskable span per sentence about a sensitive topic."""
+        bounds = [0] + sentence_boundaries(text)[: self.max_sentences] + [len(text)]
+        out = []
+        for a, b in zip(bounds, bounds[1:]):
+            sentence = text[a:b].strip()
+            if not sentence:
+                continue
+            hit = self.topics.predict(sentence)
+            if hit is None:
+                continue
+            topic, p = hit
+            start = a + text[a:b].index(sentence)
+            out.append(Span(start, start + len(sentence), topic, self.settings.level_of(topic), round(p, 4),
+                            self.name, sentence, maskable=False))
+        return out
+
+
+@hookimpl
+def register_classifiers(register):
+    register(MLClassifier)

