@@ -89,9 +89,9 @@ def featurise(prompts: list[tuple[str, str, int]], router, risk_model: RiskModel
     rows = []
     iterator = prompts
     if progress:
-        from tqdm import tqdm
+        from rich.progress import track
 
-        iterator = tqdm(prompts, desc=f"featurising {label} prompts", unit="prompt")
+        iterator = track(prompts, description=f"featurising {label} prompts")
     for i, (source, text, task) in enumerate(iterator):
         # planned local; describe() re-routes copies of the parts for each action
         plan = router.planner.plan(text, MaskVault(f"rl-{label}-{i}"), policy="local-only")

@@ -1,0 +1,188 @@
+"""The RL router: features, environment and Lagrangian, training, the shipped policy and plugin."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from ptmo_middleware import PrivacyRouter, Route
+from ptmo_middleware.budget.risk import RiskModel
+from ptmo_middleware.rl.features import (OBS_DIM, REMAINING_INDEX, RISK_SLICE, TASKS, Action, association,
+                                         observation, task_category, word_retain)
+
+SECRET = "My password is hunter2xyz. What is the capital of France?"
+RISK = RiskModel(masked_leak=0.05, missed_per_kchar=2.0)
+
+
+def _data_available() -> bool:
+    from ptmo_middleware.datasets import data_dir
+
+    try:
+        data_dir()
+    except FileNotFoundError:
+        return False
+    return True
+
+
+needs_data = pytest.mark.skipif(not _data_available(), reason="shared data sets not found (set PTMO_DATA_DIR)")
+
+
+@pytest.fixture(scope="module")
+def tiny_pool():
+    from ptmo_middleware.rl.corpus import featurise
+
+    router = PrivacyRouter(classifiers=["rules"], decomposer="sentence", policy="local-only")
+    prompts = [("public", "What is the capital of France?", 2),
+               ("public", "Recommend a good book about black holes.", 3),
+               ("pupa", SECRET, -1),
+               ("pupa", "Rewrite my letter: I am applying for the job. " * 30 + "My pin is 4321.", -1),
+               ("m4a1", "Please turn on all the lights in the kitchen.", 0)]
+    return featurise(prompts, router, RISK)
+
+
+@pytest.fixture(scope="module")
+def calibration():
+    if not _data_available():
+        pytest.skip("shared data sets not found (set PTMO_DATA_DIR)")
+    from ptmo_middleware.rl.calibration import calibrate
+
+    return calibrate("train")
+
+
+def test_task_category_and_association():
+    assert TASKS[task_category("Please rewrite this email to my boss")] == "Message Editing"
+    assert TASKS[task_category("Can you recommend a restaurant nearby?")] == "Recommendation"
+    assert TASKS[task_category("Turn off the lights in the bedroom")] == "Assistive System"
+    assert TASKS[task_category("Who wrote Hamlet?")] == "Query"
+    assert association("Who wrote Hamlet?", []) == 0.0
+    assert 0.5 < association("My wife and I need my notes for our trip", []) <= 1.0
+
+
+def test_word_retain():
+    assert word_retain("Email Ann about the rent", "Email [PERSON_1] about the rent") == pytest.approx(0.8)
+    assert word_retain("anything", "") == 0.0
+
+
+def test_views_route_through_the_shield(tiny_pool):
+    i = 2  # the password prompt
+    assert tiny_pool.risk[i, Action.LOCAL] == 0 and tiny_pool.local_share[i, Action.LOCAL] == 1
+    # raw cloud on a PRIVATE request is what the shield lets out: the masked payload
+    assert tiny_pool.risk[i, Action.CLOUD] == pytest.approx(tiny_pool.risk[i, Action.MASKED])
+    assert tiny_pool.risk[i, Action.SPLIT] < tiny_pool.risk[i, Action.MASKED]
+    assert 0 < tiny_pool.local_share[i, Action.SPLIT] < 1
+    public = 0
+    assert tiny_pool.risk[public, Action.CLOUD] > 0  # residual risk of any text that leaves
+    assert tiny_pool.base.shape[1] + 12 == OBS_DIM
+    obs = observation(tiny_pool.base[i], tiny_pool.risk[i], tiny_pool.retain[i], tiny_pool.local_share[i], 0.3, 0.6)
+    assert obs.shape == (OBS_DIM,) and obs[REMAINING_INDEX] == pytest.approx(0.3)
+    assert np.allclose(obs[RISK_SLICE], tiny_pool.risk[i, 1:])
+
+
+def test_env_reward_constraint_and_guard(tiny_pool, calibration):
+    from ptmo_middleware.rl.env import OffloadEnv
+
+    env = OffloadEnv(tiny_pool, calibration, horizon=8, epsilon=0.05, lagrange=2.0)
+    env.reset(seed=0)
+    shaped, costs, info = [], [], {}
+    for _ in range(8):
+        _, r, done, _, info = env.step(Action.CLOUD)
+        shaped.append(r - info["reward_task"])
+        costs.append(info["constraint_cost"])
+    assert done and info["over_budget"] and info["session_risk"] > 0.05
+    assert sum(costs) == pytest.approx(info["overshoot"])
+    assert shaped == pytest.approx([-2.0 * c for c in costs])  # R - lambda * c_t
+    guarded = OffloadEnv(tiny_pool, calibration, horizon=8, epsilon=0.05, enforce_budget=True)
+    guarded.reset(seed=0)
+    for _ in range(8):
+        _, _, done, _, info = guarded.step(Action.CLOUD)
+    assert not info["over_budget"] and info["session_risk"] <= 0.05
+    local = OffloadEnv(tiny_pool, calibration, horizon=8, epsilon=0.05)
+    local.reset(seed=0)
+    for _ in range(8):
+        _, _, _, _, info = local.step(Action.LOCAL)
+    assert info["session_risk"] == 0 and info["reward_task"] >= 0.2 - 10  # budget bonus paid at the end
+
+
+def test_dual_ascent_moves_lambda_both_ways():
+    from ptmo_middleware.rl.train import DualAscent
+
+    d = DualAscent(lr=1.0, target=0.01)
+    assert d.update(1, [0.5, 0.3]) == pytest.approx(0.39)
+    assert d.update(2, [0.0]) == pytest.approx(0.38)
+    assert d.update(3, [0.0] * 10) >= 0.0 and DualAscent(lr=1.0).update(1, [0.0]) == 0.0
+    assert d.update(4, []) == d.value  # no finished session: no step
+
+
+@pytest.mark.parametrize("algo", ["ppo", "dqn"])
+def test_numpy_policy_matches_sb3(tmp_path, tiny_pool, calibration, algo):
+    import torch
+
+    from ptmo_middleware.rl.env import OffloadEnv
+    from ptmo_middleware.rl.policy import NumpyPolicy
+    from ptmo_middleware.rl.train import make_model
+
+    env = OffloadEnv(tiny_pool, calibration)
+    model = make_model(algo, env, 0)
+    model.save(tmp_path / f"{algo}_router.zip")
+    net = NumpyPolicy.load(tmp_path / f"{algo}_router.zip")
+    obs, _ = env.reset(seed=3)
+    with torch.no_grad():
+        t = torch.as_tensor(obs[None])
+        ref = model.policy.q_net(t) if algo == "dqn" else \
+            model.policy.action_net(model.policy.mlp_extractor.forward_actor(model.policy.extract_features(t)))
+    assert np.allclose(net.scores(obs), ref[0].numpy(), atol=1e-5)
+    assert np.allclose(NumpyPolicy.from_model(model).scores(obs), net.scores(obs))
+    # an action the budget cannot pay is never chosen
+    assert net.decide(obs, np.array([0.0, 9.0, 9.0, 9.0]), remaining=1.0) is Action.LOCAL
+
+
+def test_training_updates_lambda(tiny_pool, calibration, monkeypatch):
+    from ptmo_middleware.rl import train as train_mod
+    from ptmo_middleware.rl.env import OffloadEnv
+
+    monkeypatch.setattr(train_mod, "make_env", lambda split="train", **kw: OffloadEnv(tiny_pool, calibration,
+                                                                                      epsilon=(0.01, 0.05)))
+    steps = []
+    _, record = train_mod.train("a2c", 2000, 0, None, update_every=500, on_step=steps.append)
+    assert sum(steps) >= 2000
+    assert len(record["lambda_history"]) >= 3
+    assert record["final_lambda"] > 0  # tiny budgets: sessions overshoot, lambda rises
+
+
+def test_rl_plugin_decides_within_the_shield_and_the_budget():
+    router = PrivacyRouter(classifiers=["rules"], policy="rl",
+                           budget={"enabled": True, "store": "memory", "epsilon": 0.6})
+    plan = router.plan(SECRET, principal="erin")
+    assert "hunter2xyz" not in " ".join(plan.cloud_payloads)
+    assert router.budget.budget.charge(0.6, "drain", "erin").granted
+    spent_plan = router.plan("What is the capital of France? Explain its history in detail.", principal="erin")
+    assert spent_plan.route is Route.LOCAL and spent_plan.cloud_messages == []
+
+
+def test_rl_decision_under_one_millisecond():
+    from ptmo_middleware.components import RouteRequest
+    from ptmo_middleware.pipeline import request_features
+
+    router = PrivacyRouter(classifiers=["rules"], policy="rl", decomposer="sentence")
+    policy = router.planner.policy("rl")
+    text = "My password is hunter2xyz. I need a cover letter for a job in Boston. What should I write?"
+    plan = router.planner.plan(text, router.vault("lat"), policy="local-only")
+    req = RouteRequest(plan.classification, router.settings, 0.5, 1.0,
+                       request_features(plan.classification, plan.parts, text))
+    times = []
+    for _ in range(200):
+        t = time.perf_counter()
+        routes = policy.route(plan.parts, req)
+        times.append(time.perf_counter() - t)
+    assert len(routes) == len(plan.parts)
+    assert sorted(times)[100] < 1e-3, f"median decision {sorted(times)[100] * 1e3:.3f} ms"
+
+
+@needs_data
+def test_calibration_from_m4a1(calibration):
+    for task in range(len(TASKS)):
+        for side in (0, 1):
+            assert len(calibration.quality[task][side]) >= 5
+    assert calibration.mean_quality(TASKS.index("Query"), 1) > calibration.mean_quality(TASKS.index("Query"), 0)
+    assert calibration.cloud_cost_factor(5000) > calibration.cloud_cost_factor(50)
