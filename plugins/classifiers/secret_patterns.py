@@ -49,6 +49,16 @@ _PROVIDERS = tuple((etype, score, hints, re.compile(p + r"(?![A-Za-z0-9_\-])"))
                    for etype, score, hints, p in _PROVIDER_SPECS)
 
 
+def provider_type(value: str) -> str | None:
+    """The entity type when all of ``value`` is a provider key or token, else ``None``."""
+    for etype, _, hints, pattern in _PROVIDERS:
+        if any(h in value for h in hints):
+            m = pattern.match(value)
+            if m and m.end() == len(value):
+                return etype
+    return None
+
+
 def provider_keys(work: Normalized) -> Iterator[Hit]:
     text = work.text
     for etype, score, hints, pattern in _PROVIDERS:
@@ -144,7 +154,7 @@ _OTHER_ANCHORS = tuple(sorted({"key", "token", "secret", "credential", "mdp"} | 
     for v in keyword_variants(w)}))
 
 
-def _keywords(work: Normalized) -> Iterator[tuple[re.Match[str], str]]:
+def keyword_matches(work: Normalized) -> Iterator[tuple[re.Match[str], str]]:
     """Whole-word keyword matches in the skeleton, with their kind."""
     skel = work.skeleton
     matches = list(_P_RE.finditer(skel))
@@ -237,20 +247,44 @@ def _is_prose_word(value: str) -> bool:
     return value.isalpha() and value.islower() and len(value) >= 5 and value.endswith(("ed", "ing", "ly"))
 
 
+_FRAGMENT = re.compile(r"(?P<sep>[ \n])(?P<frag>\S{1,6})(?!\S)")
+
+
+def _fragments_end(text: str, end: int) -> int:
+    """End of a password written in short fragments ("orbi\\nt-tu\\nlip-\\n65"): the
+    following fragments of up to 6 characters joined by the same blank or newline, up
+    to a sentence end, a capitalised word or a common word."""
+    sep = None
+    while (m := _FRAGMENT.match(text, end)) is not None:
+        frag = m.group("frag")
+        sep = sep or m.group("sep")
+        word = frag.rstrip(".,;:")
+        if m.group("sep") != sep or (len(word) > 1 and (word.lower() in _PROSE or word.istitle())):
+            break
+        if word != frag:                                # "eiu." ends the sentence
+            return m.start("frag") + len(word)
+        end = m.end()
+    return end
+
+
 def stated_secrets(work: Normalized) -> Iterator[Hit]:
     """Values announced by a keyword: "my password is ...", "pw: ...", "API_KEY=...",
     "密码是...", in look-alike spellings too."""
     text = work.text
-    for k, kind in _keywords(work):
+    for k, kind in keyword_matches(work):
         m = _STATED.match(text, k.end()) or _BARE.match(text, k.end())
         if m is None:
             continue
         quoted = m.group("qv") is not None
         group = "qv" if quoted else "v"
         value = m.group(group) if quoted else _strip_tail(m.group("v"))
+        start = m.start(group)
+        if kind == "password" and not quoted and m.group("sep").strip() and value == m.group("v") and len(value) < 6:
+            joined = text[start:_fragments_end(text, start + len(value))]
+            if any(not (c.isalpha() or c.isspace()) for c in joined):   # "zu kurz" is prose
+                value = joined
         if not _value_ok(kind, value, m.group("sep"), quoted):
             continue
-        start = m.start(group)
         if kind == "key":
             etype = "API_KEY" if "api" in k.group() else "SECRET_TOKEN"
             yield Hit(start, start + len(value), etype, 0.85)

@@ -1,0 +1,88 @@
+"""Values split to slip past the patterns: "4 1 1 1 - 1 1 1 1 ...", "A-K-I-A-...",
+"gsk_ . GwLn . j6Ue ...", an IBAN one pair per line.
+
+After a context keyword (card, IBAN, account, SSN, key, token, password, ...), the run of
+short alphanumeric groups joined by blanks, dots, dashes or newlines is collapsed, and
+each prefix of it (group by group) is checked the way an unsplit value of the kind the
+keyword announces would be: Luhn and issuer for cards, mod 97 for IBANs, ranges for
+SSNs, the provider patterns for keys; after "account", 8-17 digits are an account
+number. Only a run that validates is reported, so ordinary words after a keyword are not.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from .hits import Hit
+from .normalize import Normalized, keyword_key, keyword_pattern, keyword_variants, whole_word
+from .secret_patterns import keyword_matches, provider_type
+from .validators import card_issuer_ok, iban_ok, luhn_ok, ssn_ok
+
+#: Context keyword -> what a value after it may be.
+_CARD, _IBAN, _SSN, _BANK, _KEY = "CREDIT_CARD", "IBAN_CODE", "US_SSN", "US_BANK_NUMBER", "KEY"
+_CONTEXT_WORDS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("card", "card number", "credit card", "debit card", "visa", "mastercard", "amex", "cc"),
+                    frozenset({_CARD})),
+    "iban": frozenset({_IBAN}),
+    "account": frozenset({_IBAN, _BANK, _CARD}),
+    **dict.fromkeys(("ssn", "social security number", "social security"), frozenset({_SSN})),
+    "key": frozenset({_KEY}),
+}
+_CONTEXT_KINDS = {keyword_key(v): kinds for w, kinds in _CONTEXT_WORDS.items() for v in keyword_variants(w)}
+_SECRET_CONTEXT = frozenset({_KEY, _CARD, _IBAN})
+_CONTEXT_RE = re.compile(keyword_pattern(_CONTEXT_WORDS))
+_CONTEXT_ANCHORS = ("card", "visa", "master", "amex", "cc", "iban", "account", "ssn", "social", "key")
+_LEAD = re.compile(r"(?:[^\w\n]{0,4}(?:is|are|number|no|nr|num)(?!\w)){0,3}[^\w\n]{0,6}")
+_SEP = r"(?:(?:[ \t]{0,2}[.\-]){1,3}[ \t]{0,2}|[ \t]{1,2}|[ \t]?\r?\n)"
+_RUN = re.compile(r"[A-Za-z0-9_+/=]{1,8}(?:" + _SEP + r"[A-Za-z0-9_+/=]{1,8}){2,240}")
+_GROUP = re.compile(r"[A-Za-z0-9_+/=]+")
+_BLANKS_DOTS = re.compile(r"[\s.]+")
+_ALL_SEPARATORS = re.compile(r"[\s.\-]+")
+_IBAN_SHAPE = re.compile(r"[A-Za-z]{2}[0-9]{2}[A-Za-z0-9]{10,30}")
+
+
+def _contexts(work: Normalized) -> dict[int, frozenset[str]]:
+    """Offsets where a context keyword ends -> the kinds of value it announces."""
+    found: dict[int, frozenset[str]] = {m.end(): _SECRET_CONTEXT for m, _ in keyword_matches(work)}
+    skel = work.skeleton
+    if any(a in skel for a in _CONTEXT_ANCHORS):
+        for m in _CONTEXT_RE.finditer(skel):
+            if whole_word(skel, m.start(), m.end()):
+                found[m.end()] = found.get(m.end(), frozenset()) | _CONTEXT_KINDS[keyword_key(m.group())]
+    return found
+
+
+def _validate(collapsed: str, spaced: str, kinds: frozenset[str]) -> str | None:
+    """The entity type of a collapsed run, if it is a valid value of one of ``kinds``."""
+    if collapsed.isdigit():
+        if _CARD in kinds and 13 <= len(collapsed) <= 19 and card_issuer_ok(collapsed) and luhn_ok(collapsed):
+            return _CARD
+        if _SSN in kinds and len(collapsed) == 9 and ssn_ok(collapsed):
+            return _SSN
+        if _BANK in kinds and 8 <= len(collapsed) <= 17:
+            return _BANK
+        return None
+    if _IBAN in kinds and _IBAN_SHAPE.fullmatch(collapsed) and iban_ok(collapsed):
+        return _IBAN
+    return (provider_type(spaced) or provider_type(collapsed)) if _KEY in kinds else None
+
+
+def split_values(work: Normalized) -> Iterator[Hit]:
+    text = work.text
+    seen_end = -1
+    for end, kinds in sorted(_contexts(work).items()):
+        start = _LEAD.match(text, end).end()
+        if start < seen_end:
+            continue
+        run = _RUN.match(text, start)
+        if run is None:
+            continue
+        groups = list(_GROUP.finditer(text, run.start(), run.end()))
+        for k in range(len(groups), 1, -1):        # the longest prefix that validates
+            stop = groups[k - 1].end()
+            raw = text[run.start():stop]
+            etype = _validate(_ALL_SEPARATORS.sub("", raw), _BLANKS_DOTS.sub("", raw), kinds)
+            if etype:
+                yield Hit(run.start(), stop, etype, 0.9)
+                seen_end = stop
+                break
