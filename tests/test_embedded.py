@@ -1,0 +1,92 @@
+"""The embedded backend: Gemma 3 270M in-process. The default tier runs a few short real
+generations (the model converts once into the user cache, then loads in seconds); the
+slow tier converts from scratch and loads a PEFT adapter."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from servers import groq_server  # noqa: F401  (fixture)
+
+from ptmo_middleware.backends import resolve_backend
+from ptmo_middleware.backends.embedded import EmbeddedBackend, _until_stop
+from ptmo_middleware.backends.local_model import CHAT_STOP, ensure_converted, is_converted, load_base_model
+from ptmo_middleware.config import Settings
+from ptmo_middleware.errors import BackendError
+from ptmo_middleware.router import PrivacyRouter
+from ptmo_middleware.types import Message
+
+ASK = [Message("user", "What is the capital of France?")]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_torch_thread():
+    """One intra-op thread: on a shared 2-core machine, two threads spin-wait on each
+    other and a forward pass takes 5x longer."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def test_real_generation_chat_and_stream_agree():
+    b = EmbeddedBackend()
+    reply = b.chat(ASK, max_tokens=6)
+    assert reply.text.strip() and reply.provider == "embedded"
+    assert reply.usage.input_tokens > 5 and 1 <= reply.usage.output_tokens <= 6
+    assert "Paris" in reply.text  # greedy decoding of the pre-trained model knows this
+    chunks = list(b.stream(ASK, max_tokens=6))
+    assert "".join(chunks) == reply.text  # greedy: the stream is the same answer
+
+
+def test_embedded_answers_the_local_part_of_a_hybrid_request(groq_server):
+    """Also the async path: the router drives ``astream`` of the backend."""
+    r = PrivacyRouter(classifiers=["rules"], local="embedded", cloud="groq:m", decomposer="sentence",
+                      thresholds={"private": "local"})
+    reply = r.invoke("My password is hunter2secret. What is Python?", max_tokens=4)
+    assert reply.backends == {"local": "embedded", "cloud": "groq:m"}
+    assert reply.text.startswith("groq heard: What is Python?") and reply.timings_ms["local"] > 0
+    assert "hunter2secret" not in groq_server.received_text
+
+
+def test_until_stop_cuts_at_a_stop_split_across_pieces():
+    pieces = iter([" Paris", " is the capital.\nQue", "stion: and", " more"])
+    assert "".join(_until_stop(pieces, CHAT_STOP)) == "Paris is the capital."
+    assert list(_until_stop(iter(["a", "b"]), [])) == ["a", "b"]
+
+
+def test_bad_model_dir_is_a_backend_error(tmp_path):
+    with pytest.raises(BackendError, match="cannot load the embedded model"):
+        EmbeddedBackend(model_dir=str(tmp_path / "missing")).chat(ASK)
+
+
+@pytest.mark.slow
+def test_cold_conversion_is_cached_and_locked(tmp_path, monkeypatch):
+    monkeypatch.setenv("PTMO_CACHE_DIR", str(tmp_path))
+    assert not is_converted()
+    dirs: list[str] = []
+    threads = [threading.Thread(target=lambda: dirs.append(str(ensure_converted()))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(dirs)) == 1 and is_converted()
+    assert (tmp_path / "models" / "gemma-3-270m" / "model.safetensors").exists()
+    assert not list((tmp_path / "gguf").glob("*.gguf"))  # the assembled GGUF is not kept twice
+    model, tokenizer = load_base_model()
+    assert model.config.model_type == "gemma3_text" and tokenizer.chat_template
+
+
+@pytest.mark.slow
+def test_peft_adapter_loads_through_the_spec(tmp_path):
+    from peft import LoraConfig, get_peft_model
+
+    model, _ = load_base_model()
+    lora = get_peft_model(model, LoraConfig(r=4, target_modules=["q_proj", "v_proj"], lora_alpha=8))
+    lora.save_pretrained(tmp_path / "adapter")
+    backend = resolve_backend(f"embedded:{tmp_path / 'adapter'}", Settings())
+    assert backend.name == f"embedded:{tmp_path / 'adapter'}"
+    # LoRA B starts at zero: the adapted model answers exactly as the base does
+    assert backend.chat(ASK, max_tokens=4).text == EmbeddedBackend().chat(ASK, max_tokens=4).text
