@@ -17,6 +17,7 @@ from .hits import Detector
 from .normalize import normalize
 from .pii_patterns import PII_DETECTORS
 from .secret_patterns import SECRET_DETECTORS
+from .encoded_values import encoded_secrets
 from .split_values import split_values
 
 
@@ -25,7 +26,7 @@ class RulesClassifier:
 
     name = "rules"
     inline = True
-    detectors: tuple[Detector, ...] = SECRET_DETECTORS + PII_DETECTORS + (split_values,)
+    detectors: tuple[Detector, ...] = SECRET_DETECTORS + PII_DETECTORS + (split_values, encoded_secrets)
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings

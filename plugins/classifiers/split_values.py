@@ -10,6 +10,8 @@ number. Only a run that validates is reported, so ordinary words after a keyword
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from typing import Iterator
 
@@ -38,6 +40,7 @@ _RUN = re.compile(r"[A-Za-z0-9_+/=]{1,8}(?:" + _SEP + r"[A-Za-z0-9_+/=]{1,8}){2,
 _GROUP = re.compile(r"[A-Za-z0-9_+/=]+")
 _BLANKS_DOTS = re.compile(r"[\s.]+")
 _ALL_SEPARATORS = re.compile(r"[\s.\-]+")
+_MAX_ID, _MAX_KEY = 34, 256      # longest collapsed IBAN; longest provider key we match
 _IBAN_SHAPE = re.compile(r"[A-Za-z]{2}[0-9]{2}[A-Za-z0-9]{10,30}")
 
 
@@ -78,7 +81,9 @@ def split_values(work: Normalized) -> Iterator[Hit]:
         if run is None:
             continue
         groups = list(_GROUP.finditer(text, run.start(), run.end()))
-        for k in range(len(groups), 1, -1):        # the longest prefix that validates
+        longest = _MAX_KEY if _KEY in kinds else _MAX_ID
+        lengths = list(itertools.accumulate(g.end() - g.start() for g in groups))
+        for k in range(bisect.bisect_right(lengths, longest), 1, -1):   # the longest prefix that validates
             stop = groups[k - 1].end()
             raw = text[run.start():stop]
             etype = _validate(_ALL_SEPARATORS.sub("", raw), _BLANKS_DOTS.sub("", raw), kinds)

@@ -1,0 +1,62 @@
+"""Secrets hidden in base64 or hex ("Here it is in base64: cXVhcnR6LXZpb2xldC04OQ==").
+
+A base64 or hex token that decodes to printable text is reported as a secret when an
+encoding word ("base64", "hex", "decode", "encoded") comes shortly before it, or when the
+decoded text itself holds a secret or an identifier the other detectors recognise (a
+card number, a provider key, a stated password).
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from typing import Iterator
+
+from .hits import Hit
+from .normalize import Normalized, normalize
+from .pii_patterns import cards, ibans, ssns
+from .secret_patterns import SECRET_DETECTORS
+
+# (a look-behind placed after the first character keeps the scan fast, see pii_patterns)
+_BASE64 = re.compile(r"[A-Za-z0-9+/](?<![A-Za-z0-9+/=_\-.].)[A-Za-z0-9+/]{11,1023}={0,2}(?![A-Za-z0-9+/=_\-])")
+_HEX = re.compile(r"[0-9a-fA-F](?<![0-9A-Za-z_\-.].)[0-9a-fA-F]{15,1023}(?![0-9A-Za-z_\-])")
+_ENCODING_WORDS = re.compile(r"base ?64|b64|\bhex\b|hexadecimal|decode|encoded|encoding|atob")
+_WINDOW = 40
+_INNER_DETECTORS = SECRET_DETECTORS + (cards, ibans, ssns)
+
+
+def _decoded(token: str) -> str | None:
+    """The printable ASCII text a base64 or hex token encodes, if any."""
+    try:
+        if len(token) % 2 == 0 and all(c in "0123456789abcdefABCDEF" for c in token):
+            raw = bytes.fromhex(token)
+        elif len(token) % 4 == 0:
+            raw = base64.b64decode(token, validate=True)
+        else:
+            return None
+    except (binascii.Error, ValueError):
+        return None
+    if len(raw) < 4 or not all(32 <= b < 127 for b in raw):
+        return None
+    return raw.decode("ascii")
+
+
+def _holds_secret(decoded: str) -> bool:
+    work = normalize(decoded)
+    return any(True for detect in _INNER_DETECTORS for _ in detect(work))
+
+
+def encoded_secrets(work: Normalized) -> Iterator[Hit]:
+    text, low = work.text, work.lower
+    seen: set[int] = set()
+    for pattern in (_HEX, _BASE64):
+        for m in pattern.finditer(text):
+            if m.start() in seen:
+                continue
+            decoded = _decoded(m.group())
+            if decoded is None:
+                continue
+            announced = _ENCODING_WORDS.search(low, max(0, m.start() - _WINDOW), m.start()) is not None
+            if announced or _holds_secret(decoded):
+                seen.add(m.start())
+                yield Hit(m.start(), m.end(), "SECRET_TOKEN", 0.9 if announced else 0.85)
