@@ -1,8 +1,13 @@
-"""A tiny, randomly initialised Gemma 3 model and tokenizer built offline, for fast tests."""
+"""Fixtures of the personalisation tests: a tiny, randomly initialised Gemma 3 model and
+tokenizer built offline, a generated history, the rules classifier, a network block."""
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Iterable
+
+import pytest
+
+from ptmo_middleware.personalization.generator import GeneratedHistory, generate_history
 
 
 def build_tiny_model(target: Path, corpus: Iterable[str], vocab_size: int = 384, seed: int = 0) -> Path:
@@ -31,3 +36,39 @@ def build_tiny_model(target: Path, corpus: Iterable[str], vocab_size: int = 384,
     model.save_pretrained(target)
     tokenizer.save_pretrained(target)
     return target
+
+
+def block_network(monkeypatch) -> None:
+    """Make every outgoing connection and name lookup fail (the test then proves none is made)."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise OSError("network access blocked in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+@pytest.fixture(scope="session")
+def history(tmp_path_factory) -> tuple[GeneratedHistory, Path]:
+    """A seeded 80-turn history with planted secrets, written as JSONL."""
+    gen = generate_history(80, seed=7, secret_rate=0.2)
+    return gen, gen.write(tmp_path_factory.mktemp("history") / "history.jsonl")
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory, history) -> Path:
+    """A 2-layer Gemma 3 text model (random weights) with a BPE tokenizer fitted to the history."""
+    gen, _ = history
+    return build_tiny_model(tmp_path_factory.mktemp("tiny") / "model",
+                            (m["content"] for r in gen.records for m in r["messages"]))
+
+
+@pytest.fixture(scope="session")
+def rules_classify():
+    """Our rules classifier: fast; the full default set runs in the slow tests."""
+    from ptmo_middleware.router import PrivacyRouter
+
+    return PrivacyRouter(classifiers=["rules"]).classify

@@ -26,6 +26,7 @@ def _store(path: Optional[Path]):  # noqa: ANN202 - imported lazily
 
 @lora_app.command("train")
 def train(
+    ctx: typer.Context,
     history: Path = typer.Argument(..., help="History file (JSON or JSONL; see ptmo_middleware.personalization.history)."),
     name: str = typer.Option("personal", "--name", help="Adapter name in the store."),
     user: str = typer.Option("default", "--user", help="Owner: the user (personal) or group (group level)."),
@@ -43,6 +44,7 @@ def train(
     store: Optional[Path] = _STORE,
 ) -> None:
     """Train an adapter on HISTORY, on this device, and add it to the store."""
+    from ..cli import make_router
     from .adapters import AdapterLevel
     from .trainer import LoRATrainer, TrainingConfig
 
@@ -51,7 +53,9 @@ def train(
     owner = None if AdapterLevel(level) is AdapterLevel.GENERAL else user
     config = TrainingConfig(epochs=epochs, max_steps=max_steps, batch_size=batch_size, lr=lr, r=rank,
                             alpha=2 * rank, max_length=max_length, scrub=scrub, num_threads=threads)  # type: ignore[arg-type]
-    trainer = LoRATrainer(config, output_dir=adapters.root / ".runs" / name)
+    # The classifiers of --config / PTMO_CLASSIFIERS find the secrets to scrub.
+    classify = make_router(ctx).classify if scrub != "off" else None
+    trainer = LoRATrainer(config, output_dir=adapters.root / ".runs" / name, classify=classify)
     trainer.setup_model(base)
     trainer.setup_lora(adapter_name=name.replace(".", "_"))
     n_train, n_val = trainer.prepare_dataset(history)

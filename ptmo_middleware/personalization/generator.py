@@ -2,7 +2,7 @@
 
 The user has a persona (name, city, job, pet, a sign-off) and a recurring writing style
 that the assistant's replies follow, so an adapter trained on it has something real to
-learn; some prompts carry secrets (passwords) that scrubbing must remove before training.
+learn; some prompts carry secrets (passwords, API keys, SSNs) that scrubbing must remove before training.
 """
 from __future__ import annotations
 
@@ -46,11 +46,29 @@ _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 _DISHES = ["chickpea curry", "lemon pasta", "egg fried rice", "tomato soup", "bean chilli"]
 _ISSUES = ["the late invoice", "the rota change", "the broken printer", "the new software",
            "the budget cut", "the missed deadline"]
-_SECRET_PROMPTS = [
-    "My {what} password is {secret}, can you remind me where I use it?",
-    "Note for later: the {what} pw: {secret} (do not share it).",
-]
 _SECRET_WHATS = ["wifi", "bank app", "work laptop", "email"]
+
+
+def _password(rng: random.Random) -> tuple[str, str]:
+    secret = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(10))
+    secret += rng.choice("!#%") + str(rng.randint(10, 99))
+    template = rng.choice(["My {what} password is {s}, can you remind me where I use it?",
+                           "Note for later: the {what} pw: {s} (do not share it)."])
+    return secret, template.format(what=rng.choice(_SECRET_WHATS), s=secret)
+
+
+def _api_key(rng: random.Random) -> tuple[str, str]:
+    secret = "sk-" + "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(32))
+    return secret, f"Here is my API key {secret} for the script."
+
+
+def _ssn(rng: random.Random) -> tuple[str, str]:
+    secret = f"{rng.randint(100, 665)}-{rng.randint(10, 99)}-{rng.randint(1000, 9999)}"
+    return secret, f"My SSN is {secret} for the tax form."
+
+
+#: Kinds of planted secret: each returns (secret, sentence carrying it).
+SECRET_KINDS = {"password": _password, "api_key": _api_key, "ssn": _ssn}
 
 
 @dataclass
@@ -76,15 +94,11 @@ class GeneratedHistory:
         return p
 
 
-def _secret(rng: random.Random) -> str:
-    alphabet = string.ascii_letters + string.digits
-    return "".join(rng.choice(alphabet) for _ in range(10)) + rng.choice("!#%") + str(rng.randint(10, 99))
-
-
 def generate_history(n_turns: int = 300, seed: int = 0, secret_rate: float = 0.1,
                      turns_per_conversation: int = 3) -> GeneratedHistory:
     """``n_turns`` user/assistant exchanges in conversations of ``turns_per_conversation``,
-    timestamped a few hours apart; about ``secret_rate`` of prompts carry a password."""
+    timestamped a few hours apart; about ``secret_rate`` of prompts carry a secret
+    (a password, an API key or a US SSN; see :data:`SECRET_KINDS`)."""
     rng = random.Random(seed)
     persona = {"name": rng.choice(_NAMES), "city": rng.choice(_CITIES), "job": rng.choice(_JOBS),
                "pet": rng.choice(_PETS), "signoff": rng.choice(_SIGNOFFS)}
@@ -97,9 +111,9 @@ def generate_history(n_turns: int = 300, seed: int = 0, secret_rate: float = 0.1
         prompt_t, response_t = rng.choice(_TOPICS)
         prompt = prompt_t.format(**slots)
         if rng.random() < secret_rate:
-            secret = _secret(rng)
+            secret, sentence = SECRET_KINDS[rng.choice(sorted(SECRET_KINDS))](rng)
             secrets.append(secret)
-            prompt = rng.choice(_SECRET_PROMPTS).format(what=rng.choice(_SECRET_WHATS), secret=secret) + " " + prompt
+            prompt = sentence + " " + prompt
         clock += timedelta(minutes=rng.randint(30, 600))
         messages.append({"role": "user", "content": prompt, "timestamp": clock.isoformat().replace("+00:00", "Z")})
         messages.append({"role": "assistant", "content": response_t.format(**slots)})

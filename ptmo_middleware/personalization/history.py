@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Literal
 
 from ..errors import PtmoError
-from ..types import Message, SensitivityLevel
+from ..types import Message, SensitivityLevel, Span
 from ..vault import MaskVault
 
 ROLES = ("system", "user", "assistant")
@@ -214,8 +215,9 @@ class Scrubber:
     """Masks or removes spans at or above ``min_level`` in history messages.
 
     ``classify`` is a text -> :class:`~ptmo_middleware.types.Classification` callable,
-    by default :meth:`PrivacyRouter.classify` with the configured classifiers. Masking uses
-    one :class:`MaskVault` per conversation, so a value keeps its placeholder across turns.
+    by default :meth:`PrivacyRouter.classify` with the configured classifiers. One
+    :class:`MaskVault` per conversation remembers scrubbed values, so a value keeps its
+    placeholder across turns and is caught again where the classifier alone would miss it.
     """
 
     def __init__(self, classify: Any = None, mode: Literal["mask", "remove"] = "mask",
@@ -230,9 +232,13 @@ class Scrubber:
         self.min_level = min_level
 
     def scrub_text(self, text: str, vault: MaskVault, report: ScrubReport) -> str:
-        """``text`` with its sensitive spans masked (maskable ones) or cut out."""
-        spans = sorted((s for s in self.classify(text).spans if s.level >= self.min_level),
-                       key=lambda s: s.start)
+        """``text`` with its sensitive spans masked (maskable ones) or cut out. Values
+        already scrubbed earlier in the conversation are scrubbed wherever they recur."""
+        spans = [s for s in self.classify(text).spans if s.level >= self.min_level]
+        for value, etype in vault.known_values():
+            spans.extend(Span(m.start(), m.end(), etype, self.min_level, 1.0, "history", m.group(0))
+                         for m in re.finditer(re.escape(value), text, re.IGNORECASE))
+        spans.sort(key=lambda s: (s.start, -s.end))
         if not spans:
             return text
         out: list[str] = []
@@ -242,8 +248,9 @@ class Scrubber:
                 continue
             start = max(span.start, pos)
             out.append(text[pos:start])
+            placeholder = vault.placeholder_for(text[start:span.end], span.entity_type)
             if self.mode == "mask" and span.maskable:
-                out.append(vault.placeholder_for(text[start:span.end], span.entity_type))
+                out.append(placeholder)
             report.by_type[span.entity_type] = report.by_type.get(span.entity_type, 0) + 1
             pos = span.end
         out.append(text[pos:])

@@ -261,6 +261,9 @@ class LoRATrainer:
         lora = LoraConfig(r=self.config.r, lora_alpha=self.config.alpha, lora_dropout=self.config.dropout,
                           target_modules=self.config.target_modules, bias="none", task_type="CAUSAL_LM")
         self.adapter_name = adapter_name
+        import torch
+
+        torch.manual_seed(self.config.seed)  # the same seed gives the same initial adapter
         self.model = get_peft_model(self.model, lora, adapter_name=adapter_name)
         trainable, total = self.model.get_nb_trainable_parameters()
         log.info("LoRA %r: r=%d alpha=%d on %s: %d trainable of %d parameters", adapter_name, self.config.r,
@@ -420,10 +423,12 @@ class LoRATrainer:
             start_step = saved["step"]
             log.info("resuming from %s (step %d of %d)", ckpt, start_step, total_steps)
         state["fingerprint"] = fingerprint
+        best_path = self._checkpoint_dir() / "best.pt"
         if state["val_before"] is None:
             state["val_before"] = self.evaluate()
             state["best_val"] = state["val_before"]
-        best_path = self._checkpoint_dir() / "best.pt"
+            best_path.parent.mkdir(parents=True, exist_ok=True)
+            torch.save(self._adapter_state(), best_path)  # the untrained adapter is the one to beat
         stopped_early, last_loss = state["stopped"], None
         self.model.train()
         bar = tqdm(total=total_steps, initial=start_step, desc=f"LoRA ({self.mode}, {self.device})",
@@ -452,7 +457,6 @@ class LoRATrainer:
                     assert val is not None
                     if state["best_val"] is None or val < state["best_val"] - cfg.min_delta:
                         state["best_val"], state["bad_evals"] = val, 0
-                        best_path.parent.mkdir(parents=True, exist_ok=True)
                         torch.save(self._adapter_state(), best_path)
                     else:
                         state["bad_evals"] += 1
@@ -503,9 +507,15 @@ class LoRATrainer:
 
 def train_personal_lora(user_data_path: str | os.PathLike[str], output_dir: str | os.PathLike[str] = "./lora_adapters/personal",
                         base_model: str | None = None, adapter_name: str = "personal",
-                        config: TrainingConfig | None = None, **overrides: Any) -> str:
-    """Train a personal adapter on the history at ``user_data_path``; return its directory."""
-    trainer = LoRATrainer(config, output_dir=output_dir, **overrides)
+                        config: TrainingConfig | None = None, classify: Callable[[str], Any] | None = None,
+                        **overrides: Any) -> str:
+    """Train a personal adapter on the history at ``user_data_path``; return its directory.
+
+    ``classify`` (text -> Classification) finds the secrets to scrub; default: a
+    :class:`~ptmo_middleware.router.PrivacyRouter` with every installed classifier.
+    ``overrides`` are :class:`TrainingConfig` fields.
+    """
+    trainer = LoRATrainer(config, output_dir=output_dir, classify=classify, **overrides)
     trainer.setup_model(base_model)
     trainer.setup_lora(adapter_name=adapter_name)
     trainer.prepare_dataset(user_data_path)
