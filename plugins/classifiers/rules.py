@@ -19,6 +19,7 @@ from .pii_patterns import PII_DETECTORS
 from .secret_patterns import SECRET_DETECTORS
 from .encoded_values import encoded_secrets
 from .split_values import split_values
+from .table_values import table_values
 
 
 class RulesClassifier:
@@ -26,7 +27,7 @@ class RulesClassifier:
 
     name = "rules"
     inline = True
-    detectors: tuple[Detector, ...] = SECRET_DETECTORS + PII_DETECTORS + (split_values, encoded_secrets)
+    detectors: tuple[Detector, ...] = SECRET_DETECTORS + PII_DETECTORS + (split_values, encoded_secrets, table_values)
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
