@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -331,3 +332,34 @@ def test_example_plugin_restores_from_the_vault(example_site):
         assert router.vault().restore("[EMPLOYEE_ID_1] is on leave.") == "EMP-654321 is on leave."
     finally:
         pmod.pm.unregister(name="employee_id")
+
+
+def ptmo(*args: str, site: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """The installed ``ptmo`` script, outside pytest (entry points autoload there)."""
+    exe = Path(sys.executable).parent / "ptmo"
+    if not exe.exists():
+        pytest.skip("the ptmo console script is not installed next to this interpreter")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PTMO_")}
+    clean["PYTHONPATH"] = str(site)
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=120, env={**clean, **env})
+
+
+@pytest.mark.parametrize("restriction, loaded", [
+    (None, True), ("", False), ("ptmo_plugin_example,other", True),
+    ("employee_id", True), ("other", False)])
+def test_installed_plugin_autoloads_unless_restricted(example_site, restriction, loaded):
+    env = {} if restriction is None else {"PTMO_LOAD_PLUGINS": restriction}
+    proc = ptmo("plugins", "--json", site=example_site, **env)
+    assert proc.returncode == 0, proc.stderr
+    names = {r["name"] for r in json.loads(proc.stdout)}
+    assert ("employee_id" in names) is loaded
+    assert "ptmo_middleware.plugins.classifiers.rules" in names
+
+
+def test_installed_plugin_changes_the_cli_plan_and_is_traced(example_site):
+    proc = ptmo("plan", "-c", "rules", "-c", "employee-id", "--json", "Badge EMP-123456 is lost.",
+                site=example_site, PTMO_TRACE_PLUGINS="1")
+    assert proc.returncode == 0, proc.stderr
+    plan = json.loads(proc.stdout)
+    assert plan["cloud_payloads"] == ["Badge [EMPLOYEE_ID_1] is lost."] and plan["level"] == "PRIVATE"
+    assert "[ptmo trace] register_classifiers -> " in proc.stderr and "employee_id" in proc.stderr
