@@ -384,3 +384,52 @@ def train_router(
         _, record = train(algo, timesteps, seed, out, on_step=lambda n: progress.advance(task, n))
     console.print(f"saved {out / f'{algo}_router.zip'} (final lambda {record['final_lambda']:.3f}); "
                   f"use it with PTMO_RL_POLICY={out / f'{algo}_router.zip'}")
+
+
+@app.command()
+def chat(
+    ctx: typer.Context,
+    local: Optional[str] = typer.Option(None, "--local", help="Local model, e.g. embedded or ollama:llama3.2:3b."),
+    cloud: Optional[str] = typer.Option(None, "--cloud", help="Cloud model, e.g. groq:llama-3.3-70b-versatile."),
+    policy: Optional[str] = typer.Option(None, "--policy", help="Router policy (threshold, local-only, ...)."),
+    aggregator: Optional[str] = typer.Option(None, "--aggregator", help="restore, merge or local-refine."),
+    show_route: bool = typer.Option(False, "--show-route", help="Print each turn's route and what left the device."),
+    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", help="Answer length per model call."),
+) -> None:
+    """Chat in the terminal, answers streamed. Type /route to toggle the route display, /quit to leave."""
+    router = make_router(ctx, local=local, cloud=cloud, policy=policy, aggregator=aggregator)
+    conversation = "chat"
+    err_console.print(f"local: {router.settings.local}   cloud: {router.settings.cloud}   "
+                      "(/route toggles the route display, /quit or Ctrl-D leaves)")
+    while True:
+        try:
+            line = console.input("[bold]you> [/bold]")
+        except EOFError:
+            break
+        if line.strip() in ("/quit", "/exit"):
+            break
+        if line.strip() == "/route":
+            show_route = not show_route
+            err_console.print(f"route display {'on' if show_route else 'off'}")
+            continue
+        if not line.strip():
+            continue
+        try:
+            for chunk in router.stream(line, conversation_id=conversation, max_tokens=max_tokens):
+                if chunk.reply is None:
+                    console.print(Text(safe_text(chunk.text)), end="")
+                else:
+                    console.print()
+                    if show_route:
+                        _show_chat_route(chunk.reply)
+        except PtmoError as exc:  # one failed turn does not end the chat
+            console.print()
+            err_console.print(Text(f"Error: {safe_text(str(exc))}", style="bold red"))
+
+
+def _show_chat_route(reply: Any) -> None:
+    plan = reply.plan
+    sent = " | ".join(m.content for m in plan.cloud_messages) or "nothing"
+    flags = f"  flags: {', '.join(reply.flags)}" if reply.flags else ""
+    err_console.print(Text(safe_text(f"[{plan.level.name} -> {plan.route.value}; left the device: {sent}; "
+                                     f"answered by {', '.join(reply.backends.values())}]{flags}"), style="dim"))

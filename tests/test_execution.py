@@ -218,3 +218,20 @@ def test_backend_objects_are_kept_on_the_router(ollama_server, groq_server):
     r = PrivacyRouter(classifiers=["rules"], local=local, cloud=CLOUD, policy="local-only")
     assert r.local_backend is local and r.settings.local == "ollama:llama3.2:3b"
     assert r.invoke("Hi there").backends == {"local": "ollama:llama3.2:3b"}
+
+
+def test_ptmo_chat_streams_answers_and_shows_routes(ollama_server, groq_server, monkeypatch):
+    from typer.testing import CliRunner
+
+    from ptmo_middleware.cli import app
+
+    monkeypatch.setenv("PTMO_CLASSIFIERS", "rules")
+    result = CliRunner().invoke(app, ["chat", "--local", LOCAL, "--cloud", CLOUD, "--show-route"],
+                                input="My password is hunter2secret. What is Python?\n/route\nWhat is Rust?\n/quit\n")
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())  # rich wraps long lines
+    assert "groq heard: My password is hunter2secret. What is Python?" in out
+    assert "groq heard: What is Rust?" in out
+    assert "left the device: My password is [PASSWORD_1]. What is Python?" in out
+    assert "left the device: What is Rust?" not in out  # the display was toggled off
+    assert "hunter2secret" not in groq_server.received_text
