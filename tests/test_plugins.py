@@ -363,3 +363,15 @@ def test_installed_plugin_changes_the_cli_plan_and_is_traced(example_site):
     plan = json.loads(proc.stdout)
     assert plan["cloud_payloads"] == ["Badge [EMPLOYEE_ID_1] is lost."] and plan["level"] == "PRIVATE"
     assert "[ptmo trace] register_classifiers -> " in proc.stderr and "employee_id" in proc.stderr
+
+
+def test_the_code_in_docs_plugins_md_runs():
+    """The worked example and the testing recipe in docs/plugins.md, executed as written."""
+    doc = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", doc, re.DOTALL)
+    example = next(b for b in blocks if "class EmployeeIdClassifier" in b)
+    recipe = next(b for b in blocks if "def test_employee_ids_stay_private" in b)
+    namespace: dict[str, object] = {"__name__": "docs_plugins_md"}
+    exec(compile(example + recipe, "docs/plugins.md", "exec"), namespace)
+    namespace["test_employee_ids_stay_private"]()
+    assert pmod.pm.get_plugin("my-plugin") is None
