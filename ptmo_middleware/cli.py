@@ -254,12 +254,12 @@ def plugins(as_json: bool = typer.Option(False, "--json", help="Print JSON inste
         print_json(rows)
         return
     table = Table(title="plugins", title_justify="left")
-    for col in ("name", "hooks", "distribution", "builtin"):
+    for col in ("name", "hooks (register_*)", "distribution", "builtin"):
         table.add_column(col, overflow="fold")
     for r in rows:
         name = r["name"].removeprefix("ptmo_middleware.plugins.") if r["builtin"] else r["name"]
-        table.add_row(Text(name), ", ".join(r["hooks"]), Text(r["distribution"] or "-"),
-                      "yes" if r["builtin"] else "no")
+        hooks = ", ".join(h.removeprefix("register_") for h in r["hooks"])
+        table.add_row(Text(name), hooks, Text(r["distribution"] or "-"), "yes" if r["builtin"] else "no")
     console.print(table)
 
 
