@@ -260,7 +260,7 @@ def _grow(positive: list[bool], tokens: list[Token], text: str) -> list[bool]:
                 continue
             left = i > 0 and pos[i - 1] and _touching(tokens[i - 1], tokens[i], text)
             right = i + 1 < n and pos[i + 1] and _touching(tokens[i], tokens[i + 1], text)
-            grow = (left or right) and cap(i) and not tokens[i].first or right and cap(i) and tokens[i].first
+            grow = (left or right) and cap(i) and not tokens[i].first
             if not grow and tokens[i].text.casefold() in _PARTICLES and 0 < i < n - 1:
                 grow = (pos[i - 1] and cap(i + 1) or pos[i + 1] and cap(i - 1)) and \
                     _touching(tokens[i - 1], tokens[i], text) and _touching(tokens[i], tokens[i + 1], text)
