@@ -55,17 +55,21 @@ def to_messages(prompt: MessagesLike) -> list[Message]:
     return messages
 
 
+#: Catch-all entity types: a specific type (PERSON, URL ...) found for the same text wins.
+GENERIC_TYPES = frozenset({"PROPER_NOUN"})
+
+
 def merge_spans(spans: Iterable[Span], text: str) -> list[Span]:
     """Merge overlapping maskable spans into one covering their union, typed by the
-    strongest (level, then score, then length); sources are joined with ``+``.
-    Non-maskable (topic) spans are kept as they are."""
+    strongest (level, then a specific type over a generic one, then score, then length);
+    sources are joined with ``+``. Non-maskable (topic) spans are kept as they are."""
     maskable = sorted((s for s in spans if s.maskable), key=lambda s: (s.start, -s.end))
     topics = [s for s in spans if not s.maskable]
     merged: list[Span] = []
     for s in maskable:
         if merged and s.start < merged[-1].end:
             prev = merged[-1]
-            top = max(prev, s, key=lambda x: (x.level, x.score, x.end - x.start))
+            top = max(prev, s, key=lambda x: (x.level, x.entity_type not in GENERIC_TYPES, x.score, x.end - x.start))
             start, end = prev.start, max(prev.end, s.end)
             sources = "+".join(sorted(set(prev.source.split("+")) | set(s.source.split("+"))))
             merged[-1] = Span(start, end, top.entity_type, top.level, max(prev.score, s.score),
@@ -160,7 +164,7 @@ class Planner:
         spans = [s for s in spans if s.start < s.end]
         if vault is not None:
             spans.extend(self._known_value_spans(text, vault))
-        spans.extend(_repeats_of_private(text, spans))
+        spans.extend(_repeats_of_masked(text, spans))
         spans = merge_spans(spans, text)
         if failed:
             spans.append(Span(0, len(text), "CLASSIFIER_FAILURE", SensitivityLevel.PRIVATE, 1.0,
@@ -287,17 +291,21 @@ def _with_text(s: Span, text: str) -> Span:
     return Span(start, end, s.entity_type, s.level, s.score, s.source, text[start:end], s.maskable)
 
 
-def _repeats_of_private(text: str, spans: list[Span]) -> list[Span]:
-    """Every other occurrence of a PRIVATE value in the text, so that a secret named
-    once in context is masked wherever it appears."""
+def _repeats_of_masked(text: str, spans: list[Span]) -> list[Span]:
+    """Every other occurrence of a value that will be masked, so that a secret or a name
+    found once is masked wherever it appears (a SEMI_SENSITIVE value only where it
+    stands as a whole word, in the same case)."""
     out = []
     seen = set()
     for s in spans:
         value = text[s.start:s.end]
-        if s.level < SensitivityLevel.PRIVATE or not s.maskable or len(value) < 4 or value in seen:
+        if s.level < SensitivityLevel.SEMI_SENSITIVE or not s.maskable or len(value) < 4 or value in seen:
             continue
         seen.add(value)
-        for m in re.finditer(re.escape(value), text):
+        pattern = re.escape(value)
+        if s.level < SensitivityLevel.PRIVATE:
+            pattern = rf"(?<!\w){pattern}(?!\w)"
+        for m in re.finditer(pattern, text):
             if m.start() != s.start:
                 out.append(Span(m.start(), m.end(), s.entity_type, s.level, s.score, s.source, value))
     return out
