@@ -386,6 +386,20 @@ def train_router(
                   f"use it with PTMO_RL_POLICY={out / f'{algo}_router.zip'}")
 
 
+@app.command("train-classifier")
+def train_classifier(
+    seed: int = typer.Option(13, "--seed", help="Seed of the generated data and the models."),
+    data: Optional[Path] = typer.Option(None, "--data", help="Folder holding PUPA_New.csv (else $PTMO_DATA_DIR)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Artifact path (default: the one shipped in the package)."),
+) -> None:
+    """Retrain the ml classifier (unit tagger + topic model) on PUPA_New's training split."""
+    from .evaluation.train_classifier import ARTIFACT, train
+
+    meta = train(seed=seed, data=data, out=out or ARTIFACT)
+    console.print(f"saved {out or ARTIFACT}")
+    print_json(meta)
+
+
 @app.command()
 def chat(
     ctx: typer.Context,
