@@ -14,6 +14,7 @@ from ptmo_middleware.hookspecs import hookimpl
 from ptmo_middleware.types import Span
 
 from .hits import Detector
+from .national_ids import national_ids
 from .normalize import normalize
 from .pii_patterns import PII_DETECTORS
 from .secret_patterns import SECRET_DETECTORS
@@ -27,7 +28,7 @@ class RulesClassifier:
 
     name = "rules"
     inline = True
-    detectors: tuple[Detector, ...] = SECRET_DETECTORS + PII_DETECTORS + (split_values, encoded_secrets, table_values)
+    detectors: tuple[Detector, ...] = SECRET_DETECTORS + PII_DETECTORS + (national_ids, split_values, encoded_secrets, table_values)
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
