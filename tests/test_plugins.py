@@ -351,8 +351,11 @@ def test_installed_plugin_autoloads_unless_restricted(example_site, restriction,
     env = {} if restriction is None else {"PTMO_LOAD_PLUGINS": restriction}
     proc = ptmo("plugins", "--json", site=example_site, **env)
     assert proc.returncode == 0, proc.stderr
-    names = {r["name"] for r in json.loads(proc.stdout)}
-    assert ("employee_id" in names) is loaded
+    rows = {r["name"]: r for r in json.loads(proc.stdout)}
+    assert ("employee_id" in rows) is loaded
+    if loaded:
+        assert rows["employee_id"]["distribution"] == "ptmo-plugin-example 0.1.0"
+    names = set(rows)
     assert "ptmo_middleware.plugins.classifiers.rules" in names
 
 
