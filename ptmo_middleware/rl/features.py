@@ -9,8 +9,8 @@ budget. Both the environment and the ``rl`` router plugin call these two functio
 Association (TMO: how relevant the user's images are to the question, a bonus for
 uploading them) is reinterpreted for text as **how much the answer needs the user's
 personal context**, which only the local, personalised model (the user's LoRA adapter)
-holds: the share of first-person words in the request plus its detected personal spans,
-capped at 1. The reward pays it in proportion to the share answered locally.
+holds: five times the share of words that are first-person words or detected personal
+spans, capped at 1 (one such word in five already means "about me"). The reward pays it in proportion to the share answered locally.
 """
 from __future__ import annotations
 

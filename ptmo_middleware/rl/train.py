@@ -98,12 +98,13 @@ def make_model(algo: str, env: Any, seed: int) -> Any:
 
 def train(algo: str = "ppo", timesteps: int = 200_000, seed: int = 0, out: Path | None = None,
           update_every: int = 2048, dual: DualAscent | None = None,
-          on_step: Callable[[int], None] | None = None) -> tuple[Any, dict[str, Any]]:
-    """Train one policy; save ``<algo>_router.zip`` and its record under ``out`` if given."""
+          on_step: Callable[[int], None] | None = None, **env_kwargs: Any) -> tuple[Any, dict[str, Any]]:
+    """Train one policy; save ``<algo>_router.zip`` and its record under ``out`` if given.
+    ``env_kwargs`` go to the environment (``weights=RewardWeights(...)``, ``horizon``...)."""
     import torch
 
     torch.set_num_threads(1)
-    env = make_env("train")
+    env = make_env("train", **env_kwargs)
     model = make_model(algo, env, seed)
     dual = dual or DualAscent()
     t0 = time.perf_counter()
@@ -111,7 +112,7 @@ def train(algo: str = "ppo", timesteps: int = 200_000, seed: int = 0, out: Path 
     record = {
         "algo": algo, "timesteps": timesteps, "seed": seed, "seconds": round(time.perf_counter() - t0, 1),
         "final_lambda": dual.value, "lambda_history": dual.history[-20:], "dual_lr": dual.lr,
-        "dual_target": dual.target, "pool": env.pool.meta,
+        "dual_target": dual.target, "pool": env.pool.meta, "weights": vars(env.weights),
         "command": f"python -m ptmo_middleware.rl.train --algo {algo} --timesteps {timesteps} --seed {seed}",
     }
     if out is not None:
