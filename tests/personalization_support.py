@@ -72,3 +72,17 @@ def rules_classify():
     from ptmo_middleware.router import PrivacyRouter
 
     return PrivacyRouter(classifiers=["rules"]).classify
+
+
+def make_adapter(model_dir: Path, target: Path, seed: int, r: int = 4) -> Path:
+    """Save a PEFT LoRA adapter with random (non-zero) weights for the model at ``model_dir``."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    torch.manual_seed(seed)
+    model = AutoModelForCausalLM.from_pretrained(model_dir)
+    config = LoraConfig(r=r, lora_alpha=2 * r, target_modules=["q_proj", "v_proj"], init_lora_weights=False,
+                        task_type="CAUSAL_LM")
+    get_peft_model(model, config).save_pretrained(target)
+    return target

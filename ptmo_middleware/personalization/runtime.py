@@ -36,6 +36,7 @@ class AdapterRuntime:
         self.max_loaded = max_loaded
         self.peft_model: Any = None
         self._loaded: OrderedDict[str, None] = OrderedDict()
+        self._names: dict[str, str] = {}  # reference (store name or directory) -> internal name
         self._lock = threading.RLock()
 
     @property
@@ -52,13 +53,15 @@ class AdapterRuntime:
         return path
 
     def _attach(self, ref: str, checksum: str | None = None) -> str:
-        name = _internal_name(ref)
+        name = self._names.get(ref)
+        if name is None or name not in self._loaded:
+            path = self._path_of(ref)
+            if checksum is not None and checksum_of(path) != checksum:
+                raise AdapterError(f"adapter at {path} fails its manifest checksum")
+            name = self._names[ref] = _internal_name(str(path.resolve()))
         if name in self._loaded:
             self._loaded.move_to_end(name)
             return name
-        path = self._path_of(ref)
-        if checksum is not None and checksum_of(path) != checksum:
-            raise AdapterError(f"adapter at {path} fails its manifest checksum")
         if self.peft_model is None:
             from peft import PeftModel
 
