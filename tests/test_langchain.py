@@ -14,6 +14,7 @@ from langchain_core.prompts import ChatPromptTemplate
 
 from ptmo_middleware.integrations.langchain import PrivacyRouterChatModel
 from recording_backend import RecordingBackend
+from servers import GroqServer, OllamaServer, groq_server, ollama_server  # noqa: F401  (fixtures)
 
 SECRET = "hunter2xyz"
 QUESTION = f"My password is {SECRET}. What is Python?"
@@ -43,6 +44,23 @@ def test_lcel_chain_masks_for_the_cloud_and_restores_the_answer() -> None:
     assert any("[PASSWORD_1]" in text for text in cloud.texts)
     # The cloud echoed the placeholder; the user sees the original value again.
     assert "cloud-echo heard" in answer and SECRET in answer and "[PASSWORD" not in answer
+
+
+def test_chain_over_the_wire_never_sends_the_secret_to_groq(ollama_server: OllamaServer,
+                                                           groq_server: GroqServer) -> None:
+    """Config strings, the real ollama and groq clients, loopback servers: the Groq server
+    streams 3-character SSE chunks, so the placeholder arrives split."""
+    model = PrivacyRouterChatModel(local="ollama:llama3.2:3b", cloud="groq:llama-3.3-70b-versatile",
+                                   router_settings={"classifiers": ["rules"]})
+    chain = chain_of(model)
+    answer = chain.invoke({"question": QUESTION})
+    streamed = "".join(chain.stream({"question": QUESTION}))
+    history = [HumanMessage(f"Remember: my password is {SECRET}."), AIMessage("Noted."),
+               HumanMessage("What is Python?")]
+    model.invoke(history)
+    assert len(groq_server.bodies) == 3
+    assert SECRET not in groq_server.received_text and "[PASSWORD_1]" in groq_server.received_text
+    assert answer == streamed and answer.startswith("groq heard:") and SECRET in answer
 
 
 @pytest.mark.parametrize("chunk_chars", [1, 2, 3, 5, 8])

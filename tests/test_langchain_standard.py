@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from langchain_tests.integration_tests import ChatModelIntegrationTests
 from langchain_tests.unit_tests import ChatModelUnitTests
 
 from ptmo_middleware.integrations.langchain import PrivacyRouterChatModel
-from recording_backend import RecordingBackend
+from servers import GroqServer, OllamaServer, groq_server, ollama_server  # noqa: F401  (fixtures)
 
 
 class _Flags:
@@ -51,7 +52,14 @@ class TestPrivacyRouterChatModelUnit(_Flags, ChatModelUnitTests):
 
 
 class TestPrivacyRouterChatModelIntegration(_Flags, ChatModelIntegrationTests):
+    """Runs offline against loopback servers speaking Ollama's and Groq's wire protocols,
+    through the real ``ollama`` and ``groq`` clients."""
+
+    @pytest.fixture(autouse=True)
+    def _loopback(self, ollama_server: OllamaServer, groq_server: GroqServer) -> None:
+        """Fresh servers for every test; OLLAMA_HOST / GROQ_BASE_URL / GROQ_API_KEY point at them."""
+
     @property
     def chat_model_params(self) -> dict[str, Any]:
-        return {"local": RecordingBackend("local-echo"), "cloud": RecordingBackend("cloud-echo"),
+        return {"local": "ollama:llama3.2:3b", "cloud": "groq:llama-3.3-70b-versatile",
                 "router_settings": {"classifiers": ["rules"]}}

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from ptmo_middleware.integrations.llamaindex import PrivacyRouterLLM
 from recording_backend import RecordingBackend
+from servers import GroqServer, OllamaServer, groq_server, ollama_server  # noqa: F401  (fixtures)
 
 SECRET = "Tr0ub4dor&3x"
 DOCUMENTS = [
@@ -54,6 +55,23 @@ def test_query_engine_never_ships_the_documents_private_spans(index: VectorStore
     assert "office opens at 9am" in sent and "[PASSWORD_1]" in sent
     # The cloud echoed the placeholder; the answer has the real value again.
     assert SECRET in str(response)
+
+
+def test_query_engine_over_the_wire(index: VectorStoreIndex, ollama_server: OllamaServer,
+                                    groq_server: GroqServer) -> None:
+    """Config strings, the real ollama and groq clients, loopback servers."""
+    llm = PrivacyRouterLLM(local="ollama:llama3.2:3b", cloud="groq:llama-3.3-70b-versatile",
+                           router_settings={"classifiers": ["rules"]})
+    engine = index.as_query_engine(llm=llm, similarity_top_k=2)
+    response = engine.query("When does the office open, and what is the guest wifi password?")
+    streamed = index.as_query_engine(llm=llm, similarity_top_k=2, streaming=True).query(
+        "When does the office open, and what is the guest wifi password?")
+    pieces = list(streamed.response_gen)
+    assert len(groq_server.bodies) == 2
+    assert SECRET not in groq_server.received_text
+    assert "office opens at 9am" in groq_server.received_text and "[PASSWORD_1]" in groq_server.received_text
+    assert str(response).startswith("groq heard:") and SECRET in str(response)
+    assert "".join(pieces) == str(response)
 
 
 def test_streaming_query_engine_restores_across_chunks(index: VectorStoreIndex) -> None:
