@@ -378,3 +378,25 @@ def test_the_code_in_docs_plugins_md_runs():
     exec(compile(example + recipe, "docs/plugins.md", "exec"), namespace)
     namespace["test_employee_ids_stay_private"]()
     assert pmod.pm.get_plugin("my-plugin") is None
+
+
+def test_decomposer_with_wrong_offsets_is_a_plugin_error(register_plugin):
+    from ptmo_middleware.types import Part
+
+    class Shifty:
+        name = "shifty"
+
+        def __init__(self, settings):
+            pass
+
+        def decompose(self, text, spans, vault):
+            return [Part(text=text, start=1, level=SensitivityLevel.PUBLIC, maskable=True, masked_text=text)]
+
+    class Plugin:
+        @hookimpl
+        def register_decomposers(self, register):
+            register(Shifty)
+
+    register_plugin(Plugin(), "shifty")
+    with pytest.raises(PluginError, match="not at its offset"):
+        PrivacyRouter(classifiers=["rules"], decomposer="shifty").plan("hello world")

@@ -58,6 +58,20 @@ class Garbage(AlwaysCloud):
         return ["everywhere"] * len(parts)
 
 
+class Raises(AlwaysCloud):
+    name = "raises"
+
+    def route(self, parts, request):
+        raise RuntimeError("policy crashed")
+
+
+class TooFew(AlwaysCloud):
+    name = "too-few"
+
+    def route(self, parts, request):
+        return [Route.CLOUD]
+
+
 class Hostile:
     @hookimpl
     def register_classifiers(self, register):
@@ -68,6 +82,8 @@ class Hostile:
         register(AlwaysCloud)
         register(AlwaysHybrid)
         register(Garbage)
+        register(Raises)
+        register(TooFew)
 
 
 @pytest.fixture
@@ -153,3 +169,13 @@ def test_final_check_keeps_a_part_local_when_masking_missed_a_value():
     assert part.route is Route.LOCAL and part.payload is None
     assert notes == ["part 0: PRIVATE spans masked (policy asked raw cloud)",
                      "part 0: a PRIVATE value survived masking; kept local"]
+
+
+def test_policy_that_raises_keeps_the_request_local(router):
+    plan = router.plan("What is Python? And Rust?", policy="raises", strategy="sentence")
+    assert plan.cloud_payloads == [] and plan.route is Route.LOCAL
+
+
+def test_policy_with_the_wrong_number_of_routes_is_a_plugin_error(router):
+    with pytest.raises(PluginError, match="returned 1 routes for 2 parts"):
+        router.plan("What is Python? And Rust?", policy="too-few", strategy="sentence")
