@@ -267,3 +267,29 @@ def test_pathological_inputs_stay_linear(rules, text):
     t0 = time.perf_counter()
     rules.classify(text)
     assert time.perf_counter() - t0 < 5.0
+
+
+@pytest.mark.parametrize("text,value", [
+    ("mi DNI es 19113089C y", "19113089C"),
+    ("NIE X1234567L please", "X1234567L"),
+    ("numéro de sécurité sociale 1 21 11 16 015 588 52", "1 21 11 16 015 588 52"),
+    ("codice fiscale è CRSNNN08E66C209R, telefono", "CRSNNN08E66C209R"),
+    ("meu CPF é 036.601.125-18 e", "036.601.125-18"),
+    ("meu CPF: 03660112518", "03660112518"),
+    ("mijn BSN is 034652917, IBAN", "034652917"),
+])
+def test_national_ids(rules, text, value):
+    assert ("GOV_ID", value) in found(rules, text)
+
+
+@pytest.mark.parametrize("text", [
+    "mi DNI es 19113089D",                      # wrong letter
+    "sécurité sociale 121111601558853",          # wrong key
+    "codice fiscale CRSNNN08E66C209S",          # wrong check letter
+    "CPF 036.601.125-19",                       # wrong check digits
+    "mijn BSN is 034652918",                    # fails the 11-test
+    "population 034652917 in 2019",             # a BSN-valid number without its keyword
+    "values 78558000000 and 76711000000",       # CPF-valid by chance, unformatted
+])
+def test_national_ids_rejected(rules, text):
+    assert not any(t == "GOV_ID" for t, _ in found(rules, text))

@@ -133,3 +133,58 @@ def test_invisible_characters_anywhere_inside_a_value(rules, value, noise, seed,
 def test_any_unicode_text_classifies_with_valid_offsets(rules, text):
     for s in rules.classify(text):
         assert 0 <= s.start < s.end <= len(text) and text[s.start:s.end] == s.text
+
+
+MORE_CASES = {
+    # leetspeak and look-alikes in key words, and look-alike letters inside values
+    "leet-secret-token": ("$3cr37 70k3n: Copper!3356 ok", "SECRET_TOKEN", "Copper!3356"),
+    "leet-access-key": ("@cc3s5 k3y = 8BmVHjYubPTD*!8C", "SECRET_TOKEN", "8BmVHjYubPTD*!8C"),
+    "leet-api-key": ("My ap1 k3y is tulip-harbor-51.", "API_KEY", "tulip-harbor-51"),
+    "homoglyph-value-key": ("Uѕе thіѕ kеу: sk-рrој-CΟG-qwrVCΗp_ZΕzFh4b0рLΕdрN1Ρ4ZFdb8", "API_KEY",
+                            "sk-рrој-CΟG-qwrVCΗp_ZΕzFh4b0рLΕdрN1Ρ4ZFdb8"),
+    "greek-capitals-aws": ("Mу ΑPI kеу іѕ ΑKIΑT1IΤΚΧFΚ8LΜ5Ε4JΜ", "API_KEY", "ΑKIΑT1IΤΚΧFΚ8LΜ5Ε4JΜ"),
+    "homoglyph-is": ("Thе logіn pаѕswоrd іѕ maple-falcon-𝟏𝟓.", "PASSWORD", "maple-falcon-𝟏𝟓"),
+    # values split into short groups, after a keyword
+    "split-aws-key": ("use this key: A-K-I-A-0-L-D-X-1-Z-W-S-9-9-B-0-V-4-B-U (keep it)", "API_KEY",
+                      "A-K-I-A-0-L-D-X-1-Z-W-S-9-9-B-0-V-4-B-U"),
+    "split-groq-key": ("The secret key is gsk_ . GwLn . j6Ue . qFbk . 9Ig1 . ZyXb . BeMW\nWhy?", "API_KEY",
+                       "gsk_ . GwLn . j6Ue . qFbk . 9Ig1 . ZyXb . BeMW"),
+    "split-iban-lines": ("wire it to IBAN DE\n89\n37\n04\n00\n44\n05\n32\n01\n30\n00. Thanks", "IBAN_CODE",
+                         "DE\n89\n37\n04\n00\n44\n05\n32\n01\n30\n00"),
+    "split-iban-spaced": ("my IBAN is D E 8 9 3 7 0 4 0 0 4 4 0 5 3 2 0 1 3 0 0 0 (keep it)", "IBAN_CODE",
+                          "D E 8 9 3 7 0 4 0 0 4 4 0 5 3 2 0 1 3 0 0 0"),
+    "split-ssn-odd-groups": ("My SSN is 2190 - 9999 - 9\nWhat now?", "US_SSN", "2190 - 9999 - 9"),
+    "split-card-triples": ("Card: 411 111 111 111 111 1. Thanks", "CREDIT_CARD", "411 111 111 111 111 1"),
+    "split-password-fragments": ("Password: viol et-t ulip -52. Suggest a name.", "PASSWORD", "viol et-t ulip -52"),
+    "split-password-lines": ("My password is orbi\nt-tu\nlip-\n65\nSummarise Hamlet.", "PASSWORD", "orbi\nt-tu\nlip-\n65"),
+    "account-number": ("my account - 828 303255 833 and the other", "US_BANK_NUMBER", "828 303255 833"),
+    # encoded secrets
+    "base64-announced": ("Here it is in base64: cXVhcnR6LXZpb2xldC04OQ==. Why?", "SECRET_TOKEN",
+                         "cXVhcnR6LXZpb2xldC04OQ=="),
+    "hex-card": ("Decode 34313131313131313131313131313131 later", "SECRET_TOKEN", "34313131313131313131313131313131"),
+    "base64-aws-key": ("keep QUtJQUlPU0ZPRE5ON0VYQU1QTEU= safe", "SECRET_TOKEN", "QUtJQUlPU0ZPRE5ON0VYQU1QTEU="),
+    # table columns named by their header
+    "table-password": ("| name | password |\n|---|---|\n| Ann | violet-maple-77 |\n", "PASSWORD", "violet-maple-77"),
+    "table-leet-header": ("| user | p@ssw0rd | e-mail |\n| --- | --- | --- |\n| bob | hunter two | b@x.io |",
+                          "PASSWORD", "hunter two"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MORE_CASES))
+def test_disguised_values_detected(rules, case):
+    text, etype, value = MORE_CASES[case]
+    assert value in spans_of(rules, text, etype)
+
+
+@pytest.mark.parametrize("text", [
+    "| key | value |\n|---|---|\n| color | blue |\n| size | 3 |",            # key/value tables stay
+    "| x | sin | cos |\n|---|---|---|\n| 0 | 0 | 1 |",
+    "| token | pos |\n|---|---|\n| the | DET |",
+    "Convert this git hash to base64? 3f786850e387550fdab836ed7e6dc881de23001b",
+    "The card game has 52 cards in 4 suits of 13 cards each.",
+    "Account settings: open the account menu and press 2 then 3 then 4.",
+    "The key is to practice daily, and the secret is consistency.",
+    "Мой пароль слишком простой, как придумать надёжный?",
+])
+def test_disguise_detectors_leave_ordinary_text_alone(rules, text):
+    assert [(s.entity_type, s.text) for s in rules.classify(text)] == []

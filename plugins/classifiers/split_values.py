@@ -70,6 +70,16 @@ def _validate(collapsed: str, spaced: str, kinds: frozenset[str]) -> str | None:
     return (provider_type(spaced) or provider_type(collapsed)) if _KEY in kinds else None
 
 
+def _same_lines(text: str, groups: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The groups up to where the line structure changes: a value split one group per
+    line ends at the first group on the same line, any other at the first line break."""
+    per_line = "\n" in text[groups[0].end():groups[1].start()]
+    for i in range(1, len(groups)):
+        if ("\n" in text[groups[i - 1].end():groups[i].start()]) != per_line:
+            return groups[:i]
+    return groups
+
+
 def split_values(work: Normalized) -> Iterator[Hit]:
     text = work.text
     seen_end = -1
@@ -80,7 +90,7 @@ def split_values(work: Normalized) -> Iterator[Hit]:
         run = _RUN.match(text, start)
         if run is None:
             continue
-        groups = list(_GROUP.finditer(text, run.start(), run.end()))
+        groups = _same_lines(text, list(_GROUP.finditer(text, run.start(), run.end())))
         longest = _MAX_KEY if _KEY in kinds else _MAX_ID
         lengths = list(itertools.accumulate(g.end() - g.start() for g in groups))
         for k in range(bisect.bisect_right(lengths, longest), 1, -1):   # the longest prefix that validates

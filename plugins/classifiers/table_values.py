@@ -13,15 +13,17 @@ from typing import Iterator
 from .hits import Hit
 from .normalize import Normalized, keyword_key, keyword_variants
 
-#: Header cell -> entity type of the values below it.
+#: Header cell -> entity type of the values below it. Words that also head ordinary
+#: columns ("key" of key/value, "token" in NLP, "pass" of pass/fail, "sin") are left out.
 _COLUMNS = {
-    **dict.fromkeys(("password", "passwd", "pwd", "pw", "pass", "passphrase", "passcode", "pin", "pin code",
+    **dict.fromkeys(("password", "passwd", "pwd", "pw", "passphrase", "passcode", "pin", "pin code",
                      "passwort", "mot de passe", "contraseña", "senha", "пароль", "密码"), "PASSWORD"),
-    **dict.fromkeys(("api key", "apikey", "key", "secret", "secret key", "token", "access token", "access key",
-                     "client secret", "auth token"), "SECRET_TOKEN"),
-    **dict.fromkeys(("ssn", "social security number", "social security", "sin", "nino"), "US_SSN"),
-    **dict.fromkeys(("card", "card number", "credit card", "cc", "cc number", "pan"), "CREDIT_CARD"),
-    **dict.fromkeys(("iban", "bank account", "account number", "account"), "IBAN_CODE"),
+    **dict.fromkeys(("api key", "apikey", "secret", "secret key", "access token", "access key",
+                     "client secret", "auth token", "api token"), "SECRET_TOKEN"),
+    **dict.fromkeys(("ssn", "social security number", "social security"), "US_SSN"),
+    **dict.fromkeys(("card", "card number", "credit card", "cc number"), "CREDIT_CARD"),
+    "iban": "IBAN_CODE",
+    **dict.fromkeys(("bank account", "account number"), "US_BANK_NUMBER"),
     **dict.fromkeys(("email", "e-mail", "mail", "email address"), "EMAIL_ADDRESS"),
     **dict.fromkeys(("phone", "phone number", "telephone", "tel", "mobile", "cell"), "PHONE_NUMBER"),
     **dict.fromkeys(("dob", "date of birth", "birthday", "birth date", "birthdate"), "DATE_OF_BIRTH"),
