@@ -85,44 +85,55 @@ class Execution:
     async def run(self) -> Reply:
         """Call what the plan needs, aggregate, and return the reply."""
         answers = Answers(local_backend=self.router.local_backend, options=self.options)
-        if self.needs_local and self.needs_cloud:
-            gate = asyncio.Event()
-            local = asyncio.create_task(self._local(local_messages(self.plan, self.plan.local_parts), gate))
-            await gate.wait()
-            if local.done() and local.exception() is not None:
-                await local  # raises LocalBackendUnavailable: nothing has left the device
-            answers.cloud = await self._cloud()
-            answers.local = await local
-        elif self.needs_cloud:
-            answers.cloud = await self._cloud()
-        else:
+        if not self.needs_cloud:
             answers.local = await self._local(local_messages(self.plan, self.plan.parts))
+        else:
+            local = await self._start_local() if self.needs_local else None
+            try:
+                answers.cloud = await self._cloud()
+                answers.local = await local if local is not None else None
+            finally:
+                _cancel(local)
         t0 = time.perf_counter()
         text = await asyncio.to_thread(self.aggregator.aggregate, self.plan, answers, self.vault)
         self.timings["aggregate"] = _ms(t0)
         return self._reply(text, answers)
 
+    async def _start_local(self) -> "asyncio.Task[str]":
+        """Start the local parts' answer; return once the local model has produced its
+        first token (or finished). Raises :class:`LocalBackendUnavailable`, before
+        anything can leave the device, when it fails first."""
+        gate = asyncio.Event()
+        local = asyncio.create_task(self._local(local_messages(self.plan, self.plan.local_parts), gate))
+        await gate.wait()
+        if local.done() and local.exception() is not None:
+            await local
+        return local
+
     async def _local(self, messages: list[Message], gate: asyncio.Event | None = None) -> str:
-        """The local model's answer; its first token (or its end) opens ``gate``."""
-        backend = self.router.local_backend
-        t0 = time.perf_counter()
-        pieces: list[str] = []
+        """The local model's whole answer; its first token (or its end) opens ``gate``."""
         try:
-            async for piece in backend.astream(messages, **self.options):
-                pieces.append(piece)
-                if gate is not None:
-                    gate.set()
-        except Exception as exc:
-            sent = "" if gate is None or not gate.is_set() else " (after the cloud call started)"
-            raise LocalBackendUnavailable(
-                f"the local model {backend.name} failed{sent}: {exc}. Nothing was sent to the cloud in its place."
-            ) from exc
+            return "".join([piece async for piece in self._local_stream(messages, gate)])
         finally:
             if gate is not None:
                 gate.set()
+
+    async def _local_stream(self, messages: list[Message], gate: asyncio.Event | None = None) -> AsyncIterator[str]:
+        """The local model's answer as it is generated."""
+        backend = self.router.local_backend
+        t0 = time.perf_counter()
+        try:
+            async for piece in backend.astream(messages, **self.options):
+                if gate is not None:
+                    gate.set()
+                yield piece
+        except Exception as exc:
+            raise LocalBackendUnavailable(
+                f"the local model {backend.name} failed: {exc}. Nothing was sent to the cloud in its place."
+            ) from exc
+        finally:
             self.timings["local"] = self.timings.get("local", 0.0) + _ms(t0)
         self._count("local", backend)
-        return "".join(pieces)
 
     async def _cloud(self) -> str:
         """The cloud's answer to ``plan.cloud_messages``, or the local fallback."""
@@ -153,36 +164,28 @@ class Execution:
         aggregator adds (the local section, or a refined answer); a last chunk with the
         reply."""
         if not self.needs_cloud:
+            pieces: list[str] = []
             async for piece in self._local_stream(local_messages(self.plan, self.plan.parts)):
+                pieces.append(piece)
                 yield ReplyChunk(piece)
-            answers = Answers(local=self._local_text)
-            yield ReplyChunk("", self._reply(self._local_text, answers))
+            text = "".join(pieces)
+            yield ReplyChunk("", self._reply(text, Answers(local=text)))
             return
         answers = Answers(local_backend=self.router.local_backend, options=self.options)
-        local: asyncio.Task[str] | None = None
-        if self.needs_local:
-            gate = asyncio.Event()
-            local = asyncio.create_task(self._local(local_messages(self.plan, self.plan.local_parts), gate))
-            await gate.wait()
-            if local.done() and local.exception() is not None:
-                await local
+        local = await self._start_local() if self.needs_local else None
         shown: list[str] = []
         try:
             restorer = self.aggregator.stream_restorer(self.plan, self.vault)
             async for piece in self._cloud_stream(answers):
-                out = restorer.feed(piece)
-                if out:
-                    shown.append(out)
-                    yield ReplyChunk(out)
-            out = restorer.flush()
-            if out:
-                shown.append(out)
-                yield ReplyChunk(out)
-            if local is not None:
-                answers.local = await local
+                shown.append(restorer.feed(piece))
+                if shown[-1]:
+                    yield ReplyChunk(shown[-1])
+            shown.append(restorer.flush())
+            if shown[-1]:
+                yield ReplyChunk(shown[-1])
+            answers.local = await local if local is not None else None
         finally:
-            if local is not None and not local.done():
-                local.cancel()
+            _cancel(local)
         t0 = time.perf_counter()
         text = await asyncio.to_thread(self.aggregator.aggregate, self.plan, answers, self.vault)
         self.timings["aggregate"] = _ms(t0)
@@ -193,21 +196,6 @@ class Execution:
         if text[len(streamed):]:
             yield ReplyChunk(text[len(streamed):])
         yield ReplyChunk("", self._reply(text, answers))
-
-    async def _local_stream(self, messages: list[Message]) -> AsyncIterator[str]:
-        backend = self.router.local_backend
-        t0 = time.perf_counter()
-        pieces: list[str] = []
-        try:
-            async for piece in backend.astream(messages, **self.options):
-                pieces.append(piece)
-                yield piece
-        except Exception as exc:
-            raise LocalBackendUnavailable(f"the local model {backend.name} failed: {exc}") from exc
-        finally:
-            self.timings["local"] = _ms(t0)
-        self._local_text = "".join(pieces)
-        self._count("local", backend)
 
     async def _cloud_stream(self, answers: Answers) -> AsyncIterator[str]:
         """Raw cloud pieces (recorded in ``answers.cloud``); on a failure before the
@@ -243,6 +231,11 @@ class Execution:
         self.timings["total"] = _ms(self.started)
         return Reply(text=text, plan=self.plan, usage=usage, timings_ms=self.timings,
                      backends=dict(self.backends), flags=list(self.flags))
+
+
+def _cancel(task: "asyncio.Task[Any] | None") -> None:
+    if task is not None and not task.done():
+        task.cancel()
 
 
 def _ms(t0: float) -> float:

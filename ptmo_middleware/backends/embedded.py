@@ -7,6 +7,7 @@ The model is loaded once per process on first use (see
 """
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -24,10 +25,19 @@ _cache_lock = threading.Lock()
 
 
 def loaded_model(model_dir: str | None = None, adapter: str | None = None) -> tuple[Any, Any, threading.Lock]:
-    """``(model, tokenizer, generation lock)``, loaded once per process."""
+    """``(model, tokenizer, generation lock)``, loaded once per process.
+
+    ``PTMO_TORCH_THREADS`` sets torch's intra-op threads for the process (on a machine
+    shared with other busy jobs, 1 thread avoids threads spin-waiting on each other).
+    """
     key = (model_dir, adapter)
     with _cache_lock:
         if key not in _cache:
+            threads = os.environ.get("PTMO_TORCH_THREADS")
+            if threads:
+                import torch
+
+                torch.set_num_threads(int(threads))
             try:
                 model, tokenizer = load_base_model(model_dir)
                 if adapter:
