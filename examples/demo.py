@@ -1,0 +1,102 @@
+"""``make demo``: a scripted conversation through the privacy router, on this machine.
+
+Each turn prints the sensitivity level, the route, exactly what left the device (the
+plan's cloud payload, which is what the cloud call carried), what stayed, and the answer. The local model is Ollama when ``OLLAMA_HOST`` is
+set, else the embedded Gemma 3 270M (converted from its GGUF once, then cached). The
+cloud is Groq when ``GROQ_API_KEY`` is set; without one, the embedded model stands in
+for the cloud, labelled as such, so the demo runs with no network at all.
+
+Run: ``python examples/demo.py`` (``--max-tokens N`` for longer answers; on a machine
+busy with other jobs, ``PTMO_TORCH_THREADS=1`` keeps torch's threads from thrashing).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import textwrap
+import time
+
+from ptmo_middleware.router import PrivacyRouter
+from ptmo_middleware.types import Plan, SensitivityLevel
+
+TURNS = [
+    ("a public question", "What is the boiling point of water in Celsius?"),
+    ("a password", "My VPN password is Tr0ub4dor&3x. How do I change a password on Linux?"),
+    ("a medical question with a name",
+     "My colleague Maria Keller was diagnosed with type 2 diabetes. Which foods should she avoid?"),
+    ("a job application with an address",
+     "Write one line for a cover letter. My name is Tom Becker and I live at 42 Elm Street, Springfield."),
+    ("another public question", "How many legs does a spider have?"),
+]
+
+
+def choose_backends() -> tuple[str, str, str]:
+    """(local spec, cloud spec, a sentence saying which and why)."""
+    local = f"ollama:{os.environ.get('PTMO_DEMO_OLLAMA_MODEL', 'llama3.2:3b')}" if os.environ.get("OLLAMA_HOST") \
+        else "embedded"
+    if os.environ.get("GROQ_API_KEY"):
+        return local, "groq:llama-3.3-70b-versatile", "Cloud: Groq (GROQ_API_KEY is set)."
+    return local, "embedded", ("No GROQ_API_KEY: nothing goes to a real cloud. The embedded model STANDS IN for "
+                               "the cloud, and receives exactly what Groq would have received.")
+
+
+def show_turn(n: int, title: str, prompt: str, plan: Plan, cloud_label: str) -> list[str]:
+    """Print the decision for one turn; return the PRIVATE values found in the payload
+    (always empty unless something is badly wrong)."""
+    print(f"\n=== Turn {n}: {title} ===")
+    print(f"You:      {prompt}")
+    types = ", ".join(f"{s.entity_type}({s.level.name.lower()})" for s in plan.spans) or "none"
+    print(f"Level:    {plan.level.name}   detected: {types}")
+    print(f"Route:    {plan.route.value}   parts: " + ", ".join(p.route.value for p in plan.parts))
+    if plan.cloud_messages:
+        print(f"Left the device, to {cloud_label}:")
+        for m in plan.cloud_messages:
+            print(textwrap.indent(textwrap.fill(m.content, 88), "    | "))
+    else:
+        print("Left the device: nothing")
+    for ph, value in plan.placeholders.items():
+        print(f"Kept:     {value!r} -> {ph}")
+    for part in plan.local_parts:
+        print(f"Kept:     part answered on the device: {part.text!r}")
+    leaked = [s.text for s in plan.spans if s.level >= SensitivityLevel.PRIVATE and s.maskable
+              and any(s.text in payload for payload in plan.cloud_payloads)]
+    n_private = sum(1 for s in plan.spans if s.level >= SensitivityLevel.PRIVATE)
+    print(f"Check:    {n_private} PRIVATE unit(s) detected, {len(leaked)} in what left the device"
+          + ("  OK" if not leaked else "  VIOLATION"))
+    return leaked
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--max-tokens", type=int, default=32, help="answer length per model call")
+    args = parser.parse_args()
+    local, cloud, note = choose_backends()
+    print("ptmo-middleware demo")
+    print(f"Local model: {local}" + ("" if local != "embedded" else " (Gemma 3 270M in this process; "
+                                     "set OLLAMA_HOST to use Ollama)"))
+    print(note)
+    router = PrivacyRouter(local=local, cloud=cloud)
+    cloud_label = "Groq" if cloud.startswith("groq") else "the cloud stand-in (embedded model)"
+    t0 = time.perf_counter()
+    if local == "embedded":
+        print("Loading the embedded model (the first run converts the GGUF once, about a minute) ...", flush=True)
+        router.local_backend.load()  # type: ignore[attr-defined]
+        print(f"Loaded in {time.perf_counter() - t0:.1f} s.")
+    violations: list[str] = []
+    sent = 0
+    for n, (title, prompt) in enumerate(TURNS, 1):
+        reply = router.invoke(prompt, conversation_id="demo", max_tokens=args.max_tokens)
+        violations += show_turn(n, title, prompt, reply.plan, cloud_label)
+        sent += len(reply.plan.cloud_messages) > 0
+        answered = " + ".join(f"{side}: {name}" for side, name in reply.backends.items())
+        flags = f"  flags: {', '.join(reply.flags)}" if reply.flags else ""
+        print(f"Answer    ({answered}; {reply.timings_ms['total'] / 1000:.1f} s){flags}:")
+        print(textwrap.indent(textwrap.fill(reply.text or "(empty)", 88), "    > "))
+    print(f"\n{len(TURNS)} turns, {sent} with a cloud call, "
+          f"{len(violations)} PRIVATE values in what left the device. Total {time.perf_counter() - t0:.0f} s.")
+    return 1 if violations else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
