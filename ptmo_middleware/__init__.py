@@ -12,6 +12,8 @@ from typing import Any
 from .config import Settings
 from .errors import (BackendError, BudgetExhausted, CloudBackendUnavailable, ConfigError,
                      InvalidPromptError, LocalBackendUnavailable, PluginError, PtmoError)
+from .backends import Backend, BackendReply, Usage
+from .execution import Reply, ReplyChunk
 from .hookspecs import hookimpl
 from .router import PrivacyRouter
 from .seed_api import OffloadingDecision, PrivacyManager, QueryDecomposer, SensitivityClassifier
@@ -38,7 +40,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "PrivacyRouter", "Settings", "hookimpl",
+    "PrivacyRouter", "Settings", "hookimpl", "Reply", "ReplyChunk", "Usage", "Backend", "BackendReply",
     "SensitivityLevel", "Span", "Classification", "Part", "Plan", "Route", "Message", "MaskVault",
     "SensitivityClassifier", "PrivacyManager", "QueryDecomposer", "OffloadingDecision",
     "PtmoError", "ConfigError", "InvalidPromptError", "PluginError", "BackendError",

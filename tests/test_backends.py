@@ -165,3 +165,11 @@ def test_unknown_option_is_a_type_error():
     assert check_options({"stop": "x", "seed": None}) == {"stop": ["x"]}
     with pytest.raises(TypeError, match="top_k"):
         check_options({"top_k": 3})
+
+
+def test_loopback_ollama_speaks_generate_too(ollama_server):
+    import ollama
+
+    r = ollama.Client().generate(model="llama3.2:3b", prompt="Why is the sky blue?")
+    assert r.response == "ollama heard: Why is the sky blue?" and r.done
+    assert ollama_server.paths[-1] == "/api/generate"
