@@ -447,3 +447,9 @@ def _show_chat_route(reply: Any) -> None:
     flags = f"  flags: {', '.join(reply.flags)}" if reply.flags else ""
     err_console.print(Text(safe_text(f"[{plan.level.name} -> {plan.route.value}; left the device: {sent}; "
                                      f"answered by {', '.join(reply.backends.values())}]{flags}"), style="dim"))
+
+
+# --- personal LoRA adapters (issue 7): ptmo lora train | list | use | export-ollama ---
+from .personalization.cli import lora_app  # noqa: E402  (light: heavy imports happen inside the commands)
+
+app.add_typer(lora_app, name="lora")

@@ -7,6 +7,7 @@ port) and ``dead_url`` (an address where nothing listens).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import socket
 import threading
@@ -100,13 +101,15 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class OllamaServer(_Server):
-    """Speaks ``/api/chat`` (NDJSON or JSON), ``/api/generate`` and ``/api/tags``."""
+    """Speaks ``/api/chat`` (NDJSON or JSON), ``/api/generate``, ``/api/tags``, and model
+    creation: ``HEAD``/``POST /api/blobs/<digest>`` (kept in ``blobs``) and ``/api/create``."""
 
     def __init__(self, models: tuple[str, ...] = ("llama3.2:3b",), answer: Answer = echo("ollama")) -> None:
         self.models = list(models)
         self.answer = answer
         self.fail_with: tuple[int, str] | None = None
         self.delay = 0.0
+        self.blobs: dict[str, bytes] = {}
         super().__init__(_OllamaHandler)
 
 
@@ -122,11 +125,53 @@ class _OllamaHandler(_Handler):
                                                    "parameter_size": "3.2B", "quantization_level": "Q4_K_M"}}
             for m in self.server_state.models]})
 
+    # -- model creation (issue 7): HEAD/POST /api/blobs/<digest>, POST /api/create --------
+    def do_HEAD(self) -> None:
+        self.server_state.record(self.path, dict(self.headers), {"method": "HEAD"})
+        self.send_response(200 if self.path.removeprefix("/api/blobs/") in self.server_state.blobs else 404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _blob(self) -> None:
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            data = b""
+            while size := int(self.rfile.readline().split(b";")[0], 16):
+                data += self.rfile.read(size)
+                self.rfile.readline()
+            self.rfile.readline()
+        else:
+            data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        digest = self.path.removeprefix("/api/blobs/")
+        self.server_state.record(self.path, dict(self.headers), {"bytes": len(data)})
+        if digest != "sha256:" + hashlib.sha256(data).hexdigest():
+            return self._json(400, {"error": "digest mismatch"})
+        self.server_state.blobs[digest] = data
+        self.send_response(201)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _create(self, body: dict[str, Any]) -> None:
+        state = self.server_state
+        if body.get("from") not in state.models:
+            return self._json(404, {"error": f"model '{body.get('from')}' not found"})
+        missing = [d for d in (body.get("adapters") or {}).values() if d not in state.blobs]
+        if missing:
+            return self._json(400, {"error": f"blob {missing[0]} not found"})
+        state.models.append(body["model"])
+        statuses = ["using existing layer", "creating new layer", "writing manifest", "success"]
+        if body.get("stream", True) is False:
+            return self._json(200, {"status": "success"})
+        self._lines("application/x-ndjson", [json.dumps({"status": s}) + "\n" for s in statuses], 0.0)
+
     def do_POST(self) -> None:
         state = self.server_state
+        if self.path.startswith("/api/blobs/"):
+            return self._blob()
         body = self._body()
         if state.fail_with is not None:
             return self._json(state.fail_with[0], {"error": state.fail_with[1]})
+        if self.path == "/api/create":
+            return self._create(body)
         if self.path not in ("/api/chat", "/api/generate"):
             return self._json(404, {"error": "not found"})
         model = body.get("model", "")
