@@ -54,11 +54,16 @@ POSITIVE = [
     ("ssn: 078051120", "US_SSN", "078051120"),
     # IP addresses
     ("server at 192.168.1.20 is down", "IP_ADDRESS", "192.168.1.20"),
-    ("proxy socks5://67.213.212.58:20010", "IP_ADDRESS", "67.213.212.58"),
+    ("proxy at 67.213.212.58:20010", "IP_ADDRESS", "67.213.212.58"),
+    ('proxy="socks5://67.213.212.58:20010")', "URL", "socks5://67.213.212.58:20010"),
     ("v6 2001:db8:85a3::8a2e:370:7334 here", "IP_ADDRESS", "2001:db8:85a3::8a2e:370:7334"),
     # URLs
     ("see https://example.com/a/b?q=1). ok", "URL", "https://example.com/a/b?q=1"),
     ("visit www.foo-bar.org.", "URL", "www.foo-bar.org"),
+    # stated user names and social handles
+    ('uhaul_username = "kj046613"', "USERNAME", "kj046613"),
+    ("Login: admin2 and more", "USERNAME", "admin2"),
+    ("Benutzername: hans.m", "USERNAME", "hans.m"),
     # dates of birth
     ("I was born on 12/05/1987 in Lyon", "DATE_OF_BIRTH", "12/05/1987"),
     ("DOB: March 3, 1990", "DATE_OF_BIRTH", "March 3, 1990"),
@@ -203,6 +208,9 @@ NO_PII = [
     "#13 pc 000000000000acd4 /vendor/lib64/egl/libEGL_emulation.so (eglSwapBuffersWithDamageKHR+72)",
     "Solve 3x + 7 = 22 and x^2 - 5x + 6 = 0; then 1/3 + 1/6 = 1/2.",
     "SELECT id, name FROM users WHERE created_at > '2023-01-01' LIMIT 100;",
+    "user_id = request.args['id']\nif i.UserId == SystemContext.User.Id: pass",
+    "The username field is required and the login page is slow.",
+    "password = self.password; pw = st.secrets.pw; token = os.environ['T']",
 ]
 
 

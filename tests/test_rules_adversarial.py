@@ -10,6 +10,7 @@ from ptmo_middleware import PrivacyRouter
 from ptmo_middleware.config import Settings
 from ptmo_middleware.plugins.classifiers.normalize import INVISIBLE, normalize
 from ptmo_middleware.plugins.classifiers.rules import RulesClassifier
+from ptmo_middleware.types import SensitivityLevel
 
 ZW = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
 BIDI = ["\u202e", "\u202d", "\u2066", "\u2069", "\u200f"]
@@ -125,7 +126,11 @@ def test_invisible_characters_anywhere_inside_a_value(rules, value, noise, seed,
         chars.insert(seed.randint(1, len(chars) - 1), mark)
     disguised = "".join(chars)
     text = f"{before} {disguised} {after}"
-    assert disguised in spans_of(rules, text, etype)
+    # the type may differ when the random prefix reads as a keyword ("H@SŁ0" is "hasło",
+    # Polish for password); what matters is that the whole value is a PRIVATE span
+    covering = [s for s in rules.classify(text) if s.start <= text.index(disguised) and
+                text.index(disguised) + len(disguised) <= s.end]
+    assert covering and all(s.level is SensitivityLevel.PRIVATE for s in covering)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -34,9 +34,10 @@ def emails(work: Normalized) -> Iterator[Hit]:
 
 
 # -- URL ----------------------------------------------------------------------------------
-# (case-insensitive only in the scheme: under re.IGNORECASE "s" would match the long s
-# U+017F and so fall inside the non-ASCII exclusion)
-_URL = re.compile(r"(?=[hfwHFW])(?<![\w@/.])(?i:(?:https?|ftp|wss?)://|www\.)[^\s<>\"'`\[\]{}|\\^\x80-\U0010ffff]{2,2048}")
+# Any scheme (https, ftp, socks5, ...) or "www."; no re.IGNORECASE, under which "s"
+# would match the long s U+017F and so fall inside the non-ASCII exclusion.
+_URL = re.compile(r"[A-Za-z](?<![\w@/.+\-][A-Za-z])(?:[A-Za-z0-9+.\-]{1,15}://|(?<=[wW])[wW]{2}\.)"
+                  r"[^\s<>\"'`\[\]{}|\\^\x80-\U0010ffff]{2,2048}")
 _TRAILING = ".,;:!?'\""
 
 

@@ -128,7 +128,8 @@ def _b64_text(value: str) -> str:
 # -- stated passwords and keyed secrets ----------------------------------------------
 #: Keyword -> kind. "password" keywords accept a plain word as the value after "is" or
 #: ":"; "weak" ones (pass, mdp) need ":" or "="; "pin" ones a 4-8 digit value; "key"
-#: ones a value that looks like a key. All are sought in the skeleton, so look-alike and
+#: ones a value that looks like a key; "user" ones (a user name, SEMI_SENSITIVE) an
+#: explicit "is", ":" or "=". All are sought in the skeleton, so look-alike and
 #: leetspeak spellings match (p@ssw0rd, pаssword, $3cr37 70k3n).
 _KEYWORDS = {
     **dict.fromkeys(("password", "passwort", "passwd", "passphrase", "passcode", "pswd", "pwd", "pw",
@@ -142,6 +143,8 @@ _KEYWORDS = {
                      "access token", "auth token", "refresh token", "client secret", "secret key", "secret",
                      "private key", "token", "api secret", "app secret", "signing key", "encryption key",
                      "bearer token", "session token", "session key", "webhook secret", "credentials"), "key"),
+    **dict.fromkeys(("username", "user name", "user id", "userid", "login", "login id", "benutzername",
+                     "nom d'utilisateur", "usuario", "nombre de usuario", "usuário", "логин", "用户名"), "user"),
 }
 _KINDS = {keyword_key(v): kind for w, kind in _KEYWORDS.items() for v in keyword_variants(w)}
 _PLAIN_KEYWORDS = frozenset(w.replace(" ", "") for w in _KEYWORDS)
@@ -149,7 +152,8 @@ _PLAIN_KEYWORDS = frozenset(w.replace(" ", "") for w in _KEYWORDS)
 #: sought only when one of their anchors occurs.
 _P_RE = re.compile(keyword_pattern(w for w in _KEYWORDS if w.startswith("p")))
 _OTHER_RE = re.compile(keyword_pattern(w for w in _KEYWORDS if not w.startswith("p")))
-_OTHER_ANCHORS = tuple(sorted({"key", "token", "secret", "credential", "mdp"} | {
+_OTHER_ANCHORS = tuple(sorted({"key", "token", "secret", "credential", "mdp", "user", "login", "usuario",
+                               "usuário", "benutzer", "логин", "用户名"} | {
     v for w, kind in _KEYWORDS.items() if kind == "password" and not w.startswith("p")
     for v in keyword_variants(w)}))
 
@@ -198,13 +202,21 @@ el los las uno una es y o no de mi mis tu tus su sus
 enter type provide input use change update create choose pick set new old current your_password
 field manager managers policy policies hint hints length strength
 """.split())
-_PLACEHOLDER = re.compile(r"^(?:\*+|your[_\-]\w+|\w+_here|x+|X+|\.+|_+|-+|#+|\?+|<[^>]*>?|\{[^}]*\}?|\[[^\]]*\]?|\$\{?\w+\}?|%\w+%?|"
+#: Values that are placeholders or code, not secrets: "****", "<password>", "${PW}",
+#: "None", "str", a call "getpass()", an index "form['pw']", an attribute of a usual
+#: object "self.password" (but "john.doe" stays a value).
+_PLACEHOLDER = re.compile(r"(?i:^(?:\*+|your[_\-]\w+|\w+_here|x+|X+|\.+|_+|-+|#+|\?+|<[^>]*>?|\{[^}]*\}?|\[[^\]]*\]?|\$\{?\w+\}?|%\w+%?|"
                           r"%s|null|none|nil|true|false|undefined|str|string|int|bool|bytes|secretstr|"
-                          r"os\.\w.*|getpass.*|input\(.*|env\(.*|process\.env.*|.*\(.*|"
-                          r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+|[A-Za-z_]\w*\[.*)$", re.IGNORECASE)
+                          r"getpass.*|input\(.*|env\(.*|.*\(.*|[A-Za-z_][\w.]*\[.*|"
+                          r"(?:self|this|cls|os|config|conf|cfg|settings|env|request|req|args|opts|options|params|"
+                          r"form|data|secrets|process|app|ctx|context|credentials|creds|auth|st|session|user|db|"
+                          r"props|state|window|document|vault|keyring)\.[\w.]+)$)|"
+                          r"^[A-Za-z_]\w*(?:\.[A-Z]\w*)+$")  # "SystemContext.User.Id"
+
 _PIN = re.compile(r"\d{4,8}")
 _PIN_LIKE = re.compile(r"\d{4,12}")
 _ASSIGNMENTS = (":", "=", ":=", "==", "=>", "->")
+_COMPARISONS = ("==", "=>", "->", ":=")
 
 
 _NEXT_FIELD = re.compile(r"[&;,](?=[\w.\-]{1,40}=)")   # "pw=x&user=y", "Password=x;Database=y"
@@ -229,12 +241,16 @@ def _value_ok(kind: str, value: str, sep: str, quoted: bool) -> bool:
     if not value or _PLACEHOLDER.match(value) or keyword_key(value.lower()) in _PLAIN_KEYWORDS:
         return False
     plain = not sep.strip()
+    if not quoted and sep.strip() in _COMPARISONS:      # "UserId == SystemContext.User.Id"
+        return False
     if kind == "pin":
         return bool(_PIN.fullmatch(value))
     if kind == "weak":
         return sep.strip() in _ASSIGNMENTS and len(value) >= 4 and value.lower() not in _PROSE
     if kind == "key":
         return looks_secret(value, 8) and (not plain or shannon_entropy(value) >= 3.0)
+    if kind == "user" and plain:
+        return False
     if quoted:
         return True
     if plain:
@@ -288,6 +304,8 @@ def stated_secrets(work: Normalized) -> Iterator[Hit]:
         if kind == "key":
             etype = "API_KEY" if "api" in k.group() else "SECRET_TOKEN"
             yield Hit(start, start + len(value), etype, 0.85)
+        elif kind == "user":
+            yield Hit(start, start + len(value), "USERNAME", 0.8)
         else:
             yield Hit(start, start + len(value), "PASSWORD", 0.85 if kind in ("weak", "pin") else 0.95)
 

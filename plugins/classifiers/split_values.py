@@ -46,7 +46,7 @@ _IBAN_SHAPE = re.compile(r"[A-Za-z]{2}[0-9]{2}[A-Za-z0-9]{10,30}")
 
 def _contexts(work: Normalized) -> dict[int, frozenset[str]]:
     """Offsets where a context keyword ends -> the kinds of value it announces."""
-    found: dict[int, frozenset[str]] = {m.end(): _SECRET_CONTEXT for m, _ in keyword_matches(work)}
+    found = {m.end(): _SECRET_CONTEXT for m, kind in keyword_matches(work) if kind != "user"}
     skel = work.skeleton
     if any(a in skel for a in _CONTEXT_ANCHORS):
         for m in _CONTEXT_RE.finditer(skel):
