@@ -171,3 +171,25 @@ def test_write_failure_is_an_audit_error(log_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(os, "write", full_disk)
     with pytest.raises(AuditLogError, match="No space left"):
         log.write({"event": "plan"})
+
+
+def test_sends_are_recorded_with_the_hash_of_what_left(log_path: Path) -> None:
+    from ptmo_middleware.evaluation.load import TimedEchoBackend
+
+    cloud = TimedEchoBackend("cloud", latency_s=0.0)
+    router = _router(log_path, local=TimedEchoBackend("local", latency_s=0.0), cloud=cloud,
+                     thresholds={"private": "local"}, decomposer="sentence")
+    replies = [router.invoke(PROMPTS[0], principal="alice", conversation_id="x"),
+               list(router.stream(PROMPTS[1], principal="alice", conversation_id="x"))[-1].reply,
+               router.invoke("What is Python?", policy="local-only", principal="alice")]
+    records = list(read_records(log_path))
+    assert [r["event"] for r in records] == ["plan", "send", "plan", "send", "plan"]
+    for (plan_rec, send_rec), reply in zip([(records[0], records[1]), (records[2], records[3])], replies):
+        assert send_rec["request_id"] == plan_rec["request_id"] == reply.plan.request_id
+        assert send_rec["payload_hash"] == plan_rec["payload_hash"] == reply.plan.payload_hash()
+        assert send_rec["matches_plan"] and send_rec["backend"] == "cloud"
+    assert len(cloud.received) == 2  # one send record per cloud call, none for the local-only one
+    raw = log_path.read_text(encoding="ascii").casefold()
+    for value in PLANTED[:3]:  # stated in the prompts, restored in the replies: never in the log
+        assert value.casefold() not in raw
+    assert PLANTED[2] in replies[1].text  # the restored reply held the e-mail; the log did not
