@@ -64,6 +64,8 @@ POSITIVE = [
     ('uhaul_username = "kj046613"', "USERNAME", "kj046613"),
     ("Login: admin2 and more", "USERNAME", "admin2"),
     ("Benutzername: hans.m", "USERNAME", "hans.m"),
+    ("any problem contact me @Xtension11 on Telegram", "USERNAME", "@Xtension11"),
+    ('mxid = "@username:example.org"', "USERNAME", "@username:example.org"),
     # dates of birth
     ("I was born on 12/05/1987 in Lyon", "DATE_OF_BIRTH", "12/05/1987"),
     ("DOB: March 3, 1990", "DATE_OF_BIRTH", "March 3, 1990"),
@@ -211,6 +213,8 @@ NO_PII = [
     "user_id = request.args['id']\nif i.UserId == SystemContext.User.Id: pass",
     "The username field is required and the login page is slow.",
     "password = self.password; pw = st.secrets.pw; token = os.environ['T']",
+    "    @property\n    def name(self): ...\n@app.post('/start')\nrequire('@uniswap/v3-core')",
+    "/**\n * @param name the name\n * @return nothing\n */ ping @here and @channel",
 ]
 
 

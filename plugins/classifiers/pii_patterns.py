@@ -307,4 +307,26 @@ def path_users(work: Normalized) -> Iterator[Hit]:
             yield Hit(m.start(group), m.end(group), "USERNAME", 0.8)
 
 
-PII_DETECTORS = (emails, urls, phones, cards, ibans, ssns, ips, dates_of_birth, path_users)
+# -- social handles ------------------------------------------------------------------
+# "@" inside a line (a decorator or CSS at-rule starts its line), then a handle, with a
+# Matrix-style ":server" if any; not a call ("@app.post("), nor a package ("@scope/pkg").
+_HANDLE = re.compile(r"@(?<=[ \t(\[,;:\"'>]@)[A-Za-z][A-Za-z0-9_.]{2,29}(?::[a-z0-9\-]+(?:\.[a-z0-9\-]+)+)?(?![\w(@/.])")
+_NOT_HANDLES = frozenset("""
+param return returns throws throw see since deprecated author version link code inheritdoc type typedef
+property example todo fixme apply include extend mixin if else each for use forward tailwind layer
+container media import keyframes supports page charset override everyone here channel all
+""".split())
+
+
+def handles(work: Normalized) -> Iterator[Hit]:
+    text = work.text
+    if "@" not in text:
+        return
+    for m in _HANDLE.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        name = m.group()[1:].rstrip(".")
+        if text[line_start:m.start()].strip() and name.lower() not in _NOT_HANDLES:
+            yield Hit(m.start(), m.start() + 1 + len(name), "USERNAME", 0.7)
+
+
+PII_DETECTORS = (emails, urls, phones, cards, ibans, ssns, ips, dates_of_birth, path_users, handles)
