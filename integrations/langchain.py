@@ -36,7 +36,8 @@ from ._routing import (LazyRouter, answered_by, build_router, conversation_scope
 #: Run-metadata keys read as the conversation id (LangGraph uses ``thread_id``).
 CONVERSATION_KEYS = ("conversation_id", "thread_id")
 
-_ROLE_OF = {"human": "user", "ai": "assistant", "system": "system"}
+_ROLE_OF: tuple[tuple[type[BaseMessage], str], ...] = (
+    (HumanMessage, "user"), (AIMessage, "assistant"), (SystemMessage, "system"))
 
 
 def to_router_messages(messages: Sequence[BaseMessage]) -> list[Message]:
@@ -54,7 +55,8 @@ def to_router_messages(messages: Sequence[BaseMessage]) -> list[Message]:
                 not isinstance(b, str) and b.get("type") != "text" for b in m.content):
             raise ValueError(f"message {i}: only text content is supported (images, audio and files "
                              "cannot be classified)")
-        role = m.role if isinstance(m, ChatMessage) else _ROLE_OF.get(m.type)
+        role = m.role if isinstance(m, ChatMessage) else next(
+            (r for kind, r in _ROLE_OF if isinstance(m, kind)), None)
         if role is None:
             raise ValueError(f"message {i}: unsupported message type {m.type!r}")
         out.append(Message(role, m.text))
@@ -121,7 +123,7 @@ class LangChainBackend:
             full = chunk if full is None else full + chunk
             if chunk.text:
                 yield chunk.text
-        self.last_usage = _usage_of(full) if full is not None else Usage(input_tokens=0, output_tokens=0)
+        self.last_usage = _usage_of(full) if full is not None else Usage()
 
     async def astream(self, messages: list[Message], **options: Any) -> AsyncIterator[str]:
         """The wrapped model's answer as text chunks, asynchronously."""
@@ -132,7 +134,7 @@ class LangChainBackend:
             full = chunk if full is None else full + chunk
             if chunk.text:
                 yield chunk.text
-        self.last_usage = _usage_of(full) if full is not None else Usage(input_tokens=0, output_tokens=0)
+        self.last_usage = _usage_of(full) if full is not None else Usage()
 
 
 class PrivacyRouterChatModel(BaseChatModel):
@@ -247,15 +249,17 @@ class PrivacyRouterChatModel(BaseChatModel):
                                   "ptmo": plan_summary(reply)},
         }
 
+    def _result(self, reply: Any) -> ChatResult:
+        message = AIMessage(content=reply.text, **self._message_fields(reply))
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
                   run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
         prompt = to_router_messages(messages)
         conversation, options = self._call_args(stop, run_manager, kwargs)
         router = self.get_router()
         with conversation_scope(router, conversation) as cid:
-            reply = router.invoke(prompt, conversation_id=cid, **options)
-        message = AIMessage(content=reply.text, **self._message_fields(reply))
-        return ChatResult(generations=[ChatGeneration(message=message)])
+            return self._result(router.invoke(prompt, conversation_id=cid, **options))
 
     async def _agenerate(self, messages: list[BaseMessage], stop: list[str] | None = None,
                          run_manager: AsyncCallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
@@ -263,9 +267,7 @@ class PrivacyRouterChatModel(BaseChatModel):
         conversation, options = self._call_args(stop, run_manager, kwargs)
         router = self.get_router()
         with conversation_scope(router, conversation) as cid:
-            reply = await router.ainvoke(prompt, conversation_id=cid, **options)
-        message = AIMessage(content=reply.text, **self._message_fields(reply))
-        return ChatResult(generations=[ChatGeneration(message=message)])
+            return self._result(await router.ainvoke(prompt, conversation_id=cid, **options))
 
     def _chunk(self, piece: Any) -> ChatGenerationChunk | None:
         """A router stream piece as a LangChain chunk: its text, and on the last piece

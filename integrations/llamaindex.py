@@ -39,14 +39,16 @@ _ROLE_ALIASES = {"chatbot": "assistant", "model": "assistant", "developer": "sys
 
 
 def to_router_messages(messages: Sequence[ChatMessage]) -> list[Message]:
-    """LlamaIndex chat messages as the router's text messages (text blocks only: an
-    image or a document block cannot be classified, so it is refused)."""
+    """LlamaIndex chat messages as the router's text messages (text only: an image, a
+    document or a tool exchange cannot be classified, so it is refused)."""
     out = []
     for i, m in enumerate(messages):
         kinds = {type(b).__name__ for b in m.blocks} - {"TextBlock"}
         if kinds:
             raise ValueError(f"message {i}: only text is supported, got {sorted(kinds)}")
         role = m.role.value if isinstance(m.role, MessageRole) else str(m.role)
+        if role in ("tool", "function") or m.additional_kwargs.get("tool_calls"):
+            raise ValueError(f"message {i}: tool calls and tool results are not supported by PrivacyRouterLLM")
         out.append(Message(_ROLE_ALIASES.get(role, role), m.content or ""))
     return out
 

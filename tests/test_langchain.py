@@ -71,7 +71,9 @@ def test_stream_restores_placeholders_split_across_chunks(chunk_chars: int) -> N
     assert len(pieces) > 2
     streamed = "".join(pieces)
     assert SECRET in streamed
-    assert not any("[" in p and "PASS" in p.upper() for p in pieces), "a placeholder leaked to the user"
+    # Pieces only append, so a fragment of a placeholder shown in any piece would be in
+    # the joined text; the question has no bracket of its own.
+    assert "[" not in streamed, "a placeholder (or part of one) reached the user"
     assert_cloud_clean(cloud)
     model2, _, _ = make_model(chunk_chars=chunk_chars)
     assert streamed == chain_of(model2).invoke({"question": QUESTION})
