@@ -224,3 +224,17 @@ def test_standard_parameters_reach_the_router_settings() -> None:
     assert settings.groq_api_key is not None and settings.groq_api_key.get_secret_value() == "gsk-test"
     assert settings.cloud_max_retries == 5 and settings.backend_timeout_s == 9.5
     assert "gsk-test" not in repr(model)
+
+
+def test_streaming_flag_makes_invoke_stream_and_keeps_metadata() -> None:
+    model, _, cloud = make_model(streaming=True)
+    tokens: list[str] = []
+
+    class Tokens(BaseCallbackHandler):
+        def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
+            tokens.append(token)
+
+    reply = model.invoke(QUESTION, config={"callbacks": [Tokens()]})
+    assert len(tokens) > 2 and "".join(tokens) == reply.text and SECRET in reply.text
+    assert reply.usage_metadata is not None and reply.response_metadata["ptmo"]["level"] == "PRIVATE"
+    assert_cloud_clean(cloud)
