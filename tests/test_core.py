@@ -274,6 +274,16 @@ def test_value_masked_in_turn_one_is_masked_in_turn_five(router):
     assert plan.level is PRIVATE and plan.route is Route.HYBRID
 
 
+def test_secret_in_turn_one_of_a_fresh_history_is_masked_in_turn_five(router):
+    turns = ["My password is bluebird7.", "What is Python?", "And Rust?", "Thanks.", "Is bluebird7 strong?"]
+    history = []
+    for turn in turns:
+        history += [{"role": "user", "content": turn}, {"role": "assistant", "content": "Sure."}]
+    plan = router.plan(history[:-1], conversation_id="fresh")
+    assert all("bluebird7" not in p for p in plan.cloud_payloads)
+    assert plan.cloud_payloads[-1] == "Is [PASSWORD_1] strong?"
+
+
 def test_masks_do_not_cross_conversations(router):
     router.plan("My password is bluebird7.", conversation_id="alice")
     other = router.plan("Is bluebird7 a bird?", conversation_id="bob")
