@@ -12,8 +12,8 @@
 | the cloud resets mid-stream | ``CloudBackendUnavailable`` ("mid-answer"): what was shown stays, no other model's text is spliced in |
 | the local model hangs, resets (before or mid-stream) or answers garbage | ``LocalBackendUnavailable``; the cloud is not called before the local model's first token, and never sees PRIVATE text |
 
-Known gap (strict xfail below): a streamed cloud answer that is a 200 but not SSE ends
-with no event and gives a silently empty reply instead of the local fallback.
+A streamed cloud answer that is a 200 but holds no server-sent event is a cloud failure
+(local fallback), not a silently empty reply.
 """
 from __future__ import annotations
 
@@ -355,10 +355,7 @@ def _exec_router(**kw) -> PrivacyRouter:
                          cloud_max_retries=0, **kw)
 
 
-_SILENT_EMPTY = pytest.mark.xfail(strict=True, reason="a 200 answer that is not SSE ends the cloud stream "
-                                  "with no event: the reply is silently empty, not a fallback (groq backend)")
-CLOUD_FAULTS = [pytest.param(mode, how, marks=[_SILENT_EMPTY] if how == "stream" and mode in ("wrong_shape", "html")
-                             else [], id=f"{mode}-{how}")
+CLOUD_FAULTS = [pytest.param(mode, how, id=f"{mode}-{how}")
                 for mode in ("hang", "reset", "malformed", "wrong_shape", "html") for how in ("invoke", "stream")]
 
 

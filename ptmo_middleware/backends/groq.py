@@ -77,20 +77,26 @@ class GroqBackend:
         self.last_usage = None
         request = self._request(messages, options)
         with translated(self._translate):
+            chunks = 0
             for chunk in self._client(False).chat.completions.create(**request, stream=True):
+                chunks += 1
                 text = self._take(chunk)
                 if text:
                     yield text
+            _check_stream_had_events(chunks)
 
     async def astream(self, messages: list[Message], **options: Any) -> AsyncIterator[str]:
         """The answer as server-sent events arrive, asynchronously."""
         self.last_usage = None
         request = self._request(messages, options)
         async with atranslated(self._translate):
+            chunks = 0
             async for chunk in await self._client(True).chat.completions.create(**request, stream=True):
+                chunks += 1
                 text = self._take(chunk)
                 if text:
                     yield text
+            _check_stream_had_events(chunks)
 
     def _take(self, chunk: Any) -> str:
         """The text of one stream chunk; records the usage the last chunk carries."""
@@ -116,6 +122,12 @@ class GroqBackend:
         if isinstance(exc, groq.APIError):  # connection errors and timeouts, after retries
             return BackendError(f"cannot reach Groq at {where}: {type(exc).__name__}")
         return None
+
+
+def _check_stream_had_events(chunks: int) -> None:
+    """A 200 answer whose body holds no server-sent event is not an (empty) answer."""
+    if not chunks:
+        raise BackendError("Groq's streamed answer held no event (not server-sent events?)")
 
 
 def _error_message(exc: Any) -> str:
