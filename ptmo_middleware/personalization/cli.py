@@ -46,9 +46,11 @@ def train(
     """Train an adapter on HISTORY, on this device, and add it to the store."""
     from ..cli import make_router
     from .adapters import AdapterLevel
+    from .history import load_history
     from .trainer import LoRATrainer, TrainingConfig
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    load_history(history)  # a malformed history fails here, before a model is loaded
     adapters = _store(store)
     owner = None if AdapterLevel(level) is AdapterLevel.GENERAL else user
     config = TrainingConfig(epochs=epochs, max_steps=max_steps, batch_size=batch_size, lr=lr, r=rank,
