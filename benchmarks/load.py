@@ -6,7 +6,8 @@ Each conversation has 3 turns (history grows), half of them streamed, each turn 
 own password and e-mail address; budgets are on (memory store, one principal per
 conversation). Two kinds of backends: in-process echo backends that wait 20 ms (the
 router's own overhead = wall time minus time inside the backends), and the real
-``ollama`` and ``groq`` clients against loopback HTTP servers (tests/servers.py).
+``ollama`` and ``groq`` clients against loopback HTTP servers (tests/servers.py, run in
+a child process).
 Checks, every run: no mask map crossing between conversations, no raw value in any
 cloud request, each principal's budget total equal to the sum of its sent costs to the
 micro-unit. Writes benchmarks/results/load.md.
@@ -16,9 +17,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime
+import multiprocessing
 import os
 import sys
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,21 +43,42 @@ def echo_run(n: int, turns: int, classifiers: list[str] | None) -> LoadResult:
     return asyncio.run(run_conversations(router, n, turns))
 
 
-def loopback_run(n: int, turns: int) -> LoadResult:
+def _serve(conn: Connection) -> None:
+    """Child process: loopback Ollama and Groq servers until told to stop; then send
+    back everything the Groq server received."""
     import servers
 
-    # The test servers keep socketserver's listen backlog of 5: under 1000 concurrent
-    # connections that refuses connections, which measures the server, not the router.
+    # socketserver's listen backlog of 5 would refuse connections under 1000 clients.
     servers.ThreadingHTTPServer.request_queue_size = 4096
     ollama, groq = servers.OllamaServer(), servers.GroqServer()
-    os.environ.update(OLLAMA_HOST=ollama.url, GROQ_BASE_URL=groq.url, GROQ_API_KEY=groq.api_key)
+    conn.send((ollama.url, groq.url, groq.api_key))
+    conn.recv()
+    conn.send(groq.received_text)
+    ollama.close()
+    groq.close()
+
+
+def loopback_run(n: int, turns: int) -> LoadResult:
+    """The real ollama and groq clients against loopback servers in another process
+    (in this one they would compete with the router for the GIL)."""
+    ours, theirs = multiprocessing.get_context("spawn").Pipe()
+    child = multiprocessing.get_context("spawn").Process(target=_serve, args=(theirs,), daemon=True)
+    child.start()
+    ollama_url, groq_url, key = ours.recv()
+    os.environ.update(OLLAMA_HOST=ollama_url, GROQ_BASE_URL=groq_url, GROQ_API_KEY=key)
+    received: list[str] = []
+
+    def cloud_received() -> list[str]:
+        ours.send("stop")
+        received.append(ours.recv())
+        return received
+
     try:
         router = PrivacyRouter(classifiers=["rules"], local="ollama:llama3.2:3b",
                                cloud="groq:llama-3.3-70b-versatile", budget=BUDGET, cloud_max_retries=0)
-        return asyncio.run(run_conversations(router, n, turns, cloud_received=lambda: [groq.received_text]))
+        return asyncio.run(run_conversations(router, n, turns, cloud_received=cloud_received))
     finally:
-        ollama.close()
-        groq.close()
+        child.join(10)
 
 
 def sequential_plan_ms(n: int = 2000) -> list[float]:
