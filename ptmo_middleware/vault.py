@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from typing import Iterable, Iterator
+from typing import Container, Iterable, Iterator
 
 import regex
 
@@ -24,6 +24,24 @@ def _norm_value(value: str) -> str:
 
 def _label(entity_type: str) -> str:
     return _TYPE_CLEAN.sub("_", entity_type.upper()).strip("_") or "ENTITY"
+
+
+def _placeholder_regex(labels: set[str], digits: int | None = None) -> regex.Pattern[str]:
+    """A placeholder of one of ``labels`` (numbers of at most ``digits`` digits),
+    tolerating a model's case changes, a space or dash for an underscore, and other
+    brackets or none; a bracket is taken only with its partner (at most one space
+    inside), so the surrounding text is kept."""
+    ordered = sorted(labels, key=len, reverse=True)
+    words = "|".join(r"[\s_-]?".join(map(regex.escape, lab.split("_"))) for lab in ordered)
+    number = rf"\d{{1,{digits}}}" if digits else r"\d+"
+    core = rf"(?<!\w)(?P<label>{words})[\s_-]?(?P<num>{number})\b"
+    return regex.compile(rf"(?:(?P<open>[\[\(\{{<])\s?)?{core}(?(open)\s?[\]\)\}}>])",
+                         regex.IGNORECASE | regex.VERSION0)
+
+
+def _canonical(m: regex.Match[str]) -> str:
+    """The canonical placeholder (``[PERSON_1]``) a match of :func:`_placeholder_regex` stands for."""
+    return f"[{_TYPE_CLEAN.sub('_', m.group('label').upper())}_{int(m.group('num'))}]"
 
 
 class MaskVault:
@@ -52,14 +70,17 @@ class MaskVault:
         with self._lock:
             return [(orig, self._types[ph]) for ph, orig in self._originals.items()]
 
-    def placeholder_for(self, value: str, entity_type: str) -> str:
-        """The placeholder of ``value``; the same value always gets the same one."""
+    def placeholder_for(self, value: str, entity_type: str, avoid: Container[str] = ()) -> str:
+        """The placeholder of ``value``; the same value always gets the same one. A new
+        one skips the placeholders in ``avoid`` (those the text already contains)."""
         label = _label(entity_type)
         key = (label, _norm_value(value))
         with self._lock:
             ph = self._by_value.get(key)
             if ph is None:
                 n = self._counters.get(label, 0) + 1
+                while f"[{label}_{n}]" in avoid:
+                    n += 1
                 self._counters[label] = n
                 ph = f"[{label}_{n}]"
                 self._by_value[key] = ph
@@ -70,15 +91,23 @@ class MaskVault:
 
     def mask(self, text: str, spans: Iterable[Span]) -> str:
         """``text`` with every maskable span replaced by its placeholder.
-        Offsets are relative to ``text``; overlapping spans must already be merged."""
+        Offsets are relative to ``text``; overlapping spans must already be merged.
+        Text that already looks like a placeholder (``person 1``) keeps its number out
+        of use, so that restoring never rewrites what the user typed."""
+        spans = sorted((s for s in spans if s.maskable), key=lambda s: s.start)
+        if not spans:
+            return text
+        with self._lock:
+            labels = {_label(s.entity_type) for s in spans} | set(self._types.values())
+        taken = {_canonical(m) for m in _placeholder_regex(labels).finditer(text)}
         out: list[str] = []
         pos = 0
-        for span in sorted((s for s in spans if s.maskable), key=lambda s: s.start):
+        for span in spans:
             if span.start < pos:
                 continue
             value = text[span.start:span.end]
             out.append(text[pos:span.start])
-            out.append(self.placeholder_for(value, span.entity_type))
+            out.append(self.placeholder_for(value, span.entity_type, taken))
             pos = span.end
         out.append(text[pos:])
         return "".join(out)
@@ -86,16 +115,8 @@ class MaskVault:
     def _regex(self) -> regex.Pattern[str] | None:
         with self._lock:
             if self._pattern is None and self._types:
-                labels = sorted(set(self._types.values()), key=len, reverse=True)
-                words = "|".join(r"[\s_-]?".join(map(regex.escape, lab.split("_"))) for lab in labels)
                 digits = max(len(str(n)) for n in self._counters.values())
-                # A placeholder, tolerating a model's case changes, a space or dash for an
-                # underscore, and other brackets or none; a bracket is taken only with its
-                # partner (with at most one space inside), so surrounding text is kept.
-                core = rf"(?<!\w)(?P<label>{words})[\s_-]?(?P<num>\d{{1,{digits}}})\b"
-                self._pattern = regex.compile(
-                    rf"(?:(?P<open>[\[\(\{{<])\s?)?{core}(?(open)\s?[\]\)\}}>])",
-                    regex.IGNORECASE | regex.VERSION0)
+                self._pattern = _placeholder_regex(set(self._types.values()), digits)
             return self._pattern
 
     def restore(self, text: str, pos: int = 0) -> str:
@@ -107,8 +128,7 @@ class MaskVault:
         originals = self.mapping
 
         def sub(m: regex.Match[str]) -> str:
-            label = _TYPE_CLEAN.sub("_", m.group("label").upper())
-            return originals.get(f"[{label}_{int(m.group('num'))}]", m.group(0))
+            return originals.get(_canonical(m), m.group(0))
 
         return pattern.sub(sub, text, pos=pos)
 

@@ -230,8 +230,6 @@ def test_masking_then_restoring_round_trips(data) -> None:
 _ALICE = Span(0, 5, "PERSON", SensitivityLevel.PRIVATE, 1.0, "test", "Alice")
 
 
-@pytest.mark.xfail(strict=True, reason="vault.restore rewrites text the user typed that looks like a "
-                   "placeholder ('person 1', '[PERSON_1]') and eats the spaces around a bare one")
 @PROPERTY
 @example(data=("Alice met person 1 today", [_ALICE]))
 @given(data=text_and_spans(tricky=True))

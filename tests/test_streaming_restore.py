@@ -101,3 +101,14 @@ def test_surrounding_text_and_unknown_numbers_are_kept(vault):
 def test_empty_vault_streams_through():
     v = MaskVault()
     assert list(v.restore_stream(["[PERSON_1]", " hi"])) == ["[PERSON_1]", " hi"]
+
+
+def test_text_that_looks_like_a_placeholder_is_never_rewritten():
+    v = MaskVault()
+    from ptmo_middleware.types import SensitivityLevel, Span
+
+    text = "Alice met person 1 and [PERSON_2] today"
+    masked = v.mask(text, [Span(0, 5, "PERSON", SensitivityLevel.PRIVATE, 1.0, "test", "Alice")])
+    assert masked == "[PERSON_3] met person 1 and [PERSON_2] today"  # numbers 1 and 2 were taken
+    assert v.restore(masked) == text
+    assert "".join(v.restore_stream(list(masked))) == text
