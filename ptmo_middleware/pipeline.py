@@ -199,7 +199,7 @@ class Planner:
         last = messages[-1]
         cls = self.classify(last.content, vault, ClassifyContext(self.settings, vault.conversation_id, last.role))
         if history:
-            _share_private_values([c for _, c in history] + [cls], [m.content for m in messages])
+            _share_values([c for _, c in history] + [cls], [m.content for m in messages])
         t1 = time.perf_counter()
         strategy_name = strategy or self.settings.decomposer
         parts = self.decomposer(strategy_name).decompose(last.content, cls.spans, vault)
@@ -311,19 +311,25 @@ def _repeats_of_masked(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
-def _share_private_values(classifications: Sequence[Classification], texts: Sequence[str]) -> None:
-    """Mask a PRIVATE value found in one message of a request in all of them: a secret
-    stated once may come back, earlier or later, in another turn (an assistant's echo)."""
+def _share_values(classifications: Sequence[Classification], texts: Sequence[str]) -> None:
+    """Mask a value found in one message of a request in all of them: a secret or a name
+    stated once may come back, earlier or later, in another turn (an assistant's echo).
+    PRIVATE values match anywhere; other values (3+ characters) as whole words, any case."""
     found: dict[str, Span] = {}
     for c in classifications:
         for s in c.spans:
-            if s.level >= SensitivityLevel.PRIVATE and s.maskable and len(s.text.strip()) >= 4:
-                found.setdefault(s.text.strip(), s)
+            value = s.text.strip()
+            if not s.maskable or s.level <= SensitivityLevel.PUBLIC:
+                continue
+            if len(value) >= 4 or (len(value) >= 3 and s.level < SensitivityLevel.PRIVATE):
+                found.setdefault(value, s)
     if not found:
         return
+    patterns = [(re.compile(re.escape(v)) if s.level >= SensitivityLevel.PRIVATE
+                 else re.compile(rf"(?<!\w){re.escape(v)}(?!\w)", re.IGNORECASE), s) for v, s in found.items()]
     for c, text in zip(classifications, texts):
         extra = [Span(m.start(), m.end(), s.entity_type, s.level, s.score, s.source, m.group(0))
-                 for value, s in found.items() for m in re.finditer(re.escape(value), text)]
+                 for pattern, s in patterns for m in pattern.finditer(text)]
         if extra:
             c.spans = merge_spans(c.spans + extra, text)
             c.level = max(c.level, *(e.level for e in extra))
