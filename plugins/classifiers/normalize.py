@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Iterable
+from typing import Any, Iterable
 
 #: Characters that render as nothing (or only reorder text) and so can hide inside values.
 INVISIBLE = frozenset(
@@ -28,7 +28,9 @@ INVISIBLE = frozenset(
     + ["\uFEFF", "\u00AD", "\u180E", "\u034F"]   # BOM/ZWNBSP, soft hyphen, Mongolian VS, CGJ
 )
 
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+#: An invisible character, or a decimal digit other than 0-9 (one class: a fast scan).
+_SPECIAL = re.compile("[" + "".join(sorted(INVISIBLE | {chr(c) for c in range(0x80, 0x10000) if chr(c).isdecimal()}))
+                      + "]")
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ class Normalized:
     text: str
     original: str
     index: tuple[int, ...] | None = None
+    shared: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    """Results detectors share about this text (computed once, by the first who needs it)."""
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a working-string span ``[start, end)`` onto the original text; the
@@ -81,21 +85,32 @@ def _fold_char(ch: str) -> str:
 
 
 def _needs_folding(run: str) -> bool:
-    return (not unicodedata.is_normalized("NFKC", run) or any(ch in INVISIBLE for ch in run)
-            or any(ch.isdecimal() for ch in run))
+    return not unicodedata.is_normalized("NFKC", run) or _SPECIAL.search(run) is not None
+
+
+#: Supplementary blocks with characters NFKC changes that prompts use: mathematical
+#: alphanumerics, enclosed alphanumerics, CJK compatibility ideographs. (Kept as ranges:
+#: a class with characters beyond the BMP loses the engine's fast bitmap.)
+_SUPPLEMENTARY = "[\U0001D400-\U0001D7FF\U0001F100-\U0001F1FF\U0002F800-\U0002FA1F]"
+
+
+@lru_cache(maxsize=1)
+def _foldable() -> re.Pattern[str]:
+    """Runs of characters the working string may change (built once, some 40 ms, on the
+    first text that needs it)."""
+    bmp = sorted(chr(c) for c in range(0x80, 0x10000)
+                 if unicodedata.normalize("NFKC", chr(c)) != chr(c) or chr(c).isdecimal() or chr(c) in INVISIBLE)
+    return re.compile("(?:[" + "".join(re.escape(c) for c in bmp) + "]|" + _SUPPLEMENTARY + ")+")
 
 
 def normalize(text: str) -> Normalized:
     """The working string of ``text`` (the text itself when nothing needs folding)."""
-    if text.isascii():
-        return Normalized(text, text)
-    runs = [m for m in _NON_ASCII_RUN.finditer(text) if _needs_folding(m.group())]
-    if not runs:
+    if text.isascii() or not _needs_folding(text):
         return _unmix(Normalized(text, text))
     pieces: list[str] = []
     index: list[int] = []
     pos = 0
-    for m in runs:
+    for m in _foldable().finditer(text):
         pieces.append(text[pos:m.start()])
         index.extend(range(pos, m.start()))
         for offset, ch in enumerate(m.group(), m.start()):
@@ -126,7 +141,7 @@ _HOMOGLYPHS = str.maketrans(
     "aABBeEeEeEkKmMHHoOpPcCTTyYxXsSiIiIjJdhlqWw"
     "aABBeEZZnHiIkKuMvNoOpPtTuYxXywoc",
 )
-_MIXED_SCRIPT = re.compile(r"[A-Za-z0-9][\u0370-\u03ff\u0400-\u052f]|[\u0370-\u03ff\u0400-\u052f][A-Za-z0-9]")
+_MIXED_SCRIPT = re.compile(r"[\u0370-\u03ff\u0400-\u052f](?:(?<=[A-Za-z0-9].)|(?=[A-Za-z0-9]))")
 
 #: Leetspeak in keywords ("p@ssw0rd", "$3cr37 70k3n"), folded in the keyword skeleton only.
 #: ASCII bytes never occur inside multi-byte UTF-8 sequences, so translating the UTF-8

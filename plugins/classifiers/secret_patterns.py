@@ -158,16 +158,17 @@ _OTHER_ANCHORS = tuple(sorted({"key", "token", "secret", "credential", "mdp", "u
     for v in keyword_variants(w)}))
 
 
-def keyword_matches(work: Normalized) -> Iterator[tuple[re.Match[str], str]]:
-    """Whole-word keyword matches in the skeleton, with their kind."""
-    skel = work.skeleton
-    matches = list(_P_RE.finditer(skel))
-    if any(a in skel for a in _OTHER_ANCHORS):
-        matches += _OTHER_RE.finditer(skel)
-    for m in matches:
-        kind = _KINDS.get(keyword_key(m.group()))
-        if kind is not None and whole_word(skel, m.start(), m.end()):
-            yield m, kind
+def keyword_matches(work: Normalized) -> list[tuple[re.Match[str], str]]:
+    """Whole-word keyword matches in the skeleton, with their kind (found once a text)."""
+    if "secret_keywords" not in work.shared:
+        skel = work.skeleton
+        matches = list(_P_RE.finditer(skel))
+        if any(a in skel for a in _OTHER_ANCHORS):
+            matches += _OTHER_RE.finditer(skel)
+        work.shared["secret_keywords"] = [
+            (m, kind) for m in matches
+            if (kind := _KINDS.get(keyword_key(m.group()))) is not None and whole_word(skel, m.start(), m.end())]
+    return work.shared["secret_keywords"]
 
 
 _QUOTES_OPEN, _QUOTES_CLOSE = "\"'`“‘«「", "\"'`”’»」"

@@ -70,6 +70,20 @@ def _validate(collapsed: str, spaced: str, kinds: frozenset[str]) -> str | None:
     return (provider_type(spaced) or provider_type(collapsed)) if _KEY in kinds else None
 
 
+_PROVIDER_STARTS = ("AKIA", "ASIA", "gh", "github_pat", "glpat", "xox", "gsk_", "sk", "AIza", "ya29", "pk_",
+                    "rk_", "whsec_", "hf_", "npm_", "SG", "eyJ", "https")
+
+
+def _plausible(kinds: frozenset[str], head: str) -> frozenset[str]:
+    """The kinds a run can still be, judging by its first characters (most runs after a
+    keyword are ordinary words and are dropped here, before any prefix is collapsed)."""
+    if head[:1].isdigit():
+        return kinds & {_CARD, _SSN, _BANK}
+    if _IBAN_SHAPE.match(head + "0" * 10):
+        return kinds & {_IBAN}
+    return kinds & {_KEY} if head.startswith(_PROVIDER_STARTS) else frozenset()
+
+
 def _same_lines(text: str, groups: list[re.Match[str]]) -> list[re.Match[str]]:
     """The groups up to where the line structure changes: a value split one group per
     line ends at the first group on the same line, any other at the first line break."""
@@ -91,6 +105,9 @@ def split_values(work: Normalized) -> Iterator[Hit]:
         if run is None:
             continue
         groups = _same_lines(text, list(_GROUP.finditer(text, run.start(), run.end())))
+        kinds = _plausible(kinds, "".join(g.group() for g in groups[:4]))
+        if not kinds:
+            continue
         longest = _MAX_KEY if _KEY in kinds else _MAX_ID
         lengths = list(itertools.accumulate(g.end() - g.start() for g in groups))
         for k in range(bisect.bisect_right(lengths, longest), 1, -1):   # the longest prefix that validates
