@@ -13,14 +13,16 @@ from .normalize import Normalized, keyword_pattern, whole_word
 from .validators import digits_of
 
 # Each pattern starts with a concrete class and checks what precedes it right after
-# (fast scans; see pii_patterns).
-_DNI = re.compile(r"[0-9XYZ](?<![\w][0-9XYZ])[0-9]{7}[ \-]?[A-Z](?![\w])")
-_NIR = re.compile(r"[12](?<![\w][12]) ?[0-9]{2} ?(?:0[1-9]|1[0-2]|[2-9][0-9]) ?(?:[0-9]{2}|2[AB]) ?[0-9]{3} ?[0-9]{3}"
-                  r"(?: ?[0-9]{2})(?![\w])")
+# (fast scans; see pii_patterns). DNI/NIE, NIR and CPF share one scan.
+_NUMERIC = re.compile(
+    r"[0-9XYZ](?<![\w.][0-9XYZ])(?:"
+    r"(?P<nir>(?<=[12]) ?[0-9]{2} ?(?:0[1-9]|1[0-2]|[2-9][0-9]) ?(?:[0-9]{2}|2[AB]) ?[0-9]{3} ?[0-9]{3} ?[0-9]{2})"
+    # (CPF written 000.000.000-00; bare 11-digit numbers are too common to take without "CPF")
+    r"|(?P<cpf>(?<=[0-9])[0-9]{2}\.[0-9]{3}\.[0-9]{3}-[0-9]{2})"
+    r"|(?P<dni>[0-9]{7}[ \-]?[A-Z])"
+    r")(?![\w]|[.\-][0-9])")
 _CF = re.compile(r"[A-Z](?<![\w][A-Z])[A-Z]{5}[0-9LMNPQRSTUV]{2}[A-EHLMPR-T][0-9LMNPQRSTUV]{2}[A-Z]"
                  r"[0-9LMNPQRSTUV]{3}[A-Z](?![\w])")
-# (written 000.000.000-00; bare 11-digit numbers are too common to take without "CPF")
-_CPF = re.compile(r"[0-9](?<![\w.][0-9])[0-9]{2}\.[0-9]{3}\.[0-9]{3}-[0-9]{2}(?![\w]|[.\-][0-9])")
 _CPF_BARE = re.compile(r"\W{0,8}([0-9]{11})(?![0-9])")
 _BSN_CONTEXT = re.compile(keyword_pattern(("bsn", "burgerservicenummer", "sofinummer", "sofi-nummer")))
 _BSN = re.compile(r"[0-9]{9}(?![0-9])|[0-9]{4}\.[0-9]{2}\.[0-9]{3}(?![0-9])")
@@ -70,15 +72,17 @@ def bsn_ok(value: str) -> bool:
     return len(d) == 9 and any(d) and (sum(x * w for x, w in zip(d, range(9, 1, -1))) - d[8]) % 11 == 0
 
 
-_CHECKED = ((_DNI, dni_ok), (_NIR, nir_ok), (_CF, codice_fiscale_ok), (_CPF, cpf_ok))
+_CHECKS = {"nir": nir_ok, "cpf": cpf_ok, "dni": dni_ok}
 
 
 def national_ids(work: Normalized) -> Iterator[Hit]:
     text = work.text
-    for pattern, valid in _CHECKED:
-        for m in pattern.finditer(text):
-            if valid(m.group()):
-                yield Hit(m.start(), m.end(), "GOV_ID", 0.9)
+    for m in _NUMERIC.finditer(text):
+        if _CHECKS[m.lastgroup](m.group()):  # type: ignore[index]
+            yield Hit(m.start(), m.end(), "GOV_ID", 0.9)
+    for m in _CF.finditer(text):
+        if codice_fiscale_ok(m.group()):
+            yield Hit(m.start(), m.end(), "GOV_ID", 0.9)
     skel = work.skeleton
     for k in re.finditer("cpf", skel):
         m = _CPF_BARE.match(text, k.end())
