@@ -235,3 +235,14 @@ def test_ptmo_chat_streams_answers_and_shows_routes(ollama_server, groq_server, 
     assert "left the device: My password is [PASSWORD_1]. What is Python?" in out
     assert "left the device: What is Rust?" not in out  # the display was toggled off
     assert "hunter2secret" not in groq_server.received_text
+
+
+def test_leaving_a_stream_early_stops_it(ollama_server, groq_server):
+    import time
+
+    groq_server.delay = 0.3  # 3-character pieces, 0.3 s apart: the whole answer takes > 4 s
+    stream = router().stream("What is Python? Explain it in detail please.")
+    assert next(stream).text
+    t0 = time.monotonic()
+    stream.close()  # what leaving a for loop does
+    assert time.monotonic() - t0 < 2
