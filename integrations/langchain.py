@@ -23,6 +23,7 @@ from langchain_core.messages import (AIMessage, AIMessageChunk, BaseMessage, Cha
                                      SystemMessage, ToolMessage)
 from langchain_core.messages.ai import UsageMetadata
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.runnables.config import var_child_runnable_config
 from langchain_core.utils import secret_from_env
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
 
@@ -145,8 +146,9 @@ class PrivacyRouterChatModel(BaseChatModel):
     chat models; or pass a ready ``router``. ``config`` is a ptmo TOML file and
     ``router_settings`` any other :class:`~ptmo_middleware.Settings` fields.
     The conversation whose masks are reused is ``conversation_id`` from the call's
-    keyword arguments, from the run metadata (``conversation_id`` or ``thread_id``), or
-    this model's ``conversation_id``; with none, every call gets a fresh mask map.
+    keyword arguments, from the run metadata or the enclosing chain's ``configurable``
+    (``conversation_id`` or ``thread_id``), or this model's ``conversation_id``; with
+    none, every call gets a fresh mask map.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True, populate_by_name=True)
@@ -235,9 +237,11 @@ class PrivacyRouterChatModel(BaseChatModel):
                              "a per-call `model` override is not supported")
         defaults = {"temperature": self.temperature, "max_tokens": self.max_tokens, "stop": stop or self.stop}
         conversation, options = split_options(kwargs, defaults, type(self).__name__)
-        metadata = getattr(run_manager, "metadata", None) or {}
+        # Run metadata, then the enclosing chain's (or LangGraph node's) configurable.
+        sources = [getattr(run_manager, "metadata", None) or {},
+                   (var_child_runnable_config.get() or {}).get("configurable") or {}]
         conversation = conversation or next(
-            (str(metadata[k]) for k in CONVERSATION_KEYS if metadata.get(k)), None) or self.conversation_id
+            (str(src[k]) for src in sources for k in CONVERSATION_KEYS if src.get(k)), None) or self.conversation_id
         return conversation, options
 
     def _message_fields(self, reply: Any) -> dict[str, Any]:

@@ -117,6 +117,10 @@ def test_conversation_id_from_run_metadata_keeps_one_mask_map() -> None:
     model.invoke(f"Is {SECRET} a strong one?", conversation_id="conv-42")
     assert_cloud_clean(cloud)
     assert len(router.vaults) == 1
+    # In a chain (or a LangGraph node) the configurable's thread_id names it too.
+    chain_of(model).invoke({"question": f"Is {SECRET} a strong one?"}, config={"configurable": {"thread_id": "conv-42"}})
+    assert_cloud_clean(cloud)
+    assert len(router.vaults) == 1
 
 
 def test_calls_without_a_conversation_leave_no_mask_map_behind() -> None:
