@@ -7,12 +7,14 @@ benchmark, not asserted here.
 """
 from __future__ import annotations
 
+import base64
 import importlib.util
 import itertools
 import random
 from pathlib import Path
 
 import pytest
+from faker import Faker
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -34,7 +36,7 @@ PROPERTY = settings(max_examples=60, deadline=None, derandomize=True,
 #: Slow tier: a fresh random search each run, to find what the fixed sample misses.
 HUNT = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-#: Every PRIVATE kind the rules detect, as a person would write it.
+#: Every PRIVATE kind the rules detect, as a person would write it (lead words, value).
 PRIVATE_KINDS = {
     "CREDIT_CARD": (lambda r: gen.card_formatted(r, r.choice([" ", "-", ""])), ["card number", "my Visa is", "card:"]),
     "US_SSN": (lambda r: gen.ssn(r, "-"), ["my SSN is", "social security number", "SSN:"]),
@@ -44,7 +46,21 @@ PRIVATE_KINDS = {
     "JWT": (gen.jwt, ["Authorization: Bearer", "session token:", "my JWT is"]),
     "CONNECTION_STRING": (lambda r: f"postgres://admin:{gen.password(r)}@db.internal:5432/prod",
                           ["connect with", "DSN:", "the database URL is"]),
+    "PRIVATE_KEY": (lambda r: "-----BEGIN RSA PRIVATE KEY-----\n" + "\n".join(
+        base64.b64encode(r.randbytes(48)).decode() for _ in range(3)) + "\n-----END RSA PRIVATE KEY-----",
+        ["my deploy key:", "key file:"]),
+    **{f"GOV_ID_{locale}": (lambda r, locale=locale: _fake(locale, r), [lead])
+       for locale, lead in [("fr_FR", "numéro de sécurité sociale"), ("es_ES", "mi DNI es"),
+                            ("it_IT", "codice fiscale"), ("pt_BR", "meu CPF é"), ("nl_NL", "mijn BSN is")]},
 }
+_FAKERS: dict[str, Faker] = {}
+
+
+def _fake(locale: str, rng: random.Random) -> str:
+    """A national ID of ``locale`` (valid check digits), seeded from ``rng``."""
+    fake = _FAKERS.setdefault(locale, Faker(locale))
+    fake.seed_instance(rng.getrandbits(32))
+    return getattr(fake, {"es_ES": "nif", "pt_BR": "cpf"}.get(locale, "ssn"))()
 #: Digit-free filler in several scripts, so that no filler can look like a planted value.
 FILLER = [
     "Can you explain how caching works?", "Please keep the answer short.", "Thanks a lot!",
