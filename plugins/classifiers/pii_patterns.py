@@ -70,7 +70,11 @@ _GROUP = r"(?:[ .\-]{1,2}|(?<=\)))\(?\d{1,8}\)?"
 # +CC and groups (E.164 with separators, or contiguous)
 _INTL = re.compile(r"\+ ?[1-9]\d{0,14}(?:" + _GROUP + r"){0,6}(?![\w+]|[.\-/]\d)")
 # North American: (415) 555-2671, 415-555-2671, 415.555.2671, 1-415-555-2671
-_NANP = re.compile(r"(?=[0-9(])(?:1[ .\-]?)?(?:\([2-9]\d{2}\) ?|[2-9]\d{2}[ .\-])[2-9]\d{2}[ .\-]\d{4}(?![\w]|[.\-/]\d)")
+_NANP = re.compile(
+    r"[1-9(](?:(?<=1)[ .\-]?(?:\([2-9]\d{2}\) ?|[2-9]\d{2}[ .\-])"   # 1-415-, 1 (415)
+    r"|(?<=\()[2-9]\d{2}\) ?"                                        # (415)
+    r"|(?<=[2-9])\d{2}[ .\-])"                                       # 415-
+    r"[2-9]\d{2}[ .\-]\d{4}(?![\w]|[.\-/]\d)")
 # national with trunk prefix 0, uniform separators: 06 12 34 56 78, 030/1234567, 020 7946 0958
 _TRUNK = re.compile(r"0\d{1,4}(?:[ .\-/]\d{2,8}){1,4}(?![\w]|[.\-/:]\d)")
 _PHONE_WORDS = ("phone", "phone number", "tel", "telephone", "mobile", "cell", "call me", "text me", "fax",
@@ -80,7 +84,7 @@ _PHONE_WORDS = ("phone", "phone number", "tel", "telephone", "mobile", "cell", "
 _PHONE_CONTEXT = re.compile(keyword_pattern(_PHONE_WORDS))
 _PHONE_ANCHORS = _anchors(("phone", "tel", "mobil", "cell", "call me", "text me", "fax", "whatsapp", "sms",
                            "portable", "celular", "handy", "mero", "номер", "телефон", "电话", "手机", "電話", "携帯"))
-_CONTEXT_NUMBER = re.compile(r"\+?\(?\d[\d ().\-]{5,20}\d(?!\d)")
+_CONTEXT_NUMBER = re.compile(r"[0-9+(](?<![\w+(][0-9+(])[\d ().\-]{5,20}\d(?!\d)")
 _YEARS = re.compile(r"(?:(?:19|20)\d\d\W*)+")
 _DATE_PREFIX = re.compile(r"\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}")
 
@@ -116,10 +120,16 @@ def phones(work: Normalized) -> Iterator[Hit]:
         if _free_before(text, m.start(), "_+.-/:") and 9 <= len(digits_of(value)) <= 12 \
                 and _uniform_separators(value) and not _DATE_PREFIX.match(value):
             yield Hit(m.start(), m.end(), "PHONE_NUMBER", 0.7)
-    for k in _context(_PHONE_CONTEXT, _PHONE_ANCHORS, work):
-        m = _CONTEXT_NUMBER.search(text, k.end(), k.end() + 25)
-        if m and 7 <= len(digits_of(m.group())) <= 15 and not _DATE_PREFIX.match(m.group()) \
-                and not _YEARS.fullmatch(m.group()):
+    # an unformatted number is a phone number when a phone word comes just before it
+    # (numbers are rarer than letters: find them first, then look back for the word)
+    skel = work.skeleton
+    if not any(a in skel for a in _PHONE_ANCHORS):
+        return
+    for m in _CONTEXT_NUMBER.finditer(text):
+        value = m.group()
+        if 7 <= len(digits_of(value)) <= 15 and not _DATE_PREFIX.match(value) and not _YEARS.fullmatch(value) \
+                and any(whole_word(skel, k.start(), k.end()) for k in
+                        _PHONE_CONTEXT.finditer(skel, max(0, m.start() - 25), m.start())):
             yield Hit(m.start(), m.end(), "PHONE_NUMBER", 0.85)
 
 
