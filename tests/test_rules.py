@@ -31,6 +31,9 @@ def found(rules: RulesClassifier, text: str) -> set[tuple[str, str]]:
 POSITIVE = [
     # e-mail
     ("Email me at john.doe+news@mail.example.co.uk please", "EMAIL_ADDRESS", "john.doe+news@mail.example.co.uk"),
+    ("write to jane.doe (at) example (dot) org today", "EMAIL_ADDRESS", "jane.doe (at) example (dot) org"),
+    ("Mail: Jane [at] mail [dot] example [dot] com", "EMAIL_ADDRESS", "Jane [at] mail [dot] example [dot] com"),
+    ("reach me at jdoe at gmail dot com", "EMAIL_ADDRESS", "jdoe at gmail dot com"),
     # phones: international, North American, European national formats
     ("Call +1 (415) 555-2671 tonight", "PHONE_NUMBER", "+1 (415) 555-2671"),
     ("my cell is 415.555.2671", "PHONE_NUMBER", "415.555.2671"),
@@ -215,6 +218,7 @@ NO_PII = [
     "password = self.password; pw = st.secrets.pw; token = os.environ['T']",
     "    @property\n    def name(self): ...\n@app.post('/start')\nrequire('@uniswap/v3-core')",
     "/**\n * @param name the name\n * @return nothing\n */ ping @here and @channel",
+    "We met at noon and looked at the dot product; the dot at the end matters.",
 ]
 
 

@@ -26,11 +26,24 @@ _EMAIL = re.compile(
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-])")
 
 
+_AT = r"(?:\s*[\[({<]\s*at\s*[\])}>]\s*|\s+at\s+)"
+_DOT = r"(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+)"
+#: "jane (at) example (dot) com", "jane at example dot com" (ending in a common
+#: top-level domain, so that "looked at the dot product" is not an address)
+_SPELLED_EMAIL = re.compile(r"[a-z0-9](?<![\w.%+\-][a-z0-9])[a-z0-9._%+\-]{0,63}" + _AT
+                            + r"[a-z0-9\-]{1,63}(?:(?:" + _DOT + r"|\.)[a-z0-9\-]{1,63}){0,4}" + _DOT
+                            + r"(?:com|org|net|edu|gov|mil|int|info|biz|io|co|me|app|dev|ai|us|uk|ca|au|de|fr|es|it|nl|"
+                            r"be|ch|at|se|no|dk|fi|pl|pt|ru|ua|cn|jp|kr|in|br|mx|ar|za|nz|ie|tr|il)(?![\w])")
+
+
 def emails(work: Normalized) -> Iterator[Hit]:
-    if "@" not in work.text:
-        return
-    for m in _EMAIL.finditer(work.text):
-        yield Hit(m.start(), m.end(), "EMAIL_ADDRESS", 0.95)
+    if "@" in work.text:
+        for m in _EMAIL.finditer(work.text):
+            yield Hit(m.start(), m.end(), "EMAIL_ADDRESS", 0.95)
+    low = work.lower
+    if "dot" in low and ("at)" in low or "at]" in low or " at " in low):
+        for m in _SPELLED_EMAIL.finditer(low):
+            yield Hit(m.start(), m.end(), "EMAIL_ADDRESS", 0.85)
 
 
 # -- URL ----------------------------------------------------------------------------------
