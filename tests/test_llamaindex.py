@@ -15,10 +15,12 @@ from recording_backend import RecordingBackend
 from servers import GroqServer, OllamaServer, groq_server, ollama_server  # noqa: F401  (fixtures)
 
 SECRET = "Tr0ub4dor&3x"
+DIAGNOSIS = "The patient was diagnosed with HIV in March 2024 and started antiretroviral therapy."
 DOCUMENTS = [
     f"Office handbook. The office opens at 9am and closes at 6pm. The guest wifi password is {SECRET} for visitors.",
     "Python is a programming language created by Guido van Rossum and first released in 1991.",
     "The cafeteria serves lunch from noon to 2pm on weekdays, and coffee all day.",
+    f"Clinic notes. {DIAGNOSIS} The clinic opens at 8am on weekdays.",
 ]
 
 
@@ -55,6 +57,20 @@ def test_query_engine_never_ships_the_documents_private_spans(index: VectorStore
     assert "office opens at 9am" in sent and "[PASSWORD_1]" in sent
     # The cloud echoed the placeholder; the answer has the real value again.
     assert SECRET in str(response)
+
+
+def test_a_private_passage_that_cannot_be_masked_stays_on_the_device(index: VectorStoreIndex) -> None:
+    """A diagnosis is a topic, not a value a placeholder can hide: with HEALTH set to
+    PRIVATE, the retrieved sentence goes to the local model only."""
+    local = RecordingBackend("local-echo")
+    cloud = RecordingBackend("cloud-echo")
+    llm = PrivacyRouterLLM(local=local, cloud=cloud, router_settings={
+        "classifiers": ["ml", "rules"], "level_policy": {"HEALTH": "private"}})
+    response = index.as_query_engine(llm=llm, similarity_top_k=1).query("When does the clinic open?")
+    assert any(DIAGNOSIS in n.node.get_content() for n in response.source_nodes), "retrieval missed the notes"
+    assert any("diagnosed with HIV" in text for text in local.texts)
+    assert cloud.received and "clinic opens at 8am" in "\n".join(cloud.texts)
+    assert not any("diagnosed" in text or "antiretroviral" in text for text in cloud.texts)
 
 
 def test_query_engine_over_the_wire(index: VectorStoreIndex, ollama_server: OllamaServer,
