@@ -7,6 +7,7 @@ from typing import Iterable
 
 import pytest
 
+from ptmo_middleware.backends.local_model import CHAT_TEMPLATE
 from ptmo_middleware.personalization.generator import GeneratedHistory, generate_history
 
 
@@ -25,6 +26,7 @@ def build_tiny_model(target: Path, corpus: Iterable[str], vocab_size: int = 384,
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
     tokenizer = PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<bos>", eos_token="<eos>",
                                         pad_token="<pad>", unk_token="<unk>")
+    tokenizer.chat_template = CHAT_TEMPLATE  # the transcript format the embedded Gemma uses
     torch.manual_seed(seed)
     config = Gemma3TextConfig(vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128,
                               num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=1,

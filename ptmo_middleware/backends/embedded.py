@@ -15,24 +15,27 @@ from typing import Any
 from ..errors import BackendError
 from ..types import Message
 from . import BackendReply, Usage, check_options, cut_at_stop, iterate_in_thread
+from ..personalization.adapters import AdapterStore
+from ..personalization.runtime import AdapterRuntime
 from .local_model import CHAT_STOP, load_base_model
 
 #: Answer length when the caller gives no ``max_tokens`` (the model is small and slow-ish).
 DEFAULT_MAX_TOKENS = 128
 
-_cache: dict[tuple[str | None, str | None], tuple[Any, Any, threading.Lock]] = {}
+_cache: dict[str | None, tuple[Any, Any, threading.Lock, AdapterRuntime]] = {}
 _cache_lock = threading.Lock()
 
 
 def loaded_model(model_dir: str | None = None, adapter: str | None = None) -> tuple[Any, Any, threading.Lock]:
-    """``(model, tokenizer, generation lock)``, loaded once per process.
+    """``(base model, tokenizer, generation lock)``, the base loaded once per process.
 
+    ``adapter`` (a name in the adapter store or a PEFT directory) is attached to that same
+    base model, once; :func:`adapter_runtime` switches between adapters per generation.
     ``PTMO_TORCH_THREADS`` sets torch's intra-op threads for the process (on a machine
     shared with other busy jobs, 1 thread avoids threads spin-waiting on each other).
     """
-    key = (model_dir, adapter)
     with _cache_lock:
-        if key not in _cache:
+        if model_dir not in _cache:
             threads = os.environ.get("PTMO_TORCH_THREADS")
             if threads:
                 import torch
@@ -40,19 +43,28 @@ def loaded_model(model_dir: str | None = None, adapter: str | None = None) -> tu
                 torch.set_num_threads(int(threads))
             try:
                 model, tokenizer = load_base_model(model_dir)
-                if adapter:
-                    from peft import PeftModel
-
-                    model = PeftModel.from_pretrained(model, adapter).eval()
             except (OSError, ValueError, RuntimeError) as exc:
-                raise BackendError(f"cannot load the embedded model ({model_dir or 'Gemma 3 270M'}"
-                                   f"{', adapter ' + adapter if adapter else ''}): {exc}") from exc
-            _cache[key] = (model, tokenizer, threading.Lock())
-        return _cache[key]
+                raise BackendError(f"cannot load the embedded model ({model_dir or 'Gemma 3 270M'}): {exc}") from exc
+            _cache[model_dir] = (model, tokenizer, threading.Lock(), AdapterRuntime(model, AdapterStore()))
+        model, tokenizer, lock, runtime = _cache[model_dir]
+    if adapter:
+        try:
+            runtime.prepare(adapter)
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise BackendError(f"cannot load adapter {adapter!r} on the embedded model: {exc}") from exc
+    return model, tokenizer, lock
+
+
+def adapter_runtime(model_dir: str | None = None) -> AdapterRuntime:
+    """The adapters attached to the loaded base model of ``model_dir``."""
+    loaded_model(model_dir)
+    return _cache[model_dir][3]
 
 
 class EmbeddedBackend:
-    """Generate with the in-process model. ``adapter`` is a PEFT adapter directory."""
+    """Generate with the in-process model. ``adapter`` is a PEFT adapter directory or the
+    name of an adapter in the store (``ptmo lora list``); backends with different adapters
+    share one loaded base model."""
 
     provider = "embedded"
 
@@ -99,8 +111,8 @@ class EmbeddedBackend:
         from transformers import TextIteratorStreamer
 
         self.last_usage = None
-        model, tokenizer, lock = loaded_model(self.model_dir, self.adapter)
-        with lock:
+        _, tokenizer, lock = loaded_model(self.model_dir, self.adapter)
+        with lock, adapter_runtime(self.model_dir).activated(self.adapter) as model:
             kwargs, stop = self._prepare(messages, options)
             streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True,
                                             timeout=float(options.get("timeout") or 600))
