@@ -9,6 +9,8 @@ request's level and score say it is sensitive; set a topic to ``private`` in
 ``level_policy`` to keep such sentences on the device).
 
 Retrain with ``ptmo train-classifier`` (see :mod:`ptmo_middleware.evaluation.train_classifier`).
+The tagger's threshold (0.4) was chosen by 2-fold cross-validation on PUPA_New's
+training split: the lowest whose retain stays >= 0.90 (benchmarks/tagger_threshold_cv.py).
 """
 from __future__ import annotations
 

@@ -107,10 +107,12 @@ _CLEAN_FRAMES = [
 
 @dataclass
 class Sample:
-    """One synthetic sentence and its gold spans ``(start, end, entity_type)``."""
+    """One synthetic sentence and its gold spans ``(start, end, entity_type)``;
+    ``template`` is the index of its PII template (-1: a sentence without PII)."""
 
     text: str
     spans: list[tuple[int, int, str]] = field(default_factory=list)
+    template: int = -1
 
 
 def _b64(rng: random.Random, n: int, alphabet: str = string.ascii_letters + string.digits + "-_") -> str:
@@ -195,9 +197,17 @@ def _fill(template: str, makers: dict[str, Callable[[random.Random], str]], rng:
 
 
 def generate(n: int = 600, seed: int = 7, clean_share: float = 0.25,
-             locales: tuple[str, ...] = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "nl_NL")) -> list[Sample]:
+             locales: tuple[str, ...] = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "nl_NL"),
+             templates: str = "all") -> list[Sample]:
     """``n`` samples: about ``clean_share`` of them with no PII, the rest one template
-    each filled with Faker values of a locale drawn at random (seeded)."""
+    each filled with Faker values of a locale drawn at random (seeded).
+
+    ``templates`` picks the PII templates: ``"all"``, ``"even"`` (the ones the trained
+    tagger learns from) or ``"odd"`` (never seen in training)."""
+    if templates not in ("all", "even", "odd"):
+        raise ValueError("templates must be 'all', 'even' or 'odd'")
+    pool = [i for i in range(len(_PII_TEMPLATES))
+            if templates == "all" or (i % 2 == 0) == (templates == "even")]
     from faker import Faker
 
     rng = random.Random(seed)
@@ -215,5 +225,8 @@ def generate(n: int = 600, seed: int = 7, clean_share: float = 0.25,
                 samples.append(Sample(rng.choice(_CLEAN_FRAMES).format(t=rng.choice(_TOPICS))))
             continue
         makers = fakers[rng.choice(locales)]
-        samples.append(_fill(rng.choice(_PII_TEMPLATES), makers, rng))
+        k = rng.choice(pool)
+        sample = _fill(_PII_TEMPLATES[k], makers, rng)
+        sample.template = k
+        samples.append(sample)
     return samples

@@ -1,0 +1,126 @@
+"""Classifier ``ner`` (Presidio on spaCy), merging, multi-turn masking, odd input."""
+from __future__ import annotations
+
+import pytest
+
+from ptmo_middleware import PrivacyRouter
+from ptmo_middleware.components import ClassifyContext
+from ptmo_middleware.config import Settings
+from ptmo_middleware.errors import ConfigError
+from ptmo_middleware.pipeline import merge_spans
+from ptmo_middleware.plugins.classifiers.ner import NerClassifier, chunks, is_false_positive, spacy_model_name
+from ptmo_middleware.types import SensitivityLevel, Span
+
+pytestmark = pytest.mark.skipif(not NerClassifier.available(), reason="presidio / spaCy model not installed")
+
+
+@pytest.fixture(scope="module")
+def ner() -> NerClassifier:
+    return NerClassifier(Settings.load())
+
+
+@pytest.fixture(scope="module")
+def router() -> PrivacyRouter:
+    return PrivacyRouter()
+
+
+def found(ner: NerClassifier, text: str) -> dict[str, str]:
+    return {s.text: s.entity_type for s in ner.classify(text, ClassifyContext(ner.settings))}
+
+
+def test_people_organisations_places(ner: NerClassifier) -> None:
+    spans = found(ner, "Barack Obama met Angela Merkel in Berlin to discuss Siemens.")
+    assert spans.get("Barack Obama") == "PERSON"
+    assert spans.get("Berlin") == "LOCATION"
+    span = ner.classify("Barack Obama visited.", ClassifyContext(ner.settings))[0]
+    assert span.source == "ner" and span.level == SensitivityLevel.SEMI_SENSITIVE and span.maskable
+
+
+def test_false_positives_dropped(ner: NerClassifier) -> None:
+    assert "Python" not in found(ner, "I love Python and Java more than Kotlin.")
+    assert is_false_positive("1234", "PERSON")
+    assert is_false_positive("ChatGPT", "ORGANIZATION")
+    assert is_false_positive("kako zaraditi", "PERSON")
+    assert not is_false_positive("Sharon Whitfield", "PERSON")
+    assert not is_false_positive("jeddah", "LOCATION")
+
+
+def test_loaded_once_and_model_names(ner: NerClassifier) -> None:
+    assert NerClassifier(Settings.load()).analyzer is ner.analyzer
+    assert spacy_model_name("en_core_web_sm").startswith("en_core_web_sm")
+    with pytest.raises(ConfigError, match="not installed"):
+        spacy_model_name("xx_no_such_model")
+
+
+def test_long_text_is_chunked_at_white_space() -> None:
+    text = "word " * 50
+    pieces = list(chunks(text, size=32))
+    assert "".join(p for _, p in pieces) == text
+    assert all(len(p) <= 32 for _, p in pieces)
+    assert all(text[off:off + len(p)] == p for off, p in pieces)
+
+
+def test_classify_many_matches_classify(ner: NerClassifier) -> None:
+    texts = ["Sharon Whitfield lives in Boston.", "Nothing to see here.", "Contact Acme Corp in Paris."]
+    many = ner.classify_many(texts)
+    one = [ner.classify(t, ClassifyContext(ner.settings)) for t in texts]
+    assert [[(s.start, s.end, s.entity_type) for s in x] for x in many] == \
+        [[(s.start, s.end, s.entity_type) for s in x] for x in one]
+
+
+def test_merge_prefers_specific_type_and_joins_sources() -> None:
+    text = "Dear Sharon Whitfield,"
+    a = Span(5, 21, "PROPER_NOUN", SensitivityLevel.SEMI_SENSITIVE, 0.9, "ml")
+    b = Span(5, 11, "PERSON", SensitivityLevel.SEMI_SENSITIVE, 0.85, "ner")
+    (m,) = merge_spans([a, b], text)
+    assert (m.start, m.end, m.entity_type, m.source) == (5, 21, "PERSON", "ml+ner")
+    c = Span(12, 21, "PASSWORD", SensitivityLevel.PRIVATE, 0.5, "rules")
+    (m,) = merge_spans([a, c], text)
+    assert m.entity_type == "PASSWORD" and m.level == SensitivityLevel.PRIVATE
+
+
+def test_full_default_plan_masks_whole_units(router: PrivacyRouter) -> None:
+    assert {"rules", "ner", "ml"} <= set(router.classifier_names)
+    plan = router.plan("Dear Ms Sharon, I am Ravikrishnan, manager at Boom General Contractors in Dubai. "
+                       "Please write a cover letter.", conversation_id="units")
+    (payload,) = plan.cloud_payloads
+    for secret in ("Sharon", "Ravikrishnan", "Boom", "Contractors", "Dubai"):
+        assert secret not in payload
+    assert "Please write a cover letter." in payload and "manager at" in payload
+
+
+def test_every_mention_of_a_masked_name_is_masked(router: PrivacyRouter) -> None:
+    plan = router.plan("Write to Ravikrishnan about the report. Ravikrishnan is away.", conversation_id="repeat")
+    assert "Ravikrishnan" not in plan.cloud_payloads[0]
+
+
+def test_name_from_turn_one_is_masked_in_turn_five(router: PrivacyRouter) -> None:
+    messages = [
+        {"role": "user", "content": "My manager is Sharon Whitfield from Boom General Contractors."},
+        {"role": "assistant", "content": "Noted."},
+        {"role": "user", "content": "Draft a short thank-you note."},
+        {"role": "assistant", "content": "Sure, here it is."},
+        {"role": "user", "content": "now add that sharon whitfield approved the budget"},
+    ]
+    plan = router.plan(messages, conversation_id="multi-turn")
+    joined = "\n".join(plan.cloud_payloads).casefold()
+    assert "whitfield" not in joined and "boom general" not in joined
+    assert "approved the budget" in joined
+
+
+@pytest.mark.parametrize("text", [
+    "kako zaraditi pare u Macau",
+    "Napisz za mnie zgłoszenie do Jana Kowalskiego z firmy Orlen",
+    "中译英：刘的新闻采写能力稳步提升。",
+    "Напиши письмо Ивану Петрову в компанию Ростелеком.",
+    "¿Puedes escribir un correo a María García de Telefónica?",
+    "\u200b\u200b" + "x" * 3000 + " Bob",
+])
+def test_non_english_and_odd_prompts_plan_sensibly(router: PrivacyRouter, text: str) -> None:
+    plan = router.plan(text, conversation_id="odd")
+    for s in plan.spans:
+        assert text[s.start:s.end] == s.text and s.text.strip()
+    if "Macau" in text:
+        assert [s.text for s in plan.spans if s.maskable] == ["Macau"]
+    if "María" in text:
+        assert "García" not in "\n".join(plan.cloud_payloads)
