@@ -219,6 +219,7 @@ NO_PII = [
     "    @property\n    def name(self): ...\n@app.post('/start')\nrequire('@uniswap/v3-core')",
     "/**\n * @param name the name\n * @return nothing\n */ ping @here and @channel",
     "We met at noon and looked at the dot product; the dot at the end matters.",
+    'new Uri("pack://application:,,,/Resources/LockImage.png")',
 ]
 
 

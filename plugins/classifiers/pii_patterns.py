@@ -47,10 +47,15 @@ def emails(work: Normalized) -> Iterator[Hit]:
 
 
 # -- URL ----------------------------------------------------------------------------------
-# Any scheme (https, ftp, socks5, ...) or "www."; no re.IGNORECASE, under which "s"
-# would match the long s U+017F and so fall inside the non-ASCII exclusion.
+# A scheme (https, ftp, socks5, ... from _SCHEMES) or "www."; no re.IGNORECASE, under
+# which "s" would match the long s U+017F and so fall inside the non-ASCII exclusion.
 _URL = re.compile(r"[A-Za-z](?<![\w@/.+\-][A-Za-z])(?:[A-Za-z0-9+.\-]{1,15}://|(?<=[wW])[wW]{2}\.)"
                   r"[^\s<>\"'`\[\]{}|\\^\x80-\U0010ffff]{2,2048}")
+_SCHEMES = frozenset("""
+www http https ftp ftps sftp ws wss ssh git git+ssh git+https svn svn+ssh socks4 socks5 socks5h smb rtsp rtmp
+mysql postgres postgresql mongodb mongodb+srv redis rediss amqp amqps mqtt s3 gs ldap ldaps telnet irc imap
+smtp pop3 jdbc
+""".split())
 _TRAILING = ".,;:!?'\""
 
 
@@ -70,6 +75,9 @@ def urls(work: Normalized) -> Iterator[Hit]:
     if "://" not in text and "www." not in work.lower:
         return
     for m in _URL.finditer(text):
+        scheme = m.group().split("://", 1)[0].lower() if "://" in m.group()[:20] else "www"
+        if scheme not in _SCHEMES:
+            continue
         end = trim_url(text, m.start(), m.end())
         if end - m.start() > len("www.") + 3:
             yield Hit(m.start(), end, "URL", 0.85)
