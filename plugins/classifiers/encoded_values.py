@@ -7,8 +7,6 @@ card number, a provider key, a stated password).
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from typing import Iterator
 
@@ -16,30 +14,15 @@ from .hits import Hit
 from .normalize import Normalized, normalize
 from .pii_patterns import cards, ibans, ssns
 from .secret_patterns import SECRET_DETECTORS
+from .validators import decode_printable
 
 # Base64 and hex tokens in one scan (hex digits are base64 characters); a look-behind
 # placed after the first character keeps the scan fast (see pii_patterns).
 _TOKEN = re.compile(r"[A-Za-z0-9+/](?<![A-Za-z0-9+/=_\-.].)[A-Za-z0-9+/]{11,1023}={0,2}(?![A-Za-z0-9+/=_\-])")
-_HEX = re.compile(r"[0-9a-fA-F]+")
+_HEX = re.compile(r"(?:[0-9a-fA-F]{2}){8,}")
 _ENCODING_WORDS = re.compile(r"base ?64|b64|\bhex\b|hexadecimal|decode|encoded|encoding|atob")
 _WINDOW = 40
 _INNER_DETECTORS = SECRET_DETECTORS + (cards, ibans, ssns)
-
-
-def _decoded(token: str) -> str | None:
-    """The printable ASCII text a base64 or hex token encodes, if any."""
-    try:
-        if len(token) >= 16 and len(token) % 2 == 0 and _HEX.fullmatch(token):
-            raw = bytes.fromhex(token)
-        elif len(token) % 4 == 0:
-            raw = base64.b64decode(token, validate=True)
-        else:
-            return None
-    except (binascii.Error, ValueError):
-        return None
-    if len(raw) < 4 or not all(32 <= b < 127 for b in raw):
-        return None
-    return raw.decode("ascii")
 
 
 def _holds_secret(decoded: str) -> bool:
@@ -50,7 +33,9 @@ def _holds_secret(decoded: str) -> bool:
 def encoded_secrets(work: Normalized) -> Iterator[Hit]:
     text, low = work.text, work.lower
     for m in _TOKEN.finditer(text):
-        decoded = _decoded(m.group())
+        token = m.group()
+        # base64 of whole bytes only ("=" padding included): a word is rarely that
+        decoded = decode_printable(token) if len(token) % 4 == 0 or _HEX.fullmatch(token) else None
         if decoded is None:
             continue
         announced = _ENCODING_WORDS.search(low, max(0, m.start() - _WINDOW), m.start()) is not None

@@ -10,15 +10,13 @@ reported only next to a secret keyword.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from typing import Iterator
 
 from .hits import Hit
 from .normalize import Normalized, keyword_key, keyword_pattern, keyword_variants, whole_word
 from .pii_patterns import trim_url
-from .validators import char_classes, mean_segment_length, shannon_entropy
+from .validators import char_classes, decode_printable, mean_segment_length, shannon_entropy
 
 _TOKEN_CHAR = re.compile(r"[A-Za-z0-9_\-]")
 
@@ -112,17 +110,8 @@ def auth_headers(work: Normalized) -> Iterator[Hit]:
     for m in _AUTH.finditer(text):
         if m.group("bearer") and char_classes(m.group("tok")) >= 2:
             yield Hit(m.start("tok"), m.end("tok"), "SECRET_TOKEN", 0.9)
-        elif m.group("basic") and ":" in _b64_text(m.group("b64")):
+        elif m.group("basic") and ":" in (decode_printable(m.group("b64"), 3) or ""):
             yield Hit(m.start("b64"), m.end("b64"), "SECRET_TOKEN", 0.95)
-
-
-def _b64_text(value: str) -> str:
-    """``value`` decoded from base64 when that gives printable ASCII, else ``""``."""
-    try:
-        raw = base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
-    except (binascii.Error, ValueError):
-        return ""
-    return raw.decode("ascii") if raw.isascii() and all(32 <= b < 127 for b in raw) else ""
 
 
 # -- stated passwords and keyed secrets ----------------------------------------------

@@ -1,6 +1,8 @@
 """Checksums and plausibility checks behind the rules detectors (pure functions)."""
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
 import math
 import re
@@ -124,3 +126,20 @@ def mean_segment_length(value: str) -> float:
     identifiers (``eglSwapBuffersWithDamage``) have long segments, random keys short
     ones (below 3.2 for 99.9 % of random base-62 strings of 32 characters)."""
     return len(value) / max(len(_SEGMENT.findall(value)), 1)
+
+
+_HEX = re.compile(r"(?:[0-9a-fA-F]{2})+")
+
+
+def decode_printable(token: str, min_chars: int = 4) -> str | None:
+    """The printable ASCII text a hex (16+ digits) or base64 token encodes, if any."""
+    try:
+        if len(token) >= 16 and _HEX.fullmatch(token):
+            raw = bytes.fromhex(token)
+        else:
+            raw = base64.b64decode(token + "=" * (-len(token) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    if len(raw) < min_chars or not all(32 <= b < 127 for b in raw):
+        return None
+    return raw.decode("ascii")
