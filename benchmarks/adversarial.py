@@ -1,17 +1,19 @@
 """Detection rate per adversarial category: ptmo-middleware vs Presidio defaults, one run.
 
-    python benchmarks/adversarial.py [--corpus tests/adversarial/corpus.jsonl] [--no-presidio]
+    python benchmarks/adversarial.py [--heldout-seed 2026] [--no-presidio]
 
 "Detected" means the planted value does not survive into what would reach the cloud
 (see ptmo_middleware.evaluation.adversarial.survives): for ptmo, the plan's cloud
 payloads under the default settings (threshold policy, every installed classifier);
 for Presidio, AnalyzerEngine + AnonymizerEngine with defaults (spaCy small model) applied
-to every message of the conversation. Writes benchmarks/results/adversarial.md.
+to every message of the conversation. Measured on the committed corpus and on a held-out
+one the same generator makes with another seed. Writes benchmarks/results/adversarial.md.
 """
 from __future__ import annotations
 
 import argparse
 import datetime
+import importlib.util
 import itertools
 import logging
 import statistics
@@ -27,6 +29,7 @@ from ptmo_middleware.evaluation.adversarial import (CategoryResult, Sanitizer, e
                                                     load_corpus)
 
 CORPUS = ROOT / "tests" / "adversarial" / "corpus.jsonl"
+GENERATOR = ROOT / "tests" / "adversarial" / "generate.py"
 OUT = ROOT / "benchmarks" / "results" / "adversarial.md"
 
 
@@ -83,43 +86,44 @@ def measure(records: list[dict], fn: Sanitizer) -> tuple[dict[str, CategoryResul
     return evaluate(records, timed(fn, latencies)), latencies
 
 
-def _total(results: dict[str, CategoryResult]) -> tuple[int, int]:
-    return sum(r.detected for r in results.values()), sum(r.units for r in results.values())
+def _total(results: dict[str, CategoryResult]) -> CategoryResult:
+    return CategoryResult(units=sum(r.units for r in results.values()),
+                          detected=sum(r.detected for r in results.values()),
+                          records=sum(r.records for r in results.values()),
+                          records_clean=sum(r.records_clean for r in results.values()))
 
 
-def render(ours: dict[str, CategoryResult], ours_ms: list[float], classifiers: list[str],
-           presidio: dict[str, CategoryResult] | None, presidio_ms: list[float], command: str) -> str:
-    head = "| category | records | planted values | ptmo detected | ptmo clean records |"
-    rule = "|---|---|---|---|---|"
-    if presidio is not None:
-        head += " Presidio detected |"
-        rule += "---|"
+Run = dict[str, CategoryResult]
+
+
+def render(runs: dict[str, tuple[Run, list[float]]], classifiers: list[str], seeds: tuple[int, int],
+           command: str) -> str:
+    """``runs``: "ptmo committed", "ptmo held-out" and, when measured, the Presidio pair."""
+    names = list(runs)
     lines = ["## Adversarial corpus: detection rate per category", "",
              "A planted value counts as detected when neither it nor any contiguous half of it "
              "(at least 6 characters, compared after folding Unicode look-alikes, invisible "
              "characters, case and separators) reaches the cloud payloads. "
              f"ptmo: default settings (threshold policy), classifiers: {', '.join(classifiers) or 'none'}. "
              "Presidio: AnalyzerEngine + AnonymizerEngine defaults with spaCy en_core_web_sm, "
-             "every message anonymised. Corpus: tests/adversarial/corpus.jsonl "
-             "(regenerate with `python tests/adversarial/generate.py`).", "", head, rule]
-    for cat, r in ours.items():
-        row = f"| {cat} | {r.records} | {r.units} | {r.rate:.1%} | {r.records_clean}/{r.records} |"
-        if presidio is not None:
-            row += f" {presidio[cat].rate:.1%} |"
-        lines.append(row)
-    d, u = _total(ours)
-    row = f"| **all** | {sum(r.records for r in ours.values())} | {u} | **{d / u:.1%}** | " \
-          f"{sum(r.records_clean for r in ours.values())}/{sum(r.records for r in ours.values())} |"
-    if presidio is not None:
-        pd, pu = _total(presidio)
-        row += f" **{pd / pu:.1%}** |"
-    lines.append(row)
-    lines += ["", f"Latency per conversation, p50 / p95: ptmo {_pct(ours_ms, 50):.2f} / {_pct(ours_ms, 95):.2f} ms"
-              + (f"; Presidio {_pct(presidio_ms, 50):.2f} / {_pct(presidio_ms, 95):.2f} ms" if presidio else "")
-              + ".", "",
-              f"Reproduce: `{command}`  ", "Machine: 2-core x86_64 CPU, no GPU  ",
+             "every message anonymised. *committed*: tests/adversarial/corpus.jsonl (seed "
+             f"{seeds[0]}; the detectors were developed while it existed, so it is optimistic); "
+             f"*held-out*: the same generator with seed {seeds[1]}, made at benchmark time.", "",
+             "| category | planted values (committed / held-out) | " + " | ".join(names) + " |",
+             "|---|---|" + "---|" * len(names)]
+    first = runs[names[0]][0]
+    held = runs[names[1]][0]
+    for cat in first:
+        cells = " | ".join(f"{runs[n][0][cat].rate:.1%}" for n in names)
+        lines.append(f"| {cat} | {first[cat].units} / {held[cat].units} | {cells} |")
+    totals = " | ".join(f"**{_total(runs[n][0]).rate:.1%}**" for n in names)
+    lines.append(f"| **all** | {_total(first).units} / {_total(held).units} | {totals} |")
+    latency = "; ".join(f"{n} {_pct(ms, 50):.2f} / {_pct(ms, 95):.2f} ms" for n, (_, ms) in runs.items()
+                        if n.endswith("held-out"))
+    lines += ["", f"Latency per conversation, p50 / p95: {latency}.", "",
+              f"Reproduce: `{command}`  ", "Machine: 2-core x86_64 CPU, no GPU, shared with other jobs  ",
               f"Date: {datetime.datetime.now(datetime.timezone.utc).date().isoformat()}", ""]
-    below = [c for c, r in ours.items() if r.rate < 0.95]
+    below = sorted({c for n in names[:2] for c, r in runs[n][0].items() if r.rate < 0.95})
     if below:
         lines.append(f"Categories below 95 % for ptmo: {', '.join(below)} (see docs/limitations.md).")
     return "\n".join(lines) + "\n"
@@ -131,20 +135,29 @@ def _pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
 
+def _generator():
+    spec = importlib.util.spec_from_file_location("adversarial_generate", GENERATOR)
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)  # type: ignore[union-attr]
+    return gen
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--heldout-seed", type=int, default=2026)
     ap.add_argument("--out", type=Path, default=OUT)
-    ap.add_argument("--no-presidio", action="store_true", help="skip the Presidio column")
+    ap.add_argument("--no-presidio", action="store_true", help="skip the Presidio columns")
     args = ap.parse_args(argv)
-    records = load_corpus(args.corpus)
+    corpora = {"committed": load_corpus(args.corpus),
+               "held-out": _generator().generate(args.heldout_seed, 40)}
     router = PrivacyRouter()
-    ours, ours_ms = measure(records, ours_sanitizer(router))
-    presidio, presidio_ms = (None, [])
+    runs = {f"ptmo {k}": measure(v, ours_sanitizer(router)) for k, v in corpora.items()}
     if not args.no_presidio:
-        presidio, presidio_ms = measure(records, presidio_sanitizer())
+        presidio = presidio_sanitizer()
+        runs.update({f"Presidio {k}": measure(v, presidio) for k, v in corpora.items()})
     command = "python benchmarks/adversarial.py" + (" --no-presidio" if args.no_presidio else "")
-    text = render(ours, ours_ms, router.classifier_names, presidio, presidio_ms, command)
+    text = render(runs, router.classifier_names, (9, args.heldout_seed), command)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(text)

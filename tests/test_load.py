@@ -18,7 +18,7 @@ RSS_BOUND_MIB = 32.0
 
 
 def _assert_clean(r: LoadResult) -> None:
-    assert r.crossings == [] and r.leaks == [] and r.budget_mismatches == []
+    assert r.crossings == [] and r.leaks == [] and r.budget_mismatches == [] and r.errors == []
     assert len(r.overhead_ms) == r.requests
 
 

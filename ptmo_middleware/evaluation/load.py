@@ -29,6 +29,7 @@ import psutil
 
 from ..backends import BackendReply, Usage
 from ..budget.store import UNITS, to_units
+from ..errors import PtmoError
 from ..execution import FLAG_BUDGET_REFUSED, FLAG_CLOUD_FAILED
 from ..router import PrivacyRouter
 from ..types import Message
@@ -99,6 +100,8 @@ class LoadResult:
     leaks: list[str] = field(default_factory=list)
     fallbacks: int = 0
     """Requests whose cloud call failed and were answered locally."""
+    errors: list[str] = field(default_factory=list)
+    """Requests that failed (for example a backend's connection pool timing out)."""
 
     @property
     def requests(self) -> int:
@@ -138,12 +141,17 @@ async def _converse(router: PrivacyRouter, i: int, turns: int, stream: bool, res
         sink: list[float] = []
         _backend_time.set(sink)
         t0 = time.perf_counter()
-        if stream:
-            chunks = [c async for c in router.astream(list(history), conversation_id=f"c{i}", principal=principal)]
-            reply = chunks[-1].reply
-            assert reply is not None
-        else:
-            reply = await router.ainvoke(list(history), conversation_id=f"c{i}", principal=principal)
+        try:
+            if stream:
+                chunks = [c async for c in router.astream(list(history), conversation_id=f"c{i}",
+                                                          principal=principal)]
+                reply = chunks[-1].reply
+                assert reply is not None
+            else:
+                reply = await router.ainvoke(list(history), conversation_id=f"c{i}", principal=principal)
+        except PtmoError as exc:  # a backend gave up under load: counted, the conversation ends
+            result.errors.append(f"conversation {i} turn {t}: {type(exc).__name__}")
+            return
         wall = time.perf_counter() - t0
         result.overhead_ms.append((wall - sum(sink)) * 1e3)
         result.plan_ms.append(sum(reply.plan.timings_ms.get(k, 0.0) for k in ("classify", "decompose", "route")))
