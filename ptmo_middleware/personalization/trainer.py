@@ -212,28 +212,29 @@ class LoRATrainer:
         default = model_name_or_path is None
         source = str(ensure_converted()) if default else str(model_name_or_path)
         self.base_model_name = DEFAULT_MODEL_DIRNAME if default else source
-        if self.mode == "qlora":
-            from transformers import BitsAndBytesConfig
+        dtype = torch.float32 if self.device == "cpu" else torch.bfloat16
+        try:
+            if self.mode == "qlora":
+                from transformers import BitsAndBytesConfig
 
-            quant = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4",
-                                       bnb_4bit_use_double_quant=True, bnb_4bit_compute_dtype=torch.bfloat16)
-            self.model = AutoModelForCausalLM.from_pretrained(
-                source, quantization_config=quant, dtype=torch.bfloat16, device_map={"": 0}, local_files_only=True)
-            self.tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True)
-            if default:
-                self.tokenizer.chat_template = CHAT_TEMPLATE
+                quant = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4",
+                                           bnb_4bit_use_double_quant=True, bnb_4bit_compute_dtype=dtype)
+                self.model = AutoModelForCausalLM.from_pretrained(
+                    source, quantization_config=quant, dtype=dtype, device_map={"": 0}, local_files_only=True)
+                self.tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True)
+                if default:
+                    self.tokenizer.chat_template = CHAT_TEMPLATE
+            elif default or Path(source).is_dir():
+                self.model, self.tokenizer = load_base_model(None if default else source, dtype=dtype)
+            else:
+                self.tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True)
+                self.model = AutoModelForCausalLM.from_pretrained(source, dtype=dtype, local_files_only=True)
+        except OSError as exc:
+            raise ConfigError(f"base model {source!r} is neither a local directory nor in the local "
+                              f"model cache (nothing is downloaded): {exc}") from None
+        if self.mode == "qlora":
             log.info("CUDA found: QLoRA (4-bit NF4 base, paged AdamW 8-bit, gradient checkpointing)")
         else:
-            dtype = torch.float32 if self.device == "cpu" else torch.bfloat16
-            try:
-                if default or Path(source).is_dir():
-                    self.model, self.tokenizer = load_base_model(None if default else source, dtype=dtype)
-                else:
-                    self.tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True)
-                    self.model = AutoModelForCausalLM.from_pretrained(source, dtype=dtype, local_files_only=True)
-            except OSError as exc:
-                raise ConfigError(f"base model {source!r} is neither a local directory nor in the local "
-                                  f"model cache (nothing is downloaded): {exc}") from None
             self.model.to(self.device)
             log.info("%s: plain LoRA (%s weights)", "no CUDA" if self.device == "cpu" else "CUDA without 4-bit",
                      str(dtype).removeprefix("torch."))
