@@ -192,6 +192,8 @@ def test_langchain_chat_models_as_local_and_cloud() -> None:
     assert any("[PASSWORD_1]" in s for s in seen)
     # The parrot repeats the masked question; the user gets the real value back.
     assert SECRET in answer.text
+    streamed = "".join(chunk.text for chunk in model.stream(QUESTION))
+    assert SECRET in streamed and not any(SECRET in s for s in seen)
 
 
 @pytest.mark.parametrize("bad", [
@@ -242,3 +244,19 @@ def test_streaming_flag_makes_invoke_stream_and_keeps_metadata() -> None:
     assert len(tokens) > 2 and "".join(tokens) == reply.text and SECRET in reply.text
     assert reply.usage_metadata is not None and reply.response_metadata["ptmo"]["level"] == "PRIVATE"
     assert_cloud_clean(cloud)
+
+
+@pytest.mark.parametrize("named", [True, False])
+async def test_concurrent_conversations_keep_their_masks_apart(named: bool) -> None:
+    """Every conversation's password becomes [PASSWORD_1] in its own mask map; each
+    answer must get its own value back, never another conversation's."""
+    model, _, cloud = make_model(chunk_chars=2)
+    secrets = [f"pw{i}q{i * 7}zz" for i in range(12)]
+    configs = [{"metadata": {"conversation_id": f"conv-{i}"}} if named else {} for i in range(12)]
+    replies = await model.abatch([f"My password is {s}. What is Python?" for s in secrets], config=configs)
+    for secret, reply in zip(secrets, replies):
+        assert secret in reply.text
+        assert not any(other in reply.text for other in secrets if other != secret)
+    assert len(cloud.received) == 12
+    assert not any(s in text for s in secrets for text in cloud.texts)
+    assert len(model.get_router().vaults) == (12 if named else 0)
