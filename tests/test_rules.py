@@ -75,11 +75,21 @@ POSITIVE = [
     ("date of birth 1990-05-17", "DATE_OF_BIRTH", "1990-05-17"),
     ("my birthday is 3rd of May 1991", "DATE_OF_BIRTH", "3rd of May 1991"),
     ("出生日期：1990年5月17日", "DATE_OF_BIRTH", "1990年5月17日"),
-    # user names in file paths
-    (r"PS C:\Users\lidor\Desktop\bot> npm start", "USERNAME", "lidor"),
-    (r"open C:\Users\Abu Bakr\Documents\a.txt", "USERNAME", "Abu Bakr"),
-    ('File "/home/rickard/Documents/app.py", line 3', "USERNAME", "rickard"),
-    ("ls /Users/jane.doe/Library", "USERNAME", "jane.doe"),
+    # file paths naming a user, as a whole
+    (r"PS C:\Users\lidor\Desktop\bot> npm start", "FILE_PATH", r"C:\Users\lidor\Desktop\bot"),
+    (r"open C:\Users\Abu Bakr\My Documents\a.txt, please", "FILE_PATH", r"C:\Users\Abu Bakr\My Documents\a.txt"),
+    ('File "/home/rickard/Documents/app.py", line 3', "FILE_PATH", "/home/rickard/Documents/app.py"),
+    ("ls /Users/jane.doe/Library", "FILE_PATH", "/Users/jane.doe/Library"),
+    (r"C:\Users\lpalacios/logs/app.log.", "FILE_PATH", r"C:\Users\lpalacios/logs/app.log"),
+    # passports, after their keyword
+    ("My passport number is B11777327 and it expires", "US_PASSPORT", "B11777327"),
+    ("Reisepass Nr. C01X00T47 bitte", "GOV_ID", "C01X00T47"),
+    # a Luhn-valid number after "card", whatever its issuer prefix
+    ("My card number is 3754164514144696, expiry 09/27", "CREDIT_CARD", "3754164514144696"),
+    # phone numbers written the European way
+    ("is +44(0)1632 960313 right", "PHONE_NUMBER", "+44(0)1632 960313"),
+    ("dial 0033612345678 now", "PHONE_NUMBER", "0033612345678"),
+    ("Tel. (09879) 35154", "PHONE_NUMBER", "(09879) 35154"),
 ]
 
 
@@ -105,7 +115,8 @@ NEGATIVE = [
     ("Chrome/110.0.0.0 Safari/537.36", "IP_ADDRESS"),
     ("the meeting is on 03/15/2024", "DATE_OF_BIRTH"),
     ("born in 13/45/1990 is no date", "DATE_OF_BIRTH"),
-    (r"C:\Users\Public\Documents and /home/user/app", "USERNAME"),
+    (r"C:\Users\Public\Documents and /home/user/app", "FILE_PATH"),
+    ("the passport office is open 9-5", "US_PASSPORT"),
     ("sales 1999 2000 2001 2002", "PHONE_NUMBER"),
     ("on 01.02.2023 12:30 we met", "PHONE_NUMBER"),
     ("telephone calls 39-53 Not reported 1984 1950", "PHONE_NUMBER"),

@@ -1,7 +1,8 @@
 """National identity numbers with a check digit: Spanish DNI/NIE, French NIR (sécurité
 sociale), Italian codice fiscale, Brazilian CPF, and Dutch BSN (after its keyword: a
 9-digit number passes its 11-test by chance one time in eleven; so does a bare CPF). All
-are GOV_ID.
+are GOV_ID. Passport numbers have no check digit: they are taken after the word
+"passport" (in several languages), US_PASSPORT when shaped like a US one.
 """
 from __future__ import annotations
 
@@ -27,6 +28,13 @@ _CPF_BARE = re.compile(r"\W{0,8}([0-9]{11})(?![0-9])")
 _BSN_CONTEXT = re.compile(keyword_pattern(("bsn", "burgerservicenummer", "sofinummer", "sofi-nummer")))
 _BSN = re.compile(r"[0-9]{9}(?![0-9])|[0-9]{4}\.[0-9]{2}\.[0-9]{3}(?![0-9])")
 
+_PASSPORT_CONTEXT = re.compile(keyword_pattern(("passport", "passeport", "reisepass", "pasaporte", "passaporto",
+                                                "passaporte", "paspoort", "паспорт", "护照", "여권", "パスポート")))
+_PASSPORT_ANCHORS = ("pass", "pasa", "pasp", "reisepass", "паспорт", "护照", "여권", "パスポート")
+#: After the keyword: "number is", "no.", "#", ":" and the like, then the document number.
+_PASSPORT_NUMBER = re.compile(r"(?:\W{0,3}(?:number|numero|número|nummer|no|nr|n°|#|is|est|ist|es|é)\.?){0,3}\W{0,4}"
+                              r"(?P<v>[A-Z0-9]{6,10})(?![\w])", re.IGNORECASE)
+_US_PASSPORT = re.compile(r"[0-9]{9}|[A-Z][0-9]{8}")
 _DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 _CF_ODD = dict(zip("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
                    [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3,
@@ -84,6 +92,12 @@ def national_ids(work: Normalized) -> Iterator[Hit]:
         if codice_fiscale_ok(m.group()):
             yield Hit(m.start(), m.end(), "GOV_ID", 0.9)
     skel = work.skeleton
+    if any(a in skel for a in _PASSPORT_ANCHORS):
+        for k in _PASSPORT_CONTEXT.finditer(skel):
+            m = _PASSPORT_NUMBER.match(text, k.end()) if whole_word(skel, k.start(), k.end()) else None
+            if m and sum(c.isdigit() for c in m.group("v")) >= 2:
+                etype = "US_PASSPORT" if _US_PASSPORT.fullmatch(m.group("v")) else "GOV_ID"
+                yield Hit(m.start("v"), m.end("v"), etype, 0.85)
     for k in re.finditer("cpf", skel):
         m = _CPF_BARE.match(text, k.end())
         if m and cpf_ok(m.group(1)):

@@ -84,7 +84,7 @@ def urls(work: Normalized) -> Iterator[Hit]:
 
 
 # -- phone numbers -----------------------------------------------------------------------
-_GROUP = r"(?:[ .\-]{1,2}|(?<=\)))\(?\d{1,8}\)?"
+_GROUP = r"(?:[ .\-]{1,2}|(?<=\))|(?=\())\(?\d{1,8}\)?"
 # Patterns here start with a concrete character class and test what precedes it only
 # after it (a look-behind placed first would stop the engine from skipping ahead), or in
 # Python (_free_before).
@@ -98,6 +98,8 @@ _NANP = re.compile(
     r"[2-9]\d{2}[ .\-]\d{4}(?![\w]|[.\-/]\d)")
 # national with trunk prefix 0, uniform separators: 06 12 34 56 78, 030/1234567, 020 7946 0958
 _TRUNK = re.compile(r"0\d{1,4}(?:[ .\-/]\d{2,8}){1,4}(?![\w]|[.\-/:]\d)")
+# (0123) 456789 and 00 + country code written without "+": 0033612345678
+_TRUNK_MORE = re.compile(r"\(0\d{2,5}\) ?\d{3,8}(?:[ \-]\d{2,6})?(?![\w]|[.\-/:]\d)|00[1-9]\d{7,12}(?![\w]|[.\-/:]\d)")
 _PHONE_WORDS = ("phone", "phone number", "tel", "telephone", "mobile", "cell", "call me", "text me", "fax",
                 "whatsapp", "sms", "téléphone", "portable", "telefon", "telefonnummer", "handynummer",
                 "rufnummer", "teléfono", "telefono", "telefone", "celular", "handy", "número", "numero",
@@ -140,6 +142,9 @@ def phones(work: Normalized) -> Iterator[Hit]:
         value = m.group()
         if _free_before(text, m.start(), "_+.-/:") and 9 <= len(digits_of(value)) <= 12 \
                 and _uniform_separators(value) and not _DATE_PREFIX.match(value):
+            yield Hit(m.start(), m.end(), "PHONE_NUMBER", 0.7)
+    for m in _TRUNK_MORE.finditer(text):
+        if _free_before(text, m.start(), "_+.-/:") and 9 <= len(digits_of(m.group())) <= 15:
             yield Hit(m.start(), m.end(), "PHONE_NUMBER", 0.7)
     # an unformatted number is a phone number when a phone word comes just before it
     # (numbers are rarer than letters: find them first, then look back for the word)
@@ -314,11 +319,15 @@ def dates_of_birth(work: Normalized) -> Iterator[Hit]:
             yield Hit(m.start(), m.end(), "DATE_OF_BIRTH", 0.85)
 
 
-# -- user names in file paths ----------------------------------------------------------
+# -- file paths naming a user --------------------------------------------------------
 _PATH_USER = re.compile(
     r"[a-z](?<![\w][a-z]):(?:\\{1,2}|/)(?:users|documents and settings)(?:\\{1,2}|/)"
     r"(?:(?P<win>[^\\/:*?\"<>|\r\n]{1,64}?)(?=[\\/])|(?P<winend>[^\\/:*?\"<>|\s]{1,64}))"
     r"|/(?<![\w.~]/)(?:home|users|var/home)/(?P<unix>[a-z0-9._-]{1,32})(?![\w])", re.IGNORECASE)
+#: The rest of the path: segments (one with up to three blanks only when another segment
+#: follows it: "Trade Bot\\node_modules", not "errors.js:12) at (C:\\...").
+_PATH_REST = re.compile(r"(?:[\\/]{1,2}(?:[^\\/\s\"'<>|*?:;()“”‘’]+(?: [^\\/\s\"'<>|*?:;()“”‘’]+){0,3}(?=[\\/])"
+                        r"|[^\\/\s\"'<>|*?,;()\[\]{}“”‘’]+)){0,64}")
 _NOT_A_USER = frozenset({
     "user", "username", "user_name", "yourname", "your_name", "yourusername", "your_username", "you",
     "me", "name", "public", "default", "default user", "all users", "admin", "administrator",
@@ -328,14 +337,17 @@ _NOT_A_USER = frozenset({
 
 
 def path_users(work: Normalized) -> Iterator[Hit]:
-    low = work.lower
+    """A path inside a user's home (``C:\\Users\\NAME\\...``, ``/home/NAME/...``) as a
+    whole: the name, and the folders and files around it, say who the user is."""
+    low, text = work.lower, work.text
     if not ("users" in low or "documents and settings" in low or "/home/" in low):
         return
-    for m in _PATH_USER.finditer(work.text):
+    for m in _PATH_USER.finditer(text):
         group = m.lastgroup or "unix"
         name = m.group(group)
         if name and name.strip().lower() not in _NOT_A_USER and not name.startswith(("<", "{", "$", "%")):
-            yield Hit(m.start(group), m.end(group), "USERNAME", 0.8)
+            end = trim_url(text, m.start(), _PATH_REST.match(text, m.end()).end())
+            yield Hit(m.start(), end, "FILE_PATH", 0.8)
 
 
 # -- social handles ------------------------------------------------------------------

@@ -22,9 +22,10 @@ from .validators import card_issuer_ok, iban_ok, luhn_ok, ssn_ok
 
 #: Context keyword -> what a value after it may be.
 _CARD, _IBAN, _SSN, _BANK, _KEY = "CREDIT_CARD", "IBAN_CODE", "US_SSN", "US_BANK_NUMBER", "KEY"
+_CARD_CONTEXT = frozenset({_CARD})
 _CONTEXT_WORDS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("card", "card number", "credit card", "debit card", "visa", "mastercard", "amex", "cc"),
-                    frozenset({_CARD})),
+                    _CARD_CONTEXT),
     "iban": frozenset({_IBAN}),
     "account": frozenset({_IBAN, _BANK, _CARD}),
     **dict.fromkeys(("ssn", "social security number", "social security"), frozenset({_SSN})),
@@ -36,7 +37,7 @@ _CONTEXT_RE = re.compile(keyword_pattern(_CONTEXT_WORDS))
 _CONTEXT_ANCHORS = ("card", "visa", "master", "amex", "cc", "iban", "account", "ssn", "social", "key")
 _LEAD = re.compile(r"(?:[^\w\n]{0,4}(?:is|are|number|no|nr|num)(?!\w)){0,3}[^\w\n]{0,6}")
 _SEP = r"(?:(?:[ \t]{0,2}[.\-]){1,3}[ \t]{0,2}|[ \t]{1,2}|[ \t]?\r?\n)"
-_RUN = re.compile(r"[A-Za-z0-9_+/=]{1,8}(?:" + _SEP + r"[A-Za-z0-9_+/=]{1,8}){2,240}")
+_RUN = re.compile(r"[0-9]{9,19}(?![0-9])|[A-Za-z0-9_+/=]{1,8}(?:" + _SEP + r"[A-Za-z0-9_+/=]{1,8}){0,240}")
 _GROUP = re.compile(r"[A-Za-z0-9_+/=]+")
 _BLANKS_DOTS = re.compile(r"[\s.]+")
 _ALL_SEPARATORS = re.compile(r"[\s.\-]+")
@@ -58,7 +59,10 @@ def _contexts(work: Normalized) -> dict[int, frozenset[str]]:
 def _validate(collapsed: str, spaced: str, kinds: frozenset[str]) -> str | None:
     """The entity type of a collapsed run, if it is a valid value of one of ``kinds``."""
     if collapsed.isdigit():
-        if _CARD in kinds and 13 <= len(collapsed) <= 19 and card_issuer_ok(collapsed) and luhn_ok(collapsed):
+        # after "card" Luhn is enough (a 16-digit number starting 37 is still a card number
+        # to keep private); after "key" or "password" the issuer must fit too
+        if _CARD in kinds and 13 <= len(collapsed) <= 19 and luhn_ok(collapsed) \
+                and (kinds == _CARD_CONTEXT or card_issuer_ok(collapsed)):
             return _CARD
         if _SSN in kinds and len(collapsed) == 9 and ssn_ok(collapsed):
             return _SSN
@@ -87,6 +91,8 @@ def _plausible(kinds: frozenset[str], head: str) -> frozenset[str]:
 def _same_lines(text: str, groups: list[re.Match[str]]) -> list[re.Match[str]]:
     """The groups up to where the line structure changes: a value split one group per
     line ends at the first group on the same line, any other at the first line break."""
+    if len(groups) < 2:
+        return groups
     per_line = "\n" in text[groups[0].end():groups[1].start()]
     for i in range(1, len(groups)):
         if ("\n" in text[groups[i - 1].end():groups[i].start()]) != per_line:
@@ -110,7 +116,7 @@ def split_values(work: Normalized) -> Iterator[Hit]:
             continue
         longest = _MAX_KEY if _KEY in kinds else _MAX_ID
         lengths = list(itertools.accumulate(g.end() - g.start() for g in groups))
-        for k in range(bisect.bisect_right(lengths, longest), 1, -1):   # the longest prefix that validates
+        for k in range(bisect.bisect_right(lengths, longest), 0, -1):   # the longest prefix that validates
             stop = groups[k - 1].end()
             raw = text[run.start():stop]
             etype = _validate(_ALL_SEPARATORS.sub("", raw), _BLANKS_DOTS.sub("", raw), kinds)
