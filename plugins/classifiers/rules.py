@@ -2,9 +2,12 @@
 data and secrets; fast and dependency-free.
 
 The text is first folded into a working string (invisible characters dropped, NFKC,
-foreign digits to ASCII; see :mod:`.normalize`), every detector scans that, and each hit
-is mapped back onto the original text, so ``text[span.start:span.end]`` is exactly what
-the user wrote, zero-width characters inside it included.
+foreign digits to ASCII, look-alike letters in mixed-script words; see :mod:`.normalize`),
+every detector scans that, and each hit is mapped back onto the original text, so
+``text[span.start:span.end]`` is exactly what the user wrote, zero-width characters
+inside it included. Detectors: secrets (:mod:`.secret_patterns`), personal data
+(:mod:`.pii_patterns`), national IDs, values split or encoded to hide them, and Markdown
+table columns. docs/rules_classifier.md lists what each finds.
 """
 from __future__ import annotations
 
@@ -13,12 +16,12 @@ from ptmo_middleware.config import Settings
 from ptmo_middleware.hookspecs import hookimpl
 from ptmo_middleware.types import Span
 
+from .encoded_values import encoded_secrets
 from .hits import Detector
 from .national_ids import national_ids
 from .normalize import normalize
 from .pii_patterns import PII_DETECTORS
 from .secret_patterns import SECRET_DETECTORS
-from .encoded_values import encoded_secrets
 from .split_values import split_values
 from .table_values import table_values
 
@@ -28,7 +31,8 @@ class RulesClassifier:
 
     name = "rules"
     inline = True
-    detectors: tuple[Detector, ...] = SECRET_DETECTORS + PII_DETECTORS + (national_ids, split_values, encoded_secrets, table_values)
+    detectors: tuple[Detector, ...] = (SECRET_DETECTORS + PII_DETECTORS
+                                       + (national_ids, split_values, encoded_secrets, table_values))
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -48,13 +52,17 @@ class RulesClassifier:
 
 
 def _drop_contained(spans: list[Span]) -> list[Span]:
-    """Drop spans lying inside another span of at least their level (an e-mail inside a
-    connection string, a provider key also seen as a high-entropy token); ``spans`` is
-    sorted by start, longest first."""
+    """Drop spans lying inside the farthest-reaching span kept so far when it is of at
+    least their level (an e-mail inside a connection string, a provider key also seen as
+    a high-entropy token); ``spans`` is sorted by start, longest first. Linear."""
     kept: list[Span] = []
+    reach: Span | None = None
     for s in spans:
-        if not any(k.start <= s.start and s.end <= k.end and k.level >= s.level for k in kept[-8:]):
-            kept.append(s)
+        if reach is not None and s.end <= reach.end and reach.level >= s.level:
+            continue
+        kept.append(s)
+        if reach is None or s.end > reach.end:
+            reach = s
     return kept
 
 
