@@ -47,6 +47,11 @@ CASES = {
     "zw-api-key": ("AKIA\u2060IOSFODNN7EXAMPLE", "API_KEY", "AKIA\u2060IOSFODNN7EXAMPLE"),
     "zw-email": ("mail jane\ufeff@example.org", "EMAIL_ADDRESS", "jane\ufeff@example.org"),
     "zw-ssn": ("123-45\u200b-6789", "US_SSN", "123-45\u200b-6789"),
+    "tag-characters": ("pass\U000E0041word: hunter22", "PASSWORD", "hunter22"),
+    "variation-selector": ("key AKIA\ufe0fIOSFODNN7EXAMPLE", "API_KEY", "AKIA\ufe0fIOSFODNN7EXAMPLE"),
+    "lone-surrogate": ("card 4111\ud83d1111 1111 1111 ok", "CREDIT_CARD", "4111\ud83d1111 1111 1111"),
+    "soft-hyphen": ("IBAN DE89\u00ad3704\u00ad0044\u00ad0532\u00ad0130\u00ad00", "IBAN_CODE",
+                    "DE89\u00ad3704\u00ad0044\u00ad0532\u00ad0130\u00ad00"),
     # bidi controls inside values
     "bidi-card": ("5555\u202e5555\u202c5555\u20664444", "CREDIT_CARD", "5555\u202e5555\u202c5555\u20664444"),
     "bidi-key": ("ghp_0123456789\u2066abcdefghijklmnopqrstuvwxyz", "API_KEY",

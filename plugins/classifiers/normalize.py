@@ -1,7 +1,8 @@
 """Adversarial-spelling normalisation for the rules detectors.
 
 Detectors run on a *working string*: the original text with invisible characters
-(zero-width, bidi controls, soft hyphen) removed, compatibility forms folded by NFKC
+(zero-width, bidi controls, soft hyphen, tag characters, variation selectors, lone
+surrogates) removed, compatibility forms folded by NFKC
 (full-width digits and letters, ligatures) and other-script decimal digits turned into
 ASCII digits. An index map sends every working offset back to the original text, so
 spans land on the original characters, invisible ones included.
@@ -19,18 +20,25 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, Iterable
 
-#: Characters that render as nothing (or only reorder text) and so can hide inside values.
-INVISIBLE = frozenset(
-    [chr(c) for c in range(0x200B, 0x2010)]      # ZW space/non-joiner/joiner, LRM, RLM
-    + [chr(c) for c in range(0x202A, 0x202F)]    # bidi embeddings and overrides
-    + [chr(c) for c in range(0x2060, 0x2065)]    # word joiner, invisible operators
-    + [chr(c) for c in range(0x2066, 0x206A)]    # bidi isolates
-    + ["\uFEFF", "\u00AD", "\u180E", "\u034F"]   # BOM/ZWNBSP, soft hyphen, Mongolian VS, CGJ
-)
+#: Invisible characters beyond the BMP: tag characters (used to smuggle text) and
+#: variation selectors supplement.
+_ASTRAL_INVISIBLE = "\U000E0000-\U000E007F\U000E0100-\U000E01EF"
 
-#: An invisible character, or a decimal digit other than 0-9 (one class: a fast scan).
-_SPECIAL = re.compile("[" + "".join(sorted(INVISIBLE | {chr(c) for c in range(0x80, 0x10000) if chr(c).isdecimal()}))
-                      + "]")
+
+def _invisible(ch: str) -> bool:
+    """Renders as nothing, only reorders text, or is a lone surrogate: format characters
+    (zero-width, bidi controls, soft hyphen, BOM), variation selectors, Hangul fillers."""
+    return (unicodedata.category(ch) in ("Cf", "Cs") or "\ufe00" <= ch <= "\ufe0f"
+            or ch in "\u034f\u115f\u1160\u180b\u180c\u180d\u180e\u180f\u3164\uffa0")
+
+
+_BMP = [chr(c) for c in range(0x80, 0x10000)]
+#: Characters that can hide inside values (BMP ones; see also _ASTRAL_INVISIBLE).
+INVISIBLE = frozenset(ch for ch in _BMP if _invisible(ch))
+
+#: An invisible character, or a decimal digit other than 0-9 (a class, for a fast scan).
+_SPECIAL = re.compile("[" + "".join(re.escape(ch) for ch in sorted(INVISIBLE | {ch for ch in _BMP if ch.isdecimal()}))
+                      + _ASTRAL_INVISIBLE + "]")
 
 
 @dataclass(frozen=True)
@@ -76,7 +84,7 @@ class Normalized:
 @lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     """The working form of one non-ASCII character."""
-    if ch in INVISIBLE:
+    if ch in INVISIBLE or "\U000e0000" <= ch <= "\U000e01ef":
         return ""
     digit = unicodedata.decimal(ch, None)
     if digit is not None:
@@ -91,15 +99,14 @@ def _needs_folding(run: str) -> bool:
 #: Supplementary blocks with characters NFKC changes that prompts use: mathematical
 #: alphanumerics, enclosed alphanumerics, CJK compatibility ideographs. (Kept as ranges:
 #: a class with characters beyond the BMP loses the engine's fast bitmap.)
-_SUPPLEMENTARY = "[\U0001D400-\U0001D7FF\U0001F100-\U0001F1FF\U0002F800-\U0002FA1F]"
+_SUPPLEMENTARY = "[\U0001D400-\U0001D7FF\U0001F100-\U0001F1FF\U0002F800-\U0002FA1F" + _ASTRAL_INVISIBLE + "]"
 
 
 @lru_cache(maxsize=1)
 def _foldable() -> re.Pattern[str]:
     """Runs of characters the working string may change (built once, some 40 ms, on the
     first text that needs it)."""
-    bmp = sorted(chr(c) for c in range(0x80, 0x10000)
-                 if unicodedata.normalize("NFKC", chr(c)) != chr(c) or chr(c).isdecimal() or chr(c) in INVISIBLE)
+    bmp = sorted(ch for ch in _BMP if unicodedata.normalize("NFKC", ch) != ch or ch.isdecimal() or ch in INVISIBLE)
     return re.compile("(?:[" + "".join(re.escape(c) for c in bmp) + "]|" + _SUPPLEMENTARY + ")+")
 
 
