@@ -31,8 +31,8 @@ from ptmo_middleware.backends import BackendReply, Usage
 from ptmo_middleware.router import PrivacyRouter
 from ptmo_middleware.types import Message
 
-from ._routing import (LazyRouter, answered_by, build_router, conversation_scope, plan_summary, side_label,
-                       split_options, with_options)
+from ._routing import (LazyRouter, UsageSlot, answered_by, build_router, conversation_scope, plan_summary,
+                       side_label, split_options, with_options)
 
 #: Run-metadata keys read as the conversation id (LangGraph uses ``thread_id``).
 CONVERSATION_KEYS = ("conversation_id", "thread_id")
@@ -95,15 +95,21 @@ class LangChainBackend:
         self.model = model
         self.name = model_label(model)
         self.provider = str(model._get_ls_params().get("ls_provider") or "langchain")
-        self.last_usage: Usage | None = None
+        self._usage = UsageSlot()
+
+    @property
+    def last_usage(self) -> Usage | None:
+        """Usage of this thread's or task's latest call (set once a stream is exhausted)."""
+        return self._usage.get()
 
     def _configured(self, options: dict[str, Any]) -> tuple[BaseChatModel, list[str] | None]:
         return with_options(self.model, options), options.get("stop") or None
 
     def _reply(self, message: BaseMessage) -> BackendReply:
-        self.last_usage = _usage_of(message)
+        usage = _usage_of(message)
+        self._usage.set(usage)
         model = message.response_metadata.get("model_name") or self.name
-        return BackendReply(text=message.text, usage=self.last_usage, model=str(model), provider=self.provider)
+        return BackendReply(text=message.text, usage=usage, model=str(model), provider=self.provider)
 
     def chat(self, messages: list[Message], **options: Any) -> BackendReply:
         """One answer from the wrapped model."""
@@ -118,24 +124,24 @@ class LangChainBackend:
     def stream(self, messages: list[Message], **options: Any) -> Iterator[str]:
         """The wrapped model's answer as text chunks; ``last_usage`` is set at the end."""
         model, stop = self._configured(options)
-        self.last_usage = None
+        self._usage.set(None)
         full: AIMessageChunk | None = None
         for chunk in model.stream(to_langchain_messages(messages), stop=stop):
             full = chunk if full is None else full + chunk
             if chunk.text:
                 yield chunk.text
-        self.last_usage = _usage_of(full) if full is not None else Usage()
+        self._usage.set(_usage_of(full) if full is not None else Usage())
 
     async def astream(self, messages: list[Message], **options: Any) -> AsyncIterator[str]:
         """The wrapped model's answer as text chunks, asynchronously."""
         model, stop = self._configured(options)
-        self.last_usage = None
+        self._usage.set(None)
         full: AIMessageChunk | None = None
         async for chunk in model.astream(to_langchain_messages(messages), stop=stop):
             full = chunk if full is None else full + chunk
             if chunk.text:
                 yield chunk.text
-        self.last_usage = _usage_of(full) if full is not None else Usage()
+        self._usage.set(_usage_of(full) if full is not None else Usage())
 
 
 class PrivacyRouterChatModel(BaseChatModel):

@@ -31,8 +31,8 @@ from ptmo_middleware.backends import BackendReply, Usage, cut_at_stop
 from ptmo_middleware.router import PrivacyRouter
 from ptmo_middleware.types import Message
 
-from ._routing import (LazyRouter, answered_by, build_router, conversation_scope, plan_summary, side_label,
-                       split_options, with_options)
+from ._routing import (LazyRouter, UsageSlot, answered_by, build_router, conversation_scope, plan_summary,
+                       side_label, split_options, with_options)
 
 
 _ROLE_ALIASES = {"chatbot": "assistant", "model": "assistant", "developer": "system"}
@@ -85,12 +85,18 @@ class LlamaIndexBackend:
         self.llm = llm
         self.name = _label(llm)
         self.provider = llm.class_name()
-        self.last_usage: Usage | None = None
+        self._usage = UsageSlot()
+
+    @property
+    def last_usage(self) -> Usage | None:
+        """Usage of this thread's or task's latest call (set once a stream is exhausted)."""
+        return self._usage.get()
 
     def _reply(self, response: ChatResponse, stop: list[str] | None) -> BackendReply:
-        self.last_usage = _usage_of(response)
+        usage = _usage_of(response)
+        self._usage.set(usage)
         text, _ = cut_at_stop(response.message.content or "", stop)
-        return BackendReply(text=text, usage=self.last_usage, model=self.name, provider=self.provider)
+        return BackendReply(text=text, usage=usage, model=self.name, provider=self.provider)
 
     def chat(self, messages: list[Message], **options: Any) -> BackendReply:
         """One answer from the wrapped LLM."""
@@ -104,7 +110,7 @@ class LlamaIndexBackend:
 
     def stream(self, messages: list[Message], **options: Any) -> Iterator[str]:
         """The wrapped LLM's answer as text chunks, cut at a stop string."""
-        self.last_usage = None
+        self._usage.set(None)
         stops = _StopCutter(options.get("stop"))
         last = None
         for last in with_options(self.llm, options).stream_chat(to_llamaindex_messages(messages)):
@@ -115,11 +121,11 @@ class LlamaIndexBackend:
                 break
         if tail := stops.flush():
             yield tail
-        self.last_usage = _usage_of(last) if last is not None else Usage()
+        self._usage.set(_usage_of(last) if last is not None else Usage())
 
     async def astream(self, messages: list[Message], **options: Any) -> AsyncIterator[str]:
         """The wrapped LLM's answer as text chunks, asynchronously."""
-        self.last_usage = None
+        self._usage.set(None)
         stops = _StopCutter(options.get("stop"))
         last = None
         async for last in await with_options(self.llm, options).astream_chat(to_llamaindex_messages(messages)):
@@ -130,7 +136,7 @@ class LlamaIndexBackend:
                 break
         if tail := stops.flush():
             yield tail
-        self.last_usage = _usage_of(last) if last is not None else Usage()
+        self._usage.set(_usage_of(last) if last is not None else Usage())
 
 
 class _StopCutter:

@@ -2,16 +2,23 @@
 masking, metadata, and what reached the cloud."""
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
+import time
 from typing import Any
 
 import pytest
 from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import ParrotFakeChatModel
-from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
+from ptmo_middleware.backends import Usage
+from ptmo_middleware.integrations._routing import UsageSlot
 from ptmo_middleware.integrations.langchain import PrivacyRouterChatModel
 from recording_backend import RecordingBackend
 from servers import GroqServer, OllamaServer, groq_server, ollama_server  # noqa: F401  (fixtures)
@@ -260,3 +267,64 @@ async def test_concurrent_conversations_keep_their_masks_apart(named: bool) -> N
     assert len(cloud.received) == 12
     assert not any(s in text for s in secrets for text in cloud.texts)
     assert len(model.get_router().vaults) == (12 if named else 0)
+
+
+class WordCountChat(BaseChatModel):
+    """A LangChain chat model that echoes the last message slowly and reports, as usage,
+    the words it read and wrote (so every call's usage is distinct)."""
+
+    @property
+    def _llm_type(self) -> str:
+        return "word-count"
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                  run_manager: Any = None, **kwargs: Any) -> ChatResult:
+        time.sleep(0.05)
+        text = messages[-1].text
+        n = len(text.split())
+        message = AIMessage(text, usage_metadata={"input_tokens": n, "output_tokens": n, "total_tokens": 2 * n})
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+
+@pytest.mark.parametrize("streaming", [False, True])
+def test_batched_calls_on_one_wrapped_model_report_their_own_usage(streaming: bool) -> None:
+    model = PrivacyRouterChatModel(local=WordCountChat(), cloud=WordCountChat(), streaming=streaming,
+                                   router_settings={"classifiers": ["rules"]})
+    prompts = [" ".join(["word"] * n) for n in range(1, 11)]
+    replies = model.batch(prompts, config={"max_concurrency": 10})
+    assert [r.usage_metadata["input_tokens"] for r in replies] == list(range(1, 11))
+
+
+def test_last_usage_of_a_shared_backend_is_per_thread_and_per_task() -> None:
+    """Two calls on one backend interleave: each must read back its own usage."""
+    slot = UsageSlot()
+    barrier = threading.Barrier(2)
+    seen: dict[int, Usage | None] = {}
+
+    def call(n: int) -> None:
+        if n == 2:
+            barrier.wait()  # set after call 1 has set
+        slot.set(Usage(n, n))
+        if n == 1:
+            barrier.wait()
+        barrier.wait()  # both have set before either reads
+        seen[n] = slot.get()
+
+    threads = [threading.Thread(target=call, args=(n,)) for n in (1, 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == {1: Usage(1, 1), 2: Usage(2, 2)}
+
+    async def task(n: int, others_set: asyncio.Event, mine_set: asyncio.Event) -> Usage | None:
+        slot.set(Usage(n, n))
+        mine_set.set()
+        await others_set.wait()
+        return slot.get()
+
+    async def both() -> list[Usage | None]:
+        a, b = asyncio.Event(), asyncio.Event()
+        return list(await asyncio.gather(task(3, b, a), task(4, a, b)))
+
+    assert asyncio.run(both()) == [Usage(3, 3), Usage(4, 4)]
