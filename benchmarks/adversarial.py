@@ -90,7 +90,8 @@ def _total(results: dict[str, CategoryResult]) -> CategoryResult:
     return CategoryResult(units=sum(r.units for r in results.values()),
                           detected=sum(r.detected for r in results.values()),
                           records=sum(r.records for r in results.values()),
-                          records_clean=sum(r.records_clean for r in results.values()))
+                          records_clean=sum(r.records_clean for r in results.values()),
+                          records_local=sum(r.records_local for r in results.values()))
 
 
 Run = dict[str, CategoryResult]
@@ -120,7 +121,9 @@ def render(runs: dict[str, tuple[Run, list[float]]], classifiers: list[str], see
     lines.append(f"| **all** | {_total(first).units} / {_total(held).units} | {totals} |")
     latency = "; ".join(f"{n} {_pct(ms, 50):.2f} / {_pct(ms, 95):.2f} ms" for n, (_, ms) in runs.items()
                         if n.endswith("held-out"))
-    lines += ["", f"Latency per conversation, p50 / p95: {latency}.", "",
+    kept = "; ".join(f"{n} {_total(runs[n][0]).records_local} of {_total(runs[n][0]).records}" for n in names[:2])
+    lines += ["", f"Conversations with no cloud payload at all (detection bought by answering wholly on the "
+                  f"device): {kept}.", "", f"Latency per conversation, p50 / p95: {latency}.", "",
               f"Reproduce: `{command}`  ", "Machine: 2-core x86_64 CPU, no GPU, shared with other jobs  ",
               f"Date: {datetime.datetime.now(datetime.timezone.utc).date().isoformat()}", ""]
     below = sorted({c for n in names[:2] for c, r in runs[n][0].items() if r.rate < 0.95})

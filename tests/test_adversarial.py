@@ -21,20 +21,15 @@ HERE = Path(__file__).parent / "adversarial"
 CORPUS = load_corpus(HERE / "corpus.jsonl")
 INJECTIONS = ("injection_router", "injection_aggregator")
 
-#: Rules classifier alone, measured 2026-11-27 (python benchmarks/adversarial.py shows all).
-FLOOR_RULES = {
-    "baseline_plain": 1.00, "split_secret": 0.35, "zero_width_bidi": 0.97, "homoglyph_fullwidth": 0.77,
-    "leetspeak_keywords": 0.62, "encoded_secret": 0.20, "secret_in_code": 0.97, "secret_in_json": 1.00,
-    "secret_in_url": 1.00, "secret_in_table": 0.66, "pii_other_language": 0.47,
-    "injection_router": 1.00, "injection_aggregator": 1.00,
-}
-#: Every installed classifier (ml, ner, rules), measured the same day.
-FLOOR_ALL = {
-    "baseline_plain": 1.00, "split_secret": 0.80, "zero_width_bidi": 0.97, "homoglyph_fullwidth": 0.90,
-    "leetspeak_keywords": 0.85, "encoded_secret": 0.75, "secret_in_code": 1.00, "secret_in_json": 1.00,
-    "secret_in_url": 1.00, "secret_in_table": 0.89, "pii_other_language": 0.87,
-    "injection_router": 1.00, "injection_aggregator": 1.00,
-}
+#: Rules classifier alone, measured 2026-11-27 on the committed corpus: every category
+#: but names in other languages, which are the NER and ml classifiers' part.
+FLOOR_RULES = {category: 1.00 for category in (
+    "baseline_plain", "split_secret", "zero_width_bidi", "homoglyph_fullwidth", "leetspeak_keywords",
+    "encoded_secret", "secret_in_code", "secret_in_json", "secret_in_url", "secret_in_table",
+    "injection_router", "injection_aggregator")} | {"pii_other_language": 0.69}
+#: Every installed classifier (ml, ner, rules), measured the same day (benchmarks/adversarial.py;
+#: its held-out corpus shows what these floors do not: split passwords at 85 %).
+FLOOR_ALL = dict.fromkeys(FLOOR_RULES, 1.00)
 
 _ids = itertools.count()
 

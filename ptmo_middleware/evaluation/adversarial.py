@@ -66,6 +66,8 @@ class CategoryResult:
     detected: int = 0
     records: int = 0
     records_clean: int = 0
+    records_local: int = 0
+    """Records with no cloud payload at all (detection that costs the cloud answer)."""
     missed_ids: list[str] = field(default_factory=list)
 
     @property
@@ -84,6 +86,7 @@ def evaluate(records: Iterable[dict[str, Any]], sanitize: Sanitizer) -> dict[str
         res.units += len(rec["planted"])
         res.detected += len(rec["planted"]) - len(leaked)
         res.records += 1
+        res.records_local += not payloads
         if leaked:
             res.missed_ids.append(rec["id"])
         else:
