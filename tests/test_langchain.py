@@ -328,3 +328,25 @@ def test_last_usage_of_a_shared_backend_is_per_thread_and_per_task() -> None:
         return list(await asyncio.gather(task(3, b, a), task(4, a, b)))
 
     assert asyncio.run(both()) == [Usage(3, 3), Usage(4, 4)]
+
+
+def test_a_configured_chat_ollama_as_the_local_side(ollama_server: OllamaServer, groq_server: GroqServer) -> None:
+    """The user's own ChatOllama (partner package, real client, loopback server) as
+    the local model; Groq as the cloud."""
+    from langchain_ollama import ChatOllama
+
+    local = ChatOllama(model="llama3.2:3b", base_url=ollama_server.url, num_predict=64)
+    model = PrivacyRouterChatModel(local=local, cloud="groq:llama-3.3-70b-versatile",
+                                   router_settings={"classifiers": ["rules"]})
+    on_device = model.invoke(QUESTION, policy="local-only")
+    streamed = "".join(c.text for c in model.stream(QUESTION, policy="local-only"))
+    assert on_device.text.startswith("ollama heard:") and SECRET in on_device.text and streamed == on_device.text
+    assert on_device.usage_metadata is not None and on_device.usage_metadata["input_tokens"] > 0
+    assert on_device.response_metadata["model_name"] == "llama3.2:3b"
+    assert [b["options"].get("num_predict") for b in ollama_server.bodies] == [64, 64]
+    assert not groq_server.bodies
+    model.invoke("What is Python?", policy="local-only", max_tokens=5, temperature=0.3)
+    assert ollama_server.bodies[-1]["options"]["num_predict"] == 5
+    assert ollama_server.bodies[-1]["options"]["temperature"] == 0.3
+    model.invoke(QUESTION)  # the threshold policy: masked, to the cloud
+    assert len(groq_server.bodies) == 1 and SECRET not in groq_server.received_text
