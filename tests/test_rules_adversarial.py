@@ -175,6 +175,9 @@ MORE_CASES = {
     "base64-aws-key": ("keep QUtJQUlPU0ZPRE5ON0VYQU1QTEU= safe", "SECRET_TOKEN", "QUtJQUlPU0ZPRE5ON0VYQU1QTEU="),
     # table columns named by their header
     "table-password": ("| name | password |\n|---|---|\n| Ann | violet-maple-77 |\n", "PASSWORD", "violet-maple-77"),
+    "csv-password": ("name,ssn,password\nJohn,219-09-9999,violet maple\nAnn,123-45-6789,sable7\n", "PASSWORD",
+                     "violet maple"),
+    "tsv-email": ("id\temail\tphone\n1\tjane@x.io\t+33 6 12 34 56 78\n", "EMAIL_ADDRESS", "jane@x.io"),
     "table-leet-header": ("| user | p@ssw0rd | e-mail |\n| --- | --- | --- |\n| bob | hunter two | b@x.io |",
                           "PASSWORD", "hunter two"),
 }
@@ -190,6 +193,8 @@ def test_disguised_values_detected(rules, case):
     "| key | value |\n|---|---|\n| color | blue |\n| size | 3 |",            # key/value tables stay
     "| x | sin | cos |\n|---|---|---|\n| 0 | 0 | 1 |",
     "| token | pos |\n|---|---|\n| the | DET |",
+    "Fields: name, email, phone\nWe met on Monday, Tuesday, and Friday.",
+    "| name | email |\n|---|---|\n| Ann | n/a |\n| Bob | (ask him) |",
     "Convert this git hash to base64? 3f786850e387550fdab836ed7e6dc881de23001b",
     "The card game has 52 cards in 4 suits of 13 cards each.",
     "Account settings: open the account menu and press 2 then 3 then 4.",

@@ -172,7 +172,7 @@ _STATED = re.compile(
     r"|\s{1,4}(?:is|was|ist|war|est|était|es|era|é|è|är|er|это|[-–—]+)(?:\s{0,2}:)?\s{1,8}"
     r"|\s{0,2}(?:是|为|為|は)\s{0,2})" + _VALUE, re.IGNORECASE)
 #: Or the value right after the keyword ("password hunter2"), which must look secret.
-_BARE = re.compile(r"[\"'`]?(?P<sep>\s{1,4})" + _VALUE)
+_BARE = re.compile(r"[\"'`]?(?P<sep>[ \t]{1,4})" + _VALUE)
 
 #: Words that follow "password is" / "password:" in ordinary prose about passwords.
 _PROSE = frozenset("""
