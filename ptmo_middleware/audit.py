@@ -41,7 +41,11 @@ class AuditLogError(PtmoError):
 
 
 def default_path() -> Path:
-    """``<user data dir>/ptmo-middleware/audit.jsonl`` (platformdirs)."""
+    """``audit.jsonl`` in the user data dir (platformdirs; ``$PTMO_DATA_HOME`` overrides
+    it, as for the budget store)."""
+    base = os.environ.get("PTMO_DATA_HOME")
+    if base:
+        return Path(base) / DEFAULT_FILE_NAME
     return platformdirs.user_data_path("ptmo-middleware", appauthor=False) / DEFAULT_FILE_NAME
 
 

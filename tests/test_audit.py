@@ -81,10 +81,13 @@ def test_send_record_hashes_what_left(log_path: Path) -> None:
 
 def test_off_by_default_and_default_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PTMO_AUDIT_LOG", raising=False)
+    monkeypatch.delenv("PTMO_DATA_HOME", raising=False)
     assert PrivacyRouter(classifiers=["rules"]).audit is None
     assert resolve_path(None) is None and resolve_path("") is None
     assert resolve_path("default") == default_path()
     assert default_path().name == "audit.jsonl" and "ptmo-middleware" in default_path().parts
+    monkeypatch.setenv("PTMO_DATA_HOME", str(tmp_path))
+    assert resolve_path("default") == tmp_path / "audit.jsonl"
     monkeypatch.setenv("PTMO_AUDIT_LOG", str(tmp_path / "env.jsonl"))
     router = PrivacyRouter(classifiers=["rules"])
     router.plan("hello there")
