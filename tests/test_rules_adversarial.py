@@ -132,10 +132,11 @@ def test_invisible_characters_anywhere_inside_a_value(rules, value, noise, seed,
     disguised = "".join(chars)
     text = f"{before} {disguised} {after}"
     # the type may differ when the random prefix reads as a keyword ("H@SŁ0" is "hasło",
-    # Polish for password); what matters is that the whole value is a PRIVATE span
+    # Polish for password), and another span may cover it too ("+ 219-09-9999" is also
+    # a phone number); what matters is that a PRIVATE span covers the whole value
     covering = [s for s in rules.classify(text) if s.start <= text.index(disguised) and
                 text.index(disguised) + len(disguised) <= s.end]
-    assert covering and all(s.level is SensitivityLevel.PRIVATE for s in covering)
+    assert any(s.level is SensitivityLevel.PRIVATE for s in covering)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
