@@ -124,3 +124,16 @@ def test_non_english_and_odd_prompts_plan_sensibly(router: PrivacyRouter, text: 
         assert [s.text for s in plan.spans if s.maskable] == ["Macau"]
     if "María" in text:
         assert "García" not in "\n".join(plan.cloud_payloads)
+
+
+def test_repeated_text_is_served_from_the_cache(ner: NerClassifier) -> None:
+    text = "Sharon Whitfield called from Boston about the Acme Corp contract."
+    first = ner.classify(text, ClassifyContext(ner.settings))
+    calls = []
+    real = ner.analyzer.analyze
+    ner.analyzer.analyze = lambda *a, **k: calls.append(1) or real(*a, **k)
+    try:
+        again = ner.classify(text, ClassifyContext(ner.settings))
+    finally:
+        ner.analyzer.analyze = real
+    assert again == first and not calls

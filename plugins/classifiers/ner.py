@@ -22,6 +22,7 @@ import importlib.util
 import logging
 import re
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
@@ -110,25 +111,48 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
         pos = end
 
 
-def is_false_positive(value: str, entity_type: str) -> bool:
-    """Spans spaCy gets wrong often enough to drop."""
+_CODE = re.compile(r"[=(){}\[\];<>]|&&|\|\|")
+_TITLES = frozenset({"mr", "mrs", "ms", "dr", "prof", "sir", "mr.", "mrs.", "ms.", "dr.", "prof."})
+
+
+def is_false_positive(value: str, entity_type: str, common: frozenset[str] = frozenset()) -> bool:
+    """Spans spaCy gets wrong often enough to drop: no letters, programming languages
+    and tech products as PERSON or ORG, code (operators, brackets), a bare title ("Dr"),
+    one common word (``common``: frequent English words), and lower-case non-places."""
     v = value.strip().casefold()
-    if not _HAS_LETTER.search(v):
+    if not _HAS_LETTER.search(v) or _CODE.search(value) or v in _TITLES:
         return True
     if entity_type in ("PERSON", "ORGANIZATION") and v.removesuffix("'s") in TECH_TERMS:
         return True
+    if entity_type in ("PERSON", "ORGANIZATION") and " " not in v and v in common:
+        return True
     return entity_type != "LOCATION" and not any(c.isupper() for c in value)
+
+
+def common_words(min_zipf: int = 5) -> frozenset[str]:
+    """Frequent English words that are not first names or surnames, from the word
+    statistics shipped with the ``ml`` artifact (empty when it is absent)."""
+    from .ml import ARTIFACT, load_models
+
+    if not ARTIFACT.exists():
+        return frozenset()
+    lex = load_models()[0].lexicon
+    return frozenset(w for w, z in lex.en.items() if z >= min_zipf and w not in lex.names)
 
 
 class NerClassifier:
     """Presidio AnalyzerEngine (spaCy recognizer only) -> maskable entity spans."""
 
     name = "ner"
+    cache_size = 256
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         with _lock:
             self.analyzer, self.nlp = _engine(settings.ner_model)
+        self.common = common_words()
+        self._cache: OrderedDict[str, tuple[Span, ...]] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     @staticmethod
     def available() -> bool:
@@ -141,10 +165,21 @@ class NerClassifier:
         return True
 
     def classify(self, text: str, context: ClassifyContext) -> list[Span]:
+        """Entity spans of ``text``. Recent texts are remembered (a chat re-classifies
+        its history on every turn; spaCy need not run on it again)."""
+        with self._cache_lock:
+            hit = self._cache.get(text)
+            if hit is not None:
+                self._cache.move_to_end(text)
+                return list(hit)
         out: list[Span] = []
         for offset, piece in chunks(text):
             results = self.analyzer.analyze(piece, language="en", entities=ENTITIES)
             out += self._spans(piece, offset, results)
+        with self._cache_lock:
+            self._cache[text] = tuple(out)
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
         return out
 
     def classify_many(self, texts: Iterable[str], batch_size: int = 32) -> list[list[Span]]:
@@ -167,7 +202,7 @@ class NerClassifier:
             if value.endswith(("'s", "’s")):
                 end -= 2
                 value = value[:-2]
-            if end <= start or is_false_positive(value, r.entity_type):
+            if end <= start or is_false_positive(value, r.entity_type, self.common):
                 continue
             out.append(Span(offset + start, offset + end, r.entity_type, self.settings.level_of(r.entity_type),
                             float(min(max(r.score, 0.0), 1.0)), self.name, value))
