@@ -193,3 +193,24 @@ def test_llamaindex_llms_as_local_and_cloud(index: VectorStoreIndex) -> None:
     cut = "".join(r.delta or "" for r in llm.stream_complete(question, stop=["Repeat"]))
     assert SECRET in cut and "Repeat" not in cut
     assert not any(SECRET in p for p in cloud.prompts)
+
+
+def test_a_configured_llamaindex_ollama_as_the_local_side(index: VectorStoreIndex, ollama_server: OllamaServer,
+                                                           groq_server: GroqServer) -> None:
+    """The user's own LlamaIndex Ollama LLM (real client, loopback server) as the local
+    model; Groq as the cloud."""
+    from llama_index.llms.ollama import Ollama
+
+    local = Ollama(model="llama3.2:3b", base_url=ollama_server.url, request_timeout=30, context_window=8192)
+    llm = PrivacyRouterLLM(local=local, cloud="groq:llama-3.3-70b-versatile",
+                           router_settings={"classifiers": ["rules"]})
+    question = f"My password is {SECRET}. What is Python?"
+    on_device = llm.chat([ChatMessage(role="user", content=question)], policy="local-only")
+    assert on_device.message.content.startswith("ollama heard:") and SECRET in on_device.message.content
+    assert on_device.raw["usage"]["prompt_tokens"] > 0 and on_device.raw["model"] == "llama3.2:3b"
+    streamed = "".join(r.delta or "" for r in llm.stream_complete(question, policy="local-only"))
+    assert streamed == on_device.message.content
+    assert not groq_server.bodies
+    response = index.as_query_engine(llm=llm, similarity_top_k=1).query("What is the guest wifi password?")
+    assert SECRET in str(response) and len(groq_server.bodies) == 1
+    assert SECRET not in groq_server.received_text
