@@ -70,13 +70,17 @@ def association(text: str, spans: Sequence[Span]) -> float:
     return min(1.0, 5.0 * personal / words)
 
 
+def _words(text: str) -> Counter[str]:
+    return Counter(w.casefold() for w in _WORD.findall(text))
+
+
 def word_retain(text: str, payload: str) -> float:
     """Share of the prompt's words (with multiplicity) that reach the cloud payload."""
-    words = Counter(w.casefold() for w in _WORD.findall(text))
+    words = _words(text)
     total = sum(words.values())
     if not total or not payload:
         return 0.0
-    sent = Counter(w.casefold() for w in _WORD.findall(payload))
+    sent = _words(payload)
     return sum(min(n, sent[w]) for w, n in words.items()) / total
 
 
@@ -87,10 +91,10 @@ def action_routes(action: Action, parts: Sequence[Part]) -> list[Route]:
     return [{Action.LOCAL: Route.LOCAL, Action.CLOUD: Route.CLOUD, Action.MASKED: Route.MASKED}[action]] * len(parts)
 
 
-def shielded(action: Action, parts: Sequence[Part], spans: Sequence[Span]) -> list[Part]:
-    """Copies of ``parts`` routed for ``action`` through the shield (the originals untouched)."""
+def _shield_pass(parts: Sequence[Part], route: Route, spans: Sequence[Span]) -> list[Part]:
+    """Copies of ``parts``, all asked to take ``route``, as the shield leaves them."""
     out = [copy.copy(p) for p in parts]
-    apply_shield(out, action_routes(action, out), spans)
+    apply_shield(out, [route] * len(out), spans)
     return out
 
 
@@ -124,16 +128,37 @@ def describe(features: Mapping[str, float], parts: Sequence[Part], spans: Sequen
     )
     base[9 + task] = 1.0
     base[-1] = assoc
+    # The shield treats each part on its own, so two passes give every action:
+    # SPLIT is the CLOUD pass restricted to PUBLIC parts.
+    cloud, masked = _shield_pass(parts, Route.CLOUD, spans), _shield_pass(parts, Route.MASKED, spans)
+    leaving = {
+        Action.LOCAL: [],
+        Action.CLOUD: [i for i, q in enumerate(cloud) if q.route.leaves_device],
+        Action.MASKED: [i for i, q in enumerate(masked) if q.route.leaves_device],
+        Action.SPLIT: [i for i, q in enumerate(cloud) if q.route.leaves_device
+                       and parts[i].level == SensitivityLevel.PUBLIC],
+    }
+    n_words = [len(_WORD.findall(p.text)) for p in parts]
+    masked_kept: dict[int, int] = {}  # words of a masked part that survive in its placeholder text
+    total_words = max(sum(n_words), 1)
+    total_chars = max(sum(len(p.text) for p in parts), 1)
     n = len(Action)
     risk, retain, local_share, chars = (np.zeros(n, dtype=np.float32) for _ in range(4))
-    total = max(sum(len(p.text) for p in parts), 1)
-    for a in Action:
-        routed = shielded(a, parts, spans)
-        payload = " ".join(p.payload or "" for p in routed if p.route.leaves_device)
+    for a, indices in leaving.items():
+        routed = [(cloud if a is not Action.MASKED else masked)[i] for i in indices]
+        kept = 0
+        for i, q in zip(indices, routed):
+            if q.payload == parts[i].text:
+                kept += n_words[i]
+            else:
+                if i not in masked_kept:
+                    words, sent = _words(parts[i].text), _words(q.payload or "")
+                    masked_kept[i] = sum(min(c, sent[w]) for w, c in words.items())
+                kept += masked_kept[i]
         risk[a] = risk_model.request_risk(routed)
-        retain[a] = word_retain(text, payload)
-        local_share[a] = sum(len(p.text) for p in routed if p.route is Route.LOCAL) / total
-        chars[a] = len(payload)
+        retain[a] = kept / total_words
+        local_share[a] = 1.0 - sum(len(parts[i].text) for i in indices) / total_chars
+        chars[a] = sum(len(q.payload or "") for q in routed) + max(len(routed) - 1, 0)
     return RequestView(base, task, assoc, risk, retain, local_share, chars)
 
 

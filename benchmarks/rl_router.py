@@ -1,0 +1,202 @@
+"""Benchmark of the RL router under the privacy budget (issue 6).
+
+Trains PPO-Lagrangian, A2C-Lagrangian and DQN-Lagrangian with several seeds, then runs
+them and the baselines (local-only, cloud-only, random, threshold, and the baselines
+with the run-time budget guard) over the same held-out sessions at each epsilon, and
+measures the decision latency of the shipped ``rl`` router plugin and the SQLite
+check-and-spend. Writes benchmarks/results/rl_router.md and rl_router.png.
+
+    python benchmarks/rl_router.py --timesteps 60000 --seeds 0 1 2 --sessions 300
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ptmo_middleware.rl.calibration import calibrate
+from ptmo_middleware.rl.corpus import build_pool
+from ptmo_middleware.rl.env import OffloadEnv, RewardWeights
+from ptmo_middleware.rl.features import REMAINING_INDEX, RISK_SLICE
+from ptmo_middleware.rl.evaluate import BASELINES, run_sessions, summarise
+from ptmo_middleware.rl.policy import NumpyPolicy
+from ptmo_middleware.rl.train import ALGOS, DATA_DIR, train
+
+EPSILONS = (0.3, 0.5, 0.7, 1.0)
+RESULTS = Path(__file__).resolve().parent / "results"
+METRICS = ("reward", "quality", "latency", "cost", "risk", "over_budget")
+
+
+def _learned(net: NumpyPolicy, mask: bool):
+    """The learned policy as run: its own choice, or (``mask``) the plugin's affordable choice."""
+    def policy(obs: np.ndarray, rng: np.random.Generator) -> int:
+        if not mask:
+            return int(np.argmax(net.scores(obs)))
+        risk = np.concatenate([[0.0], obs[RISK_SLICE]])  # LOCAL risks nothing
+        return int(net.decide(obs, risk, float(obs[REMAINING_INDEX])))
+
+    return policy
+
+
+def evaluate(nets: dict[str, list[NumpyPolicy]], seeds: list[int], sessions: int,
+             weights: RewardWeights) -> dict[tuple[str, float], dict]:
+    pool, cal = build_pool("test"), calibrate("train")
+    plain, guarded = OffloadEnv(pool, cal, weights=weights), OffloadEnv(pool, cal, weights=weights, enforce_budget=True)
+    rows: dict[tuple[str, float], dict] = {}
+    policies: list[tuple[str, OffloadEnv, list]] = []
+    for name, fn in BASELINES.items():
+        policies.append((name, plain, [fn] * len(seeds)))
+        if name != "local-only":
+            policies.append((name + "+guard", guarded, [fn] * len(seeds)))
+    for algo, per_seed in nets.items():
+        policies.append((algo.upper() + "-Lagrangian", plain, [_learned(n, False) for n in per_seed]))
+        policies.append((algo.upper() + "-Lagrangian (plugin)", plain, [_learned(n, True) for n in per_seed]))
+    for eps in EPSILONS:
+        for name, env, fns in policies:
+            per_seed = [summarise(run_sessions(env, fn, eps, sessions, seed)) for fn, seed in zip(fns, seeds)]
+            rows[(name, eps)] = {m: (statistics.mean(s[m] for s in per_seed),
+                                     statistics.pstdev([s[m] for s in per_seed])) for m in METRICS}
+    return rows
+
+
+def plugin_latency(n: int = 300) -> dict[str, float]:
+    """Time of RLPolicy.route on real held-out prompts (planned once), in ms."""
+    from ptmo_middleware.components import RouteRequest
+    from ptmo_middleware.datasets import load_pupa
+    from ptmo_middleware.pipeline import request_features
+    from ptmo_middleware.router import PrivacyRouter
+
+    router = PrivacyRouter(policy="rl", decomposer="sentence")
+    policy = router.planner.policy("rl")
+    times = []
+    for i, row in enumerate(load_pupa("test")[:60]):
+        plan = router.planner.plan(row.query, router.vault(f"lat-{i}"), policy="local-only")
+        req = RouteRequest(plan.classification, router.settings, 0.4, 0.7,
+                           request_features(plan.classification, plan.parts, row.query))
+        for _ in range(n // 60):
+            t = time.perf_counter()
+            policy.route(plan.parts, req)
+            times.append((time.perf_counter() - t) * 1e3)
+    times.sort()
+    return {"p50": times[len(times) // 2], "p99": times[int(len(times) * 0.99)], "n": len(times)}
+
+
+def spend_latency(n: int = 2000) -> dict[str, float]:
+    """SQLite check-and-spend time (WAL, synchronous=NORMAL), in ms."""
+    from ptmo_middleware.budget import PrivacyBudget
+    from ptmo_middleware.config import BudgetSettings
+
+    with tempfile.TemporaryDirectory() as d:
+        b = PrivacyBudget(BudgetSettings(enabled=True, epsilon=1e9, store=f"sqlite:{d}/b.sqlite3"))
+        times = []
+        for i in range(n):
+            t = time.perf_counter()
+            b.charge(0.01, f"r{i}", f"user{i % 50}")
+            times.append((time.perf_counter() - t) * 1e3)
+    times.sort()
+    return {"p50": times[n // 2], "p99": times[int(n * 0.99)], "n": n}
+
+
+def plot(rows: dict, names: list[str], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    for name in names:
+        for ax, metric in zip(axes, ("reward", "risk")):
+            mean = [rows[(name, e)][metric][0] for e in EPSILONS]
+            std = [rows[(name, e)][metric][1] for e in EPSILONS]
+            ax.errorbar(EPSILONS, mean, yerr=std, marker="o", capsize=3, label=name)
+    axes[0].set(xlabel="budget epsilon", ylabel="session reward (mean over held-out sessions)", title="Reward vs epsilon")
+    axes[1].plot(EPSILONS, EPSILONS, "k--", lw=1, label="budget (risk = epsilon)")
+    axes[1].set(xlabel="budget epsilon", ylabel="privacy risk spent per session", title="Risk vs epsilon")
+    axes[1].set_yscale("symlog", linthresh=0.1)
+    axes[1].legend(fontsize=7, loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def report(rows: dict, records: list[dict], lat: dict, spend: dict, args: argparse.Namespace, seconds: float) -> str:
+    names = sorted({n for n, _ in rows}, key=lambda n: list(dict.fromkeys(n for n, _ in rows)).index(n))
+    lines = [f"## RL router under a privacy budget (issue 6){' - ' + args.name if args.name != 'rl_router' else ''}", "",
+             f"Reward weights: {vars(RewardWeights(b3=args.b3))}.", "",
+             f"Held-out sessions of {10} requests (PUPA test rows, M4A1 test dialogues, generated public prompts, "
+             f"mixed 4:3:3), {args.sessions} sessions per seed and epsilon, seeds {args.seeds}; mean ± spread "
+             "(population std over seeds). Reward = the task reward R (no Lagrangian penalty). "
+             "'+guard': the run-time budget guard answers locally what the budget cannot pay. "
+             "'(plugin)': the shipped decision rule (best action the remaining budget can pay). "
+             f"Learned policies: {args.timesteps} timesteps each, Lagrange multiplier by dual ascent.", ""]
+    for eps in EPSILONS:
+        within = [n for n in names if rows[(n, eps)]["over_budget"][0] <= 0.01 and "Lagrangian" not in n]
+        best = max(within, key=lambda n: rows[(n, eps)]["reward"][0])
+        lines += [f"### epsilon = {eps}", "",
+                  "| policy | reward | quality | latency (x10 s) | cost (x0.001 $) | risk spent | over budget |",
+                  "|---|---|---|---|---|---|---|"]
+        for n in names:
+            r = rows[(n, eps)]
+            cells = [f"{r[m][0]:.3f} ± {r[m][1]:.3f}" for m in METRICS[:-1]]
+            cells.append(f"{100 * r['over_budget'][0]:.1f} % ± {100 * r['over_budget'][1]:.1f}")
+            mark = " (best baseline within budget)" if n == best else ""
+            lines.append(f"| {n}{mark} | " + " | ".join(cells) + " |")
+        lines.append("")
+    lines += [f"![reward and risk vs epsilon](benchmarks/results/{args.name}.png)", "",
+              "| latency | p50 | p99 | n |", "|---|---|---|---|",
+              f"| rl router decision (RLPolicy.route, PUPA test prompts) | {lat['p50']:.3f} ms | {lat['p99']:.3f} ms | {lat['n']} |",
+              f"| SQLite check-and-spend (WAL, synchronous=NORMAL) | {spend['p50']:.3f} ms | {spend['p99']:.3f} ms | {spend['n']} |",
+              "", "Training (final Lagrange multiplier, seconds):", ""]
+    lines += [f"- {r['algo']} seed {r['seed']}: lambda = {r['final_lambda']:.3f}, {r['seconds']} s" for r in records]
+    lines += ["", f"Pool: classifiers {records[0]['pool']['classifiers']}, decomposer {records[0]['pool']['decomposer']}.",
+              f"Reproduce: `{' '.join(['python', 'benchmarks/rl_router.py'] + sys.argv[1:])}` "
+              f"(total {seconds / 60:.1f} min).",
+              f"Machine: 2-core x86_64 CPU, no GPU ({platform.python_implementation()} {platform.python_version()}). "
+              f"Date: {datetime.datetime.now(datetime.timezone.utc).date().isoformat()}.", ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--timesteps", type=int, default=60_000)
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    ap.add_argument("--sessions", type=int, default=300)
+    ap.add_argument("--algos", nargs="+", choices=ALGOS, default=list(ALGOS))
+    ap.add_argument("--b3", type=float, default=RewardWeights().b3,
+                    help="weight of the cost term (0: a flat-rate cloud plan, where only privacy holds sends back)")
+    ap.add_argument("--name", default="rl_router", help="output file stem under benchmarks/results")
+    ap.add_argument("--ship", action="store_true",
+                    help="save the first seed's PPO as the packaged policy (ptmo_middleware/rl/data)")
+    args = ap.parse_args()
+    weights = RewardWeights(b3=args.b3)
+    t0 = time.perf_counter()
+    build_pool("train", progress=True)
+    build_pool("test", progress=True)
+    nets: dict[str, list[NumpyPolicy]] = {}
+    records = []
+    for algo in args.algos:
+        for seed in args.seeds:
+            ship = args.ship and algo == "ppo" and seed == args.seeds[0]
+            model, record = train(algo, args.timesteps, seed, DATA_DIR if ship else None, weights=weights)
+            nets.setdefault(algo, []).append(NumpyPolicy.from_model(model))
+            records.append(record)
+            print(f"trained {algo} seed {seed}: lambda {record['final_lambda']:.3f}, {record['seconds']} s", flush=True)
+    rows = evaluate(nets, args.seeds, args.sessions, weights)
+    lat, spend = plugin_latency(), spend_latency()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    shown = ["local-only", "cloud-only", "threshold", "threshold+guard", "random+guard"] + \
+        [a.upper() + "-Lagrangian" for a in args.algos]
+    plot(rows, shown, RESULTS / f"{args.name}.png")
+    text = report(rows, records, lat, spend, args, time.perf_counter() - t0)
+    (RESULTS / f"{args.name}.md").write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
