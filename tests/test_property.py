@@ -183,6 +183,14 @@ def test_no_private_value_reaches_the_cloud(router, conv, policy, strategy) -> N
     _assert_nothing_private_leaves(router, conv, policy, strategy)
 
 
+@pytest.mark.xfail(strict=True, reason="rules: a password that starts with $ or % after its keyword is taken "
+                   "for a template variable ($VAR, %VAR%) and dropped (found by the hunt below)")
+@pytest.mark.parametrize("value", ["$dYEVw2ohfNnIH", "%dYEVw2oh"])
+def test_password_starting_like_a_template_variable(router, value: str) -> None:
+    _assert_nothing_private_leaves(router, ([{"role": "user", "content": f"my password is {value}."}], [value]),
+                                   "threshold", "auto")
+
+
 @pytest.mark.slow
 @HUNT
 @given(conv=conversations(), policy=POLICIES, strategy=STRATEGIES)
