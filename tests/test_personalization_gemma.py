@@ -24,7 +24,7 @@ def test_cli_trains_gemma_and_the_embedded_backend_answers_with_it(tmp_path, mon
     gen = generate_history(300, seed=11)
     path = gen.write(tmp_path / "history.json")
     result = CliRunner().invoke(app, ["lora", "train", str(path), "--name", "me", "--user", "me",
-                                      "--epochs", "1", "--max-length", "128", "--threads", "2"])
+                                      "--epochs", "1", "--max-length", "128"])
     assert result.exit_code == 0, result.output
     info = AdapterStore().get("me")
     m = info.metrics
