@@ -55,6 +55,11 @@ POSITIVE = [
     ("SSN 123-45-6789 on file", "US_SSN", "123-45-6789"),
     ("my social security number is 219 09 9999", "US_SSN", "219 09 9999"),
     ("ssn: 078051120", "US_SSN", "078051120"),
+    ("ITIN 912-70-1234 on the W-7", "US_ITIN", "912-70-1234"),
+    # Bitcoin addresses (checksums)
+    ("send to 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2 please", "CRYPTO", "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2"),
+    ("or 3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy", "CRYPTO", "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"),
+    ("segwit bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq ok", "CRYPTO", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"),
     # IP addresses
     ("server at 192.168.1.20 is down", "IP_ADDRESS", "192.168.1.20"),
     ("proxy at 67.213.212.58:20010", "IP_ADDRESS", "67.213.212.58"),
@@ -109,6 +114,9 @@ NEGATIVE = [
     ("SSN 912-12-3456", "US_SSN"),
     ("SSN 123-00-4567", "US_SSN"),
     ("SSN 123-45-0000", "US_SSN"),
+    ("ITIN 912-40-1234 (group 40 is not an ITIN group)", "US_ITIN"),
+    ("wallet 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3 (bad checksum)", "CRYPTO"),
+    ("bech32 bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdr (bad checksum)", "CRYPTO"),
     ("loopback 127.0.0.1 and 0.0.0.0", "IP_ADDRESS"),
     ("not an ip 256.1.1.1 or 1.2.3", "IP_ADDRESS"),
     ("firmware version 1.2.3.4", "IP_ADDRESS"),

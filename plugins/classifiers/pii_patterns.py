@@ -1,5 +1,5 @@
-"""Personal-data detectors: e-mail, phone, card, IBAN, SSN, IP, URL, date of birth and
-user names inside file paths.
+"""Personal-data detectors: e-mail, phone, card, IBAN, SSN/ITIN, Bitcoin wallet, IP, URL,
+date of birth, paths in a user's home folder and social handles.
 
 Each detector scans the working string (see :mod:`.normalize`) with one precompiled,
 backtracking-safe pattern and validates what it finds (checksums, ranges, formats), so
@@ -12,8 +12,8 @@ from typing import Iterator
 
 from .hits import Hit
 from .normalize import Normalized, keyword_pattern, keyword_variants, whole_word
-from .validators import (card_issuer_ok, digits_of, iban_ok, ipv4_identifying, ipv6_identifying,
-                         luhn_ok, ssn_ok, IBAN_LENGTHS)
+from .validators import (IBAN_LENGTHS, card_issuer_ok, digits_of, iban_ok, ipv4_identifying, ipv6_identifying,
+                         itin_ok, luhn_ok, ssn_ok, base58check_ok, bech32_ok)
 
 def _anchors(words: tuple[str, ...]) -> tuple[str, ...]:
     """Substrings whose presence in the skeleton allows a context keyword."""
@@ -236,8 +236,9 @@ def ibans(work: Normalized) -> Iterator[Hit]:
 # -- US SSN ----------------------------------------------------------------------------
 _SSN = re.compile(r"[0-9](?<![\w\-.][0-9])\d{2}(?P<sep>[ .\-\n]|\s?[\-.]\s?)\d{2}(?P=sep)\d{4}(?![\w]|[.\-]\d)")
 _SSN_CONTEXT = re.compile(keyword_pattern(("ssn", "ss#", "social security", "social security number",
-                                           "social security no", "soc sec", "soc. sec.")))
-_SSN_ANCHORS = _anchors(("ssn", "ss#", "social", "soc"))
+                                           "social security no", "soc sec", "soc. sec.", "itin", "tin",
+                                           "taxpayer identification number")))
+_SSN_ANCHORS = _anchors(("ssn", "ss#", "social", "soc", "itin", "tin", "taxpayer"))
 _SSN_BARE = re.compile(r"(?<![\w\-.])\d{3}[ .\-]?\d{2}[ .\-]?\d{4}(?![\w]|[.\-]\d)")
 
 
@@ -246,10 +247,25 @@ def ssns(work: Normalized) -> Iterator[Hit]:
     for m in _SSN.finditer(text):
         if ssn_ok(m.group()):
             yield Hit(m.start(), m.end(), "US_SSN", 0.85)
+        elif itin_ok(m.group()):
+            yield Hit(m.start(), m.end(), "US_ITIN", 0.85)
     for k in _context(_SSN_CONTEXT, _SSN_ANCHORS, work):
         m = _SSN_BARE.search(text, k.end(), k.end() + 30)
-        if m and ssn_ok(m.group()):
-            yield Hit(m.start(), m.end(), "US_SSN", 0.97)
+        if m and (ssn_ok(m.group()) or itin_ok(m.group())):
+            yield Hit(m.start(), m.end(), "US_SSN" if ssn_ok(m.group()) else "US_ITIN", 0.97)
+
+
+# -- crypto wallets --------------------------------------------------------------------
+_WALLET = re.compile(r"[13](?<![\w][13])[1-9A-HJ-NP-Za-km-z]{25,34}(?![\w])"
+                     r"|b(?<![\w]b)c1[02-9ac-hj-np-z]{11,87}(?![\w])")
+
+
+def crypto_wallets(work: Normalized) -> Iterator[Hit]:
+    """Bitcoin addresses whose checksum holds (base58check, bech32/bech32m)."""
+    for m in _WALLET.finditer(work.text):
+        value = m.group()
+        if bech32_ok(value) if value.startswith("bc1") else base58check_ok(value):
+            yield Hit(m.start(), m.end(), "CRYPTO", 0.95)
 
 
 # -- IP addresses ----------------------------------------------------------------------
@@ -372,4 +388,5 @@ def handles(work: Normalized) -> Iterator[Hit]:
             yield Hit(m.start(), m.start() + 1 + len(name), "USERNAME", 0.7)
 
 
-PII_DETECTORS = (emails, urls, phones, cards, ibans, ssns, ips, dates_of_birth, path_users, handles)
+PII_DETECTORS = (emails, urls, phones, cards, ibans, ssns, crypto_wallets, ips, dates_of_birth, path_users,
+                 handles)

@@ -48,13 +48,14 @@ class RulesClassifier:
                 if end > start and key not in spans:
                     spans[key] = Span(start, end, hit.entity_type, self.settings.level_of(hit.entity_type),
                                       hit.score, self.name, text[start:end])
-        return _drop_contained(sorted(spans.values(), key=lambda s: (s.start, -s.end)))
+        return _drop_contained(sorted(spans.values(), key=lambda s: (s.start, -s.end, -s.score)))
 
 
 def _drop_contained(spans: list[Span]) -> list[Span]:
     """Drop spans lying inside the farthest-reaching span kept so far when it is of at
     least their level (an e-mail inside a connection string, a provider key also seen as
-    a high-entropy token); ``spans`` is sorted by start, longest first. Linear."""
+    a high-entropy token); ``spans`` is sorted by start, longest first, surest first (of
+    two detections of one value, the validated type wins). Linear."""
     kept: list[Span] = []
     reach: Span | None = None
     for s in spans:

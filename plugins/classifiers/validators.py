@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import ipaddress
 import math
 import re
@@ -21,6 +22,10 @@ IBAN_LENGTHS: dict[str, int] = {
     "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25, "SV": 28, "TL": 23,
     "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
 }
+
+
+_BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 
 
 def digits_of(value: str) -> str:
@@ -78,6 +83,44 @@ def ssn_ok(value: str) -> bool:
         return False
     area, group, serial = d[:3], d[3:5], d[5:]
     return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+
+
+def itin_ok(value: str) -> bool:
+    """US ITIN: 9XX-GG-SSSS with group 50-65, 70-88, 90-92 or 94-99."""
+    d = digits_of(value)
+    if len(d) != 9 or d[0] != "9":
+        return False
+    group = int(d[3:5])
+    return 50 <= group <= 65 or 70 <= group <= 88 or 90 <= group <= 92 or 94 <= group <= 99
+
+
+def base58check_ok(value: str) -> bool:
+    """A Bitcoin base58check address (P2PKH "1...", P2SH "3..."): double-SHA-256 checksum."""
+    number = 0
+    for ch in value:
+        digit = _BASE58.find(ch)
+        if digit < 0:
+            return False
+        number = number * 58 + digit
+    raw = number.to_bytes(25, "big") if number.bit_length() <= 200 else b""
+    return len(raw) == 25 and raw[0] in (0, 5) and \
+        hashlib.sha256(hashlib.sha256(raw[:21]).digest()).digest()[:4] == raw[21:]
+
+
+def bech32_ok(value: str) -> bool:
+    """A Bitcoin bech32 / bech32m address ("bc1..."): BIP-173/350 checksum."""
+    value = value.lower()
+    hrp, _, data = value.rpartition("1")
+    if hrp != "bc" or len(data) < 6 or any(c not in _BECH32 for c in data):
+        return False
+    values = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp] + [_BECH32.index(c) for c in data]
+    chk = 1
+    for v in values:
+        top = chk >> 25
+        chk = (chk & 0x1FFFFFF) << 5 ^ v
+        for i, g in enumerate((0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)):
+            chk ^= g if (top >> i) & 1 else 0
+    return chk in (1, 0x2BC830A3)
 
 
 def ipv4_identifying(value: str) -> bool:
