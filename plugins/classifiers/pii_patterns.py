@@ -1,9 +1,10 @@
 """Personal-data detectors: e-mail, phone, card, IBAN, SSN/ITIN, Bitcoin wallet, IP, URL,
 date of birth, paths in a user's home folder and social handles.
 
-Each detector scans the working string (see :mod:`.normalize`) with one precompiled,
-backtracking-safe pattern and validates what it finds (checksums, ranges, formats), so
-that years, prices, version numbers and ISO dates are not reported.
+Each detector scans the working string (see :mod:`.normalize`) with precompiled,
+backtracking-safe patterns, often only after a cheap substring test, and validates what
+it finds (checksums, ranges, formats), so that years, prices, version numbers and ISO
+dates are not reported.
 """
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from typing import Iterator
 
 from .hits import Hit
 from .normalize import Normalized, keyword_pattern, keyword_variants, whole_word
-from .validators import (IBAN_LENGTHS, card_issuer_ok, digits_of, iban_ok, ipv4_identifying, ipv6_identifying,
-                         itin_ok, luhn_ok, ssn_ok, base58check_ok, bech32_ok)
+from .validators import (IBAN_LENGTHS, base58check_ok, bech32_ok, card_issuer_ok, digits_of, iban_ok,
+                         ipv4_identifying, ipv6_identifying, itin_ok, luhn_ok, ssn_ok)
+
 
 def _anchors(words: tuple[str, ...]) -> tuple[str, ...]:
     """Substrings whose presence in the skeleton allows a context keyword."""
