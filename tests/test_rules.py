@@ -80,6 +80,10 @@ POSITIVE = [
     ("date of birth 1990-05-17", "DATE_OF_BIRTH", "1990-05-17"),
     ("my birthday is 3rd of May 1991", "DATE_OF_BIRTH", "3rd of May 1991"),
     ("出生日期：1990年5月17日", "DATE_OF_BIRTH", "1990年5月17日"),
+    ("je suis née le 12 mars 1990 à Lyon", "DATE_OF_BIRTH", "12 mars 1990"),
+    ("ich bin am 3. Mai 1990 geboren, Geburtsdatum 03.05.1990", "DATE_OF_BIRTH", "03.05.1990"),
+    ("nací el 3 de mayo de 1990, fecha de nacimiento 3 de mayo de 1990", "DATE_OF_BIRTH", "3 de mayo de 1990"),
+    ("я родился 12 марта 1990 года", "DATE_OF_BIRTH", "12 марта 1990"),
     # file paths naming a user, as a whole
     (r"PS C:\Users\lidor\Desktop\bot> npm start", "FILE_PATH", r"C:\Users\lidor\Desktop\bot"),
     (r"open C:\Users\Abu Bakr\My Documents\a.txt, please", "FILE_PATH", r"C:\Users\Abu Bakr\My Documents\a.txt"),

@@ -292,12 +292,17 @@ def ips(work: Normalized) -> Iterator[Hit]:
 
 # -- dates of birth --------------------------------------------------------------------
 _MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+           r"|janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre"
+           r"|januar|februar|märz|maerz|juni|juli|oktober|dezember"
+           r"|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre"
+           r"|января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)\.?")
 _DATE = re.compile(
     r"(?i)(?<!\d)(?:"
     r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"                                   # 1990-05-17
     r"|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})"                        # 17/05/1990, 05-17-90
-    r"|\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MONTHS + r",?\s+\d{4}"  # 17th of May 1990
+    r"|\d{1,2}(?:st|nd|rd|th|er|\.)?(?:\s+of|\s+de)?\s+" + _MONTHS
+    + r",?\s+(?:de\s+)?\d{4}"                                          # 17th of May 1990, 3. Mai 1990, 3 de mayo de 1990
     r"|" + _MONTHS + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"           # May 17, 1990
     r"|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"                        # 1990年5月17日
     r"|" + _MONTHS + r"\s+\d{4}"                                       # May 1990
