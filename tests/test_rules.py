@@ -243,6 +243,8 @@ NO_PII = [
     "/**\n * @param name the name\n * @return nothing\n */ ping @here and @channel",
     "We met at noon and looked at the dot product; the dot at the end matters.",
     'new Uri("pack://application:,,,/Resources/LockImage.png")',
+    '<input type="password" name="password" placeholder="Password">',
+    'environment:\n  POSTGRES_PASSWORD: ${DB_PASSWORD}\nconst [password, setPassword] = useState("");',
 ]
 
 

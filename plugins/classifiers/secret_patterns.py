@@ -193,11 +193,12 @@ enter type provide input use change update create choose pick set new old curren
 field manager managers policy policies hint hints length strength
 """.split())
 #: Values that are placeholders or code, not secrets: "****", "<password>", "${PW}",
-#: "None", "str", a call "getpass()", an index "form['pw']", an attribute of a usual
-#: object "self.password" (but "john.doe" stays a value).
+#: "None", "str", a call "getpass()", an index "form['pw']", the next attribute
+#: 'placeholder="..."', an attribute of a usual object "self.password" (but "john.doe"
+#: stays a value).
 _PLACEHOLDER = re.compile(r"(?i:^(?:\*+|your[_\-]\w+|\w+_here|x+|X+|\.+|_+|-+|#+|\?+|<[^>]*>?|\{[^}]*\}?|\[[^\]]*\]?|\$\{?\w+\}?|%\w+%?|"
                           r"%s|null|none|nil|true|false|undefined|str|string|int|bool|bytes|secretstr|"
-                          r"getpass.*|input\(.*|env\(.*|.*\(.*|[A-Za-z_][\w.]*\[.*|"
+                          r"getpass.*|input\(.*|env\(.*|.*\(.*|[A-Za-z_][\w.]*\[.*|[A-Za-z_][\w\-]*=.*|"
                           r"(?:self|this|cls|os|config|conf|cfg|settings|env|request|req|args|opts|options|params|"
                           r"form|data|secrets|process|app|ctx|context|credentials|creds|auth|st|session|user|db|"
                           r"props|state|window|document|vault|keyring)\.[\w.]+)$)|"
