@@ -3,13 +3,14 @@
 A value *survives* when, after folding both sides to a canonical form (NFKC, invisible
 and bidi characters removed, Cyrillic/Greek look-alikes mapped to Latin, case folded,
 only letters and digits kept), the whole value or any contiguous half of it (at least
-6 characters) appears in the text sent to the cloud. So a card number with one group
+6 characters) appears in the text sent to the cloud; placeholders count as boundaries. So a card number with one group
 masked, or a key with its zero-width joiners stripped, still counts as leaked.
 A planted value is *detected* when it does not survive.
 """
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ _CONFUSABLES = str.maketrans({
     "\u03bd": "v", "\u03b1": "a",
 })
 MIN_FRAGMENT = 6
+_PLACEHOLDER = re.compile(r"\[[A-Z][A-Z0-9_]*_\d+\]")
 
 Sanitizer = Callable[[list[dict[str, str]]], list[str]]
 """Maps a conversation (``[{"role", "content"}]``) to the texts that would reach the cloud."""
@@ -45,7 +47,8 @@ def survives(value: str, payloads: Sequence[str]) -> bool:
     target = canonical(value)
     if not target:
         return False
-    haystack = "\x00".join(canonical(p) for p in payloads)
+    # A placeholder is a boundary: "Remember [CONNECTION_STRING_1]" must not read as "...emberconnection...".
+    haystack = "\x00".join(canonical(piece) for p in payloads for piece in _PLACEHOLDER.split(p))
     if target in haystack:
         return True
     n = max(MIN_FRAGMENT, (len(target) + 1) // 2)
