@@ -20,30 +20,33 @@ import math
 import random
 import re
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Sequence, TypeVar
 
 #: Scores a batch of (prefix, continuation) pairs: total negative log-likelihood of the
 #: continuation given the prefix, in nats (lower = the model finds it more likely).
 NLLScorer = Callable[[str, Sequence[str]], Sequence[float]]
 #: Generates a completion of a prefix (greedy or sampled).
 InferenceFn = Callable[[str], str]
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
 class CanaryFormat:
-    """A canary template: a prefix followed by ``digits`` random digits, space-separated
-    ("my PIN for account 3 is 4 8 1 5 1 6"). ``prefix`` may hold ``{i}`` so that each
-    canary has its own prefix. The randomness space has ``10 ** digits`` members."""
+    """A canary template: a prefix followed by ``digits`` random digits joined by
+    ``separator`` ("my PIN for account 3 is 4 8 1 5 1 6", or "... is 481516" with
+    ``separator=""``). ``prefix`` may hold ``{i}`` so that each canary has its own prefix.
+    The randomness space has ``10 ** digits`` members."""
 
     prefix: str = "my PIN for account {i} is"
     digits: int = 6
+    separator: str = " "
 
     @property
     def space_size(self) -> int:
         return 10 ** self.digits
 
     def secret(self, n: int) -> str:
-        return " ".join(str(n).zfill(self.digits))
+        return self.separator.join(str(n).zfill(self.digits))
 
     def candidate(self, rng: random.Random) -> str:
         return self.secret(rng.randrange(self.space_size))
@@ -128,12 +131,13 @@ class PrivacyAttackSimulator:
             self.canaries.append(Canary(prefix, secret, repetitions[i % len(repetitions)]))
         return self.canaries
 
-    def insert_canaries(self, records: Sequence[str]) -> list[str]:
-        """``records`` with every canary inserted ``repetitions`` times at random places."""
+    def insert_canaries(self, records: Sequence[R], wrap: Callable[[Canary], R] | None = None) -> list[R]:
+        """``records`` with every canary inserted ``repetitions`` times at random places,
+        as its text or as ``wrap(canary)`` (e.g. a history record carrying it)."""
         out = list(records)
         for canary in self.canaries:
             for _ in range(canary.repetitions):
-                out.insert(self.rng.randrange(len(out) + 1), canary.text)
+                out.insert(self.rng.randrange(len(out) + 1), wrap(canary) if wrap else canary.text)
         return out
 
     def run_canary_attack(self, inference_fn: InferenceFn) -> CanaryAttackResult:

@@ -1,0 +1,77 @@
+"""Privacy attacks on personal adapters of the embedded Gemma 3 270M (issue 8).
+
+Inserts canaries ("Your PIN for account 3 is 4815") 1, 5 and 20 times into a generated
+history, trains a LoRA adapter with our trainer without scrubbing, with the default
+scrubbing, and with DP-SGD (Opacus), and attacks each: exposure, greedy extraction,
+membership inference. Writes benchmarks/results/attacks.md, attacks_exposure.png and
+attacks.json (read by the benchmark suite).
+
+    .venv/bin/python benchmarks/attacks.py [--threads 2] [--samples 500]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--samples", type=int, default=500, help="sampled candidates per canary (|R| = 10^4)")
+    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--variants", default="unscrubbed,scrubbed,dp")
+    ap.add_argument("--workdir", default="/tmp/ptmo-attacks")
+    args = ap.parse_args()
+
+    import dataclasses
+
+    from ptmo_middleware.evaluation.canary_experiment import CanaryExperiment, CanaryExperimentConfig, markdown_table
+    from ptmo_middleware.evaluation.plots import plot_exposure
+
+    base = CanaryExperimentConfig()
+    cfg = dataclasses.replace(
+        base, canaries_per_repetition=1, exact_limit=1000, samples=args.samples,
+        variants=tuple(args.variants.split(",")),
+        training=dataclasses.replace(base.training, epochs=args.epochs, num_threads=args.threads))
+    t0 = time.perf_counter()
+    result = CanaryExperiment(cfg).run(args.workdir, progress=lambda v: print(f"[attacks] {v}", flush=True))
+    seconds = time.perf_counter() - t0
+    saved = result.to_dict()
+    result.save(RESULTS / "attacks.json")
+    plot_exposure(saved, RESULTS / "attacks_exposure.png")
+    date = subprocess.run(["date", "-u", "+%F"], capture_output=True, text=True).stdout.strip()
+    t = cfg.training
+    md = f"""## Privacy attacks on the personal adapter (canaries, membership inference)
+
+Gemma 3 270M (embedded), LoRA r={t.r} on attention + MLP, {t.epochs} epochs, lr {t.lr}, batch {t.batch_size};
+history: {cfg.n_turns} generated turns + canaries "{cfg.fmt.prefix} <{cfg.fmt.digits} digits>" (as the
+assistant's reply) inserted {", ".join(map(str, cfg.repetitions))} times; |R| = 10^{cfg.fmt.digits}
+(max exposure {saved['max_exposure']:.1f} bits; chance about 1.4 bits). Exposure: rank of the true PIN among
+{cfg.samples} sampled candidates (Secret Sharer estimate). Extraction: greedy completion of the prefix.
+Membership inference: {cfg.n_turns} member turns vs {cfg.n_heldout} held-out turns of the same user;
+"calibrated" subtracts the base model's loss (adapter disabled). DP: Opacus DP-SGD on the LoRA parameters,
+noise multiplier {cfg.dp_noise_multiplier}, clip {cfg.dp_max_grad_norm}, delta {cfg.dp_delta} (epsilon from the RDP
+accountant, batches treated as Poisson-sampled).
+Our classifier flags the canary as PRIVATE: **{saved['canary_detected_private']}**.
+
+{markdown_table(saved)}
+
+![exposure vs repetitions](attacks_exposure.png)
+
+Command: `.venv/bin/python benchmarks/attacks.py --threads {args.threads} --samples {args.samples} --epochs {args.epochs}`
+({seconds / 60:.1f} min). Machine: 2-core x86_64 CPU, no GPU. Date: {date}.
+"""
+    (RESULTS / "attacks.md").write_text(md, encoding="utf-8")
+    print(md)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""The canary experiment end to end on a tiny random model (default tier) and on the
+embedded Gemma 3 270M (slow tier); the trie scorer against per-sequence scoring."""
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from ptmo_middleware.evaluation.attacks import CanaryFormat, CausalLMScorer
+from ptmo_middleware.evaluation.canary_experiment import CanaryExperiment, CanaryExperimentConfig
+from ptmo_middleware.evaluation.trie_scorer import TrieScorer
+from ptmo_middleware.personalization.trainer import TrainingConfig
+
+pytest_plugins = ["personalization_support"]
+
+FMT = CanaryFormat("Your PIN for account {i} is", 4, "")
+
+
+def test_trie_scorer_equals_scoring_each_sequence(tiny_model):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_model).eval()
+    tok = AutoTokenizer.from_pretrained(tiny_model)
+    conts = [CanaryFormat(digits=3).secret(n) for n in (0, 7, 70, 71, 512, 999)] + ["12 345", "9"]
+    fast = TrieScorer(model, tok, chunk=3)("my PIN for account 2 is", conts)
+    slow = CausalLMScorer(model, tok)("my PIN for account 2 is", conts)
+    assert fast == pytest.approx(slow, abs=1e-4)
+
+
+def test_canary_experiment_end_to_end_on_a_tiny_model(tiny_model, rules_classify, tmp_path):
+    cfg = CanaryExperimentConfig(
+        n_turns=12, n_heldout=6, canaries_per_repetition=1, fmt=FMT, exact_limit=100, samples=150,
+        training=TrainingConfig(r=4, alpha=8, epochs=2, batch_size=4, lr=5e-3, max_length=64, eval_every=10**6,
+                                val_fraction=0.05, warmup_steps=2, progress=False, num_threads=1))
+    result = CanaryExperiment(cfg, base_model=str(tiny_model), classify=rules_classify).run(tmp_path)
+    assert result.canary_detected_private
+    by = {v.variant: v for v in result.variants}
+    assert set(by) == {"unscrubbed", "scrubbed", "dp"}
+    for v in by.values():
+        assert [e["repetitions"] for e in v.exposures] == [1, 5, 20]
+        assert all(not e["exact"] for e in v.exposures)  # 10^4 > exact_limit: sampled estimate
+        assert [m["attack"] for m in v.membership] == ["loss-threshold", "reference-calibrated"]
+        assert all(0.0 <= m["auc"] <= 1.0 and m["n_members"] >= 12 and m["n_nonmembers"] >= 6 for m in v.membership)
+    raw, scrubbed = by["unscrubbed"].exposure_by_repetition(), by["scrubbed"].exposure_by_repetition()
+    assert raw[20] > raw[1] + 4  # memorised with repetition
+    assert scrubbed[20] < raw[20] - 4  # the scrubbed adapter never saw the digits
+    assert by["scrubbed"].train["scrubbed"].get("PASSWORD", 0) >= 26  # every inserted copy was masked
+    assert by["dp"].dp_epsilon is not None and 0 < by["dp"].dp_epsilon < math.inf
+    history = (tmp_path / "history.jsonl").read_text().splitlines()
+    assert sum("canary-" in line for line in history) == 26
+    saved = json.loads(result.save(tmp_path / "canaries.json").read_text())
+    assert saved["variants"][0]["exposure_by_repetition"]["20"] == pytest.approx(raw[20])
+
+
+@pytest.mark.slow
+def test_gemma_adapter_memorises_canaries_unless_scrubbed(tmp_path):
+    """The done-when of issue 8 on the embedded Gemma 3 270M (several minutes on CPU)."""
+    pytest.importorskip("opacus")
+    result = CanaryExperiment(CanaryExperimentConfig(variants=("unscrubbed", "scrubbed"))).run(tmp_path)
+    assert result.canary_detected_private
+    by = {v.variant: v.exposure_by_repetition() for v in result.variants}
+    assert by["unscrubbed"][20] > by["unscrubbed"][1]
+    assert by["scrubbed"][20] < 0.5 * result.max_exposure
