@@ -111,6 +111,8 @@ NEGATIVE = [
     ("card 4111 1111 1111 1112 (bad Luhn)", "CREDIT_CARD"),
     ("number 1234 5678 9012 3456 fails Luhn", "CREDIT_CARD"),
     ("list 4 8 15 16 23 42 11 13 17 19 21", "CREDIT_CARD"),
+    ("float 67488934710676.8 and 4653595013998.4", "CREDIT_CARD"),
+    ("values 34671 -2259400466 in the column", "CREDIT_CARD"),
     ("IBAN DE89 3704 0044 0532 0130 01 (bad checksum)", "IBAN_CODE"),
     ("XX89 3704 0044 0532 0130 00 unknown country", "IBAN_CODE"),
     ("SSN 000-12-3456", "US_SSN"),
@@ -335,3 +337,20 @@ def test_national_ids(rules, text, value):
 ])
 def test_national_ids_rejected(rules, text):
     assert not any(t == "GOV_ID" for t, _ in found(rules, text))
+
+
+def test_ordinary_prose_with_numbers_is_rarely_flagged(rules):
+    """Seeded Faker paragraphs in eight languages, followed by dates, times, integers,
+    floats, version numbers and prices: at most one text in a hundred gets a span."""
+    faker = pytest.importorskip("faker")
+    flagged = total = 0
+    for locale in ("en_US", "de_DE", "fr_FR", "es_ES", "ru_RU", "zh_CN", "ja_JP", "pt_BR"):
+        fake = faker.Faker(locale)
+        fake.seed_instance(11)
+        for _ in range(50):
+            text = (f"{fake.paragraph(nb_sentences=4)} {fake.date()} {fake.time()} {fake.random_int(0, 10**6)} "
+                    f"{fake.pyfloat()} v{fake.numerify('#.#.#')} {fake.pydecimal(left_digits=4, right_digits=2)} "
+                    f"{fake.pyfloat(left_digits=14)}")
+            total += 1
+            flagged += bool(rules.classify(text))
+    assert flagged <= total // 100, f"{flagged} of {total} ordinary texts got spans"

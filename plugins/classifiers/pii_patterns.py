@@ -109,9 +109,9 @@ _PHONE_WORDS = ("phone", "phone number", "tel", "telephone", "mobile", "cell", "
 _PHONE_CONTEXT = re.compile(keyword_pattern(_PHONE_WORDS))
 _PHONE_ANCHORS = _anchors(("phone", "tel", "mobil", "cell", "call me", "text me", "fax", "whatsapp", "sms",
                            "portable", "celular", "handy", "mero", "номер", "телефон", "电话", "手机", "電話", "携帯"))
-_CONTEXT_NUMBER = re.compile(r"[0-9+(](?<![\w+(][0-9+(])[\d ().\-]{5,20}\d(?!\d)")
+_CONTEXT_NUMBER = re.compile(r"[0-9+(](?<![\w+(:.,][0-9+(])[\d ().\-]{5,20}\d(?!\d)")
 _YEARS = re.compile(r"(?:(?:19|20)\d\d\W*)+")
-_DATE_PREFIX = re.compile(r"\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}")
+_DATE_LIKE = re.compile(r"\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}|\d\.\d{2}(?!\d)")  # a date, or a price "13.42"
 
 
 def _uniform_separators(value: str) -> bool:
@@ -143,7 +143,7 @@ def phones(work: Normalized) -> Iterator[Hit]:
     for m in _TRUNK.finditer(text):
         value = m.group()
         if _free_before(text, m.start(), "_+.-/:") and 9 <= len(digits_of(value)) <= 12 \
-                and _uniform_separators(value) and not _DATE_PREFIX.match(value):
+                and _uniform_separators(value) and not _DATE_LIKE.match(value):
             yield Hit(m.start(), m.end(), "PHONE_NUMBER", 0.7)
     for m in _TRUNK_MORE.finditer(text):
         if _free_before(text, m.start(), "_+.-/:") and 9 <= len(digits_of(m.group())) <= 15:
@@ -155,7 +155,7 @@ def phones(work: Normalized) -> Iterator[Hit]:
         return
     for m in _CONTEXT_NUMBER.finditer(text):
         value = m.group()
-        if 7 <= len(digits_of(value)) <= 15 and not _DATE_PREFIX.match(value) and not _YEARS.fullmatch(value) \
+        if 7 <= len(digits_of(value)) <= 15 and not _DATE_LIKE.search(value) and not _YEARS.fullmatch(value) \
                 and any(whole_word(skel, k.start(), k.end()) for k in
                         _PHONE_CONTEXT.finditer(skel, max(0, m.start() - 25), m.start())):
             yield Hit(m.start(), m.end(), "PHONE_NUMBER", 0.85)
@@ -165,11 +165,16 @@ def phones(work: Normalized) -> Iterator[Hit]:
 _CARD_SEPARATORS = " \t.-\r\n\u00a0"
 _CARD = re.compile(r"[0-9](?<![\w.,][0-9])(?:[ \t.\-\r\n\u00a0]{0,3}\d){12,18}(?![\w]|[.,]\d)")
 _SEPARATORS = re.compile(r"[^0-9]+")
+_MINUS = re.compile(r"\s-[0-9]")
 
 
 def _card_grouping_ok(value: str) -> bool:
     """Card-like grouping: one run, groups of 3+ digits (4-4-4-4, 4-6-5), or an evenly
-    split number (1 1 1 1 ..., 41 11 11 ...); a list of unrelated numbers is neither."""
+    split number (1 1 1 1 ..., 41 11 11 ...); a list of unrelated numbers, a decimal
+    number ("67488934710676.8") or a negative one ("34671 -2259400466") is neither."""
+    separators = _SEPARATORS.findall(value)
+    if (len(separators) == 1 and separators[0] in (".", ",")) or _MINUS.search(value):
+        return False
     groups = _SEPARATORS.split(value)
     if len(groups) == 1 or all(len(g) >= 3 for g in groups):
         return True
@@ -182,6 +187,7 @@ def _card_ok(value: str) -> bool:
 
 
 _DIGIT_GROUP = re.compile(r"[0-9]+")
+_DECIMAL_TAIL = re.compile(r"[.,][0-9]")
 
 
 def _card_inside(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -198,6 +204,8 @@ def _card_inside(text: str, start: int, end: int) -> tuple[int, int] | None:
             if digits > 19:
                 break
             a, b = groups[i][0], groups[j][1]
+            if i == j and _DECIMAL_TAIL.match(text, b):
+                break                                   # "4653595013998.4" is a number
             if digits >= 13 and (best is None or b - a > best[1] - best[0]) and _card_ok(text[a:b]):
                 best = (a, b)
     return best
