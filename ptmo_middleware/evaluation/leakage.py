@@ -21,7 +21,7 @@ import re
 import statistics
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'@._-]*")
 
@@ -140,15 +140,3 @@ def by_category(rows: Sequence[Row], payloads: Sequence[str | None]) -> dict[str
     for i, r in enumerate(rows):
         groups.setdefault(r["category"], []).append(i)
     return {c: score([rows[i] for i in idx], [payloads[i] for i in idx]) for c, idx in sorted(groups.items())}
-
-
-def units_leaked(rows: Iterable[Row], payloads: Iterable[str | None]) -> list[tuple[int, str]]:
-    """(row index, unit) of every leaked unit: what to look at when improving."""
-    out = []
-    for i, (row, payload) in enumerate(zip(rows, payloads)):
-        if payload is None:
-            continue
-        pn = norm(payload)
-        toks = {w.casefold() for w in WORD.findall(payload)}
-        out += [(i, u) for u in row["units"] if unit_leaks(u, pn, toks)]
-    return out
