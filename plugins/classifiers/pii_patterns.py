@@ -111,7 +111,10 @@ _PHONE_ANCHORS = _anchors(("phone", "tel", "mobil", "cell", "call me", "text me"
                            "portable", "celular", "handy", "mero", "номер", "телефон", "电话", "手机", "電話", "携帯"))
 _CONTEXT_NUMBER = re.compile(r"[0-9+(](?<![\w+(:.,][0-9+(])[\d ().\-]{5,20}\d(?!\d)")
 _YEARS = re.compile(r"(?:(?:19|20)\d\d\W*)+")
-_DATE_LIKE = re.compile(r"\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}|\d\.\d{2}(?!\d)")  # a date, or a price "13.42"
+#: A date ("1997-09-28", "01.02.2023") or a price ("13.42") inside a number candidate;
+#: not the 3-2-2 grouping of a Russian phone number ("374-70-79").
+_DATE_LIKE = re.compile(r"(?<!\d)(?:\d{4}[./\-]\d{1,2}[./\-]\d{1,2}|\d{1,2}[./\-]\d{1,2}[./\-]\d{2,4})(?!\d)"
+                        r"|\d\.\d{2}(?!\d)")
 
 
 def _uniform_separators(value: str) -> bool:
