@@ -27,6 +27,9 @@ __version__ = "0.1.0"
 _LAZY = {
     "LoRATrainer": ".personalization.trainer",
     "train_personal_lora": ".personalization.trainer",
+    "BenchmarkSuite": ".evaluation.benchmark",
+    "BenchmarkConfig": ".evaluation.benchmark",
+    "PrivacyAttackSimulator": ".evaluation.attacks",
 }
 
 
@@ -45,5 +48,5 @@ __all__ = [
     "SensitivityClassifier", "PrivacyManager", "QueryDecomposer", "OffloadingDecision",
     "PtmoError", "ConfigError", "InvalidPromptError", "PluginError", "BackendError",
     "LocalBackendUnavailable", "CloudBackendUnavailable", "BudgetExhausted",
-    "LoRATrainer", "train_personal_lora",
+    "LoRATrainer", "train_personal_lora", "BenchmarkSuite", "BenchmarkConfig", "PrivacyAttackSimulator",
 ]

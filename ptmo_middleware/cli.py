@@ -453,3 +453,9 @@ def _show_chat_route(reply: Any) -> None:
 from .personalization.cli import lora_app  # noqa: E402  (light: heavy imports happen inside the commands)
 
 app.add_typer(lora_app, name="lora")
+
+# --- evaluation (issue 8): ptmo bench | ptmo profile ---
+from .evaluation.cli import bench, profile  # noqa: E402  (light: heavy imports happen inside the commands)
+
+app.command()(bench)
+app.command()(profile)
