@@ -10,6 +10,7 @@ import concurrent.futures
 import dataclasses
 import logging
 import re
+import threading
 import time
 from typing import Any, Iterable, Sequence
 
@@ -23,7 +24,30 @@ from .vault import MaskVault
 
 log = logging.getLogger(__name__)
 
-_executor = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="ptmo-classify")
+class _ClassifierPool:
+    """Threads that run classifiers time-boxed. A call that times out keeps its thread,
+    so the pool is replaced then: hung calls never starve later requests."""
+
+    def __init__(self, workers: int = 4) -> None:
+        self.workers = workers
+        self._lock = threading.Lock()
+        self._executor = self._new()
+
+    def _new(self) -> concurrent.futures.ThreadPoolExecutor:
+        return concurrent.futures.ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="ptmo-classify")
+
+    def submit(self, fn: Any, *args: Any) -> concurrent.futures.Future:
+        with self._lock:
+            return self._executor.submit(fn, *args)
+
+    def abandon(self) -> None:
+        """Leave the current threads to their hung calls; later calls get fresh threads."""
+        with self._lock:
+            old, self._executor = self._executor, self._new()
+        old.shutdown(wait=False, cancel_futures=False)
+
+
+_pool = _ClassifierPool()
 
 MessagesLike = str | Sequence[Any]
 
@@ -149,7 +173,7 @@ class Planner:
                     log.exception("classifier %s failed; treating the text as PRIVATE", clf.name)
                     failed.append(clf.name)
             else:
-                pending.append((clf, _executor.submit(clf.classify, text, context)))
+                pending.append((clf, _pool.submit(clf.classify, text, context)))
         deadline = time.monotonic() + self.settings.classifier_timeout_s
         for clf, fut in pending:
             try:
@@ -157,6 +181,7 @@ class Planner:
             except concurrent.futures.TimeoutError:
                 log.error("classifier %s timed out; treating the text as PRIVATE", clf.name)
                 failed.append(clf.name)
+                _pool.abandon()
             except Exception:
                 log.exception("classifier %s failed; treating the text as PRIVATE", clf.name)
                 failed.append(clf.name)

@@ -133,8 +133,6 @@ class HangsOnCue(Raising):
 RELEASE_CUE = threading.Event()
 
 
-@pytest.mark.xfail(strict=True, reason="hung classifier calls keep the 4 threads of the classifier pool: "
-                   "later requests then time out too and stay local (fail closed, but a denial of service)")
 def test_hung_classifier_calls_do_not_starve_later_requests(register_plugin) -> None:
     register_plugin(_classifier_plugin(HangsOnCue), "test-faults-hangs-on-cue")
     router = PrivacyRouter(classifiers=["rules", "hangs-on-cue"], classifier_timeout_s=0.2)
