@@ -1,4 +1,4 @@
-"""The embedded backend: Gemma 3 270M in this process (transformers on CPU or GPU),
+"""The embedded backend: Gemma 3 270M in this process (transformers, on the CPU),
 optionally with a PEFT (LoRA) adapter. No server, no network.
 
 The model is loaded once per process on first use (see

@@ -77,9 +77,9 @@ def _convert_gguf(target: Path) -> None:
     gguf_path = gguf_pkg.assemble(gguf_dir / gguf_pkg.MODEL_NAME)
     tmp = target.with_name(target.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    tokenizer = AutoTokenizer.from_pretrained(str(gguf_dir), gguf_file=gguf_path.name)
+    tokenizer = AutoTokenizer.from_pretrained(str(gguf_dir), gguf_file=gguf_path.name, local_files_only=True)
     model = AutoModelForCausalLM.from_pretrained(
-        str(gguf_dir), gguf_file=gguf_path.name, dtype=torch.float32)
+        str(gguf_dir), gguf_file=gguf_path.name, dtype=torch.float32, local_files_only=True)
     _drop_quantizer(model)
     model.save_pretrained(tmp, safe_serialization=True)
     tokenizer.save_pretrained(tmp)
