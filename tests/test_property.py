@@ -191,6 +191,14 @@ def test_password_starting_like_a_template_variable(router, value: str) -> None:
                                    "threshold", "auto")
 
 
+@pytest.mark.xfail(strict=True, reason="rules: the IBAN scan's rejected matches consume text (finditer), so a "
+                   "token like 'OA94...' earlier in the text swallows a real IBAN after it (found by the hunt)")
+def test_iban_after_a_key(router) -> None:
+    iban = "GB70 YNBI 8764 7593 8242 19"
+    text = f"key AIza1fH_ZM9TBrKrmGsNmjQ8mT3OA94HhblZa-Q send it to {iban}."
+    _assert_nothing_private_leaves(router, ([{"role": "user", "content": text}], [iban]), "threshold", "auto")
+
+
 @pytest.mark.slow
 @HUNT
 @given(conv=conversations(), policy=POLICIES, strategy=STRATEGIES)
