@@ -25,8 +25,9 @@ RESULTS = Path(__file__).resolve().parent / "results"
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--samples", type=int, default=500, help="sampled candidates per canary (|R| = 10^4)")
-    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--samples", type=int, default=300, help="sampled candidates per canary (|R| = 10^4)")
+    ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--turns", type=int, default=30, help="generated turns of the user's history")
     ap.add_argument("--variants", default="unscrubbed,scrubbed,dp")
     ap.add_argument("--workdir", default="/tmp/ptmo-attacks")
     args = ap.parse_args()
@@ -38,9 +39,10 @@ def main() -> None:
 
     base = CanaryExperimentConfig()
     cfg = dataclasses.replace(
-        base, canaries_per_repetition=1, exact_limit=1000, samples=args.samples,
+        base, n_turns=args.turns, n_heldout=args.turns // 2, canaries_per_repetition=1, exact_limit=1000,
+        samples=args.samples,
         variants=tuple(args.variants.split(",")),
-        training=dataclasses.replace(base.training, epochs=args.epochs, num_threads=args.threads))
+        training=dataclasses.replace(base.training, epochs=args.epochs, num_threads=args.threads, progress=True))
     t0 = time.perf_counter()
     result = CanaryExperiment(cfg).run(args.workdir, progress=lambda v: print(f"[attacks] {v}", flush=True))
     seconds = time.perf_counter() - t0
@@ -66,7 +68,7 @@ Our classifier flags the canary as PRIVATE: **{saved['canary_detected_private']}
 
 ![exposure vs repetitions](attacks_exposure.png)
 
-Command: `.venv/bin/python benchmarks/attacks.py --threads {args.threads} --samples {args.samples} --epochs {args.epochs}`
+Command: `.venv/bin/python benchmarks/attacks.py --threads {args.threads} --samples {args.samples} --epochs {args.epochs} --turns {args.turns} --variants {args.variants}`
 ({seconds / 60:.1f} min). Machine: 2-core x86_64 CPU, no GPU. Date: {date}.
 """
     (RESULTS / "attacks.md").write_text(md, encoding="utf-8")

@@ -238,6 +238,7 @@ class CanaryExperiment:
         else:
             train_info = trainer.train(resume=False).to_dict()
         model, tok = trainer.model, trainer.tokenizer
+        model.eval()  # LoRATrainer.evaluate() leaves the model in training mode (dropout on)
         index = {c.prefix: i + 1 for i, c in enumerate(sim.canaries)}
         context = _prompt_ids(tok, index, training.max_length)
         scorer = TrieScorer(model, tok, context_ids=context)
