@@ -2,7 +2,7 @@
 
 | fault | documented outcome |
 |---|---|
-| a classifier raises, returns garbage or hangs | it is time-boxed; the text is PRIVATE and stays local |
+| a classifier raises, returns garbage or hangs | it is time-boxed; the text is PRIVATE and stays local; later requests are classified normally |
 | the audit log cannot be written (full disk) | ``AuditLogError``: the decision is not acted on |
 | the SQLite budget file is locked by another writer | the charge waits ``timeout_s`` then raises ``sqlite3.OperationalError``; nothing is charged; a retry after the lock is released charges once |
 | the disk under the SQLite budget is full | the charge raises ``sqlite3.OperationalError``; the total is unchanged |
@@ -15,8 +15,8 @@
 A streamed cloud answer that is a 200 but holds no server-sent event is a cloud failure
 (local fallback), not a silently empty reply.
 
-Known gap (strict xfail below): hung classifier calls hold the classifier pool's
-threads, so after a few of them later requests time out as well (and stay local).
+Hung classifier calls do not starve later requests: the classifier pool is replaced
+when a call times out.
 """
 from __future__ import annotations
 
