@@ -1,4 +1,4 @@
-"""Slow: `ptmo lora train` on a generated history of 300 turns trains a Gemma 3 270M adapter
+"""Slow: `ptmo lora train` on a generated history of 200 turns trains a Gemma 3 270M adapter
 on CPU with sockets blocked, lowers the held-out loss, and the embedded backend answers with it."""
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def test_cli_trains_gemma_and_the_embedded_backend_answers_with_it(tmp_path, mon
     ensure_converted()  # the one-time GGUF conversion is not what this test times
     monkeypatch.setenv("PTMO_ADAPTER_DIR", str(tmp_path / "store"))
     block_network(monkeypatch)
-    gen = generate_history(300, seed=11)
+    gen = generate_history(200, seed=11)
     path = gen.write(tmp_path / "history.json")
     result = CliRunner().invoke(app, ["lora", "train", str(path), "--name", "me", "--user", "me",
                                       "--epochs", "1", "--max-length", "128"])
