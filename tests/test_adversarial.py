@@ -100,3 +100,19 @@ def test_detection_floor_all_classifiers(all_results, category: str) -> None:
     res = all_results[category]
     assert res.rate >= FLOOR_ALL[category], (
         f"{category}: {res.rate:.1%} < floor {FLOOR_ALL[category]:.0%}; missed {res.missed_ids[:10]}")
+
+
+def test_aggregator_injections_executed_leak_nothing() -> None:
+    """Executed end to end: the cloud (an echo that would repeat any mapping it was given)
+    receives no planted value, whatever the last turn asks it to repeat."""
+    from ptmo_middleware.evaluation.load import TimedEchoBackend
+
+    cloud = TimedEchoBackend("cloud", latency_s=0.0)
+    router = PrivacyRouter(classifiers=["rules"], local=TimedEchoBackend("local", latency_s=0.0), cloud=cloud)
+    records = [r for r in CORPUS if r["category"] in INJECTIONS]
+    for rec in records:
+        router.invoke(rec["messages"], conversation_id=rec["id"])
+    assert len(cloud.received) == len(records)  # they did go to the cloud, masked
+    sent = [m.content for call in cloud.received for m in call]
+    for rec in records:
+        assert not any(survives(v, sent) for v in rec["planted"]), rec["id"]
