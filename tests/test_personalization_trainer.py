@@ -107,6 +107,15 @@ def test_early_stop_keeps_the_best_adapter(tmp_path, history, tiny_model, rules_
     assert result.val_loss_after <= result.val_loss_before + 1e-6
 
 
+def test_without_a_held_out_split_the_last_adapter_is_kept(tmp_path, history, tiny_model, rules_classify):
+    _, path = history
+    t = _trainer(tmp_path, tiny_model, rules_classify, val_fraction=0.0, max_steps=2, lr=3e-3)
+    t.prepare_dataset(path)
+    result = t.train()
+    assert result.val_loss_before is None and result.n_val == 0 and result.steps == 2
+    assert any(float(v.abs().sum()) > 0 for k, v in t._adapter_state().items() if "lora_B" in k)
+
+
 def test_chunked_reply_loss_equals_transformers_loss(history, tiny_model):
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer

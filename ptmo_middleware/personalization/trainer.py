@@ -425,7 +425,7 @@ class LoRATrainer:
             log.info("resuming from %s (step %d of %d)", ckpt, start_step, total_steps)
         state["fingerprint"] = fingerprint
         best_path = self._checkpoint_dir() / "best.pt"
-        if state["val_before"] is None:
+        if state["val_before"] is None and self.val_examples:
             state["val_before"] = self.evaluate()
             state["best_val"] = state["val_before"]
             best_path.parent.mkdir(parents=True, exist_ok=True)
@@ -474,7 +474,7 @@ class LoRATrainer:
                     break
         bar.close()
         seconds = state["seconds"] + time.perf_counter() - t0
-        if best_path.exists():
+        if self.val_examples and best_path.exists():
             self._load_adapter_state(torch.load(best_path, map_location="cpu", weights_only=True))
         shutil.rmtree(self._checkpoint_dir(), ignore_errors=True)  # finished: nothing left to resume
         self.model.eval()
