@@ -180,6 +180,13 @@ class BenchmarkSuite:
             for eps, m in per.items():
                 parts.append(f"| {name} | {eps} | {m['leak']:.3f} | {m['retain']:.3f} | {m['cloud']:.3f} | "
                              f"{m['ms_p50']:.1f} | {m['ms_p95']:.1f} |")
+        parts += ["", "Leak per PUPA category (share of its private units that reached the cloud):", ""]
+        cats = sorted({c for per in res.pupa.values() for m in per.values() for c in m["by_category"]})
+        parts += ["| policy | epsilon | " + " | ".join(cats) + " |", "|" + "---|" * (len(cats) + 2)]
+        for name, per in res.pupa.items():
+            for eps, m in per.items():
+                cells = [f"{m['by_category'][c]['leak']:.2f}" if c in m["by_category"] else "-" for c in cats]
+                parts.append(f"| {name} | {eps} | " + " | ".join(cells) + " |")
         figures = {"frontier.png": "privacy-utility frontier", "reward_vs_budget.png": "reward vs budget"}
         if res.canaries:
             from .canary_experiment import markdown_table

@@ -37,9 +37,10 @@ def plot_frontier(points: Mapping[str, tuple[float, float]], path: str | Path) -
     """Leak (x) vs retain (y) per policy: up and to the left is better."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(5.5, 3.8))
-    for name, (leak, retain) in points.items():
-        ax.scatter([leak], [retain])
-        ax.annotate(name, (leak, retain), textcoords="offset points", xytext=(5, 4), fontsize=8)
+    markers = "osD^vP*X"
+    for i, (name, (leak, retain)) in enumerate(points.items()):
+        ax.scatter([leak], [retain], marker=markers[i % len(markers)], s=50, alpha=0.8, label=name)
+    ax.legend(fontsize=7, loc="lower right")
     ax.set_xlim(-0.05, 1.05)
     ax.set_ylim(-0.05, 1.05)
     ax.set_xlabel("leak (private units reaching the cloud)")
