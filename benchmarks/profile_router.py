@@ -50,6 +50,9 @@ def main() -> None:
         e2e = profile(lambda q: local.invoke(q, conversation_id=f"e-{next(ids)}", max_tokens=args.tokens).timings_ms,
                       prompts[:args.e2e])
         sections.append(_table(f"invoke(), policy local-only, embedded Gemma 3 270M, up to {args.tokens} new tokens", e2e))
+        total, model = e2e.stages["total"]["mean"], e2e.stages["local"]["mean"]
+        sections.append(f"Middleware share of the end-to-end time (total minus the model's answer): "
+                        f"{(total - model) / total:.2%}.")
     date = subprocess.run(["date", "-u", "+%F"], capture_output=True, text=True).stdout.strip()
     md = ("## Profile: per-stage latency, memory, energy\n\n" + "\n\n".join(sections) +
           "\n\nRAPL, NVML and tegrastats are used only where present; absent ones are not estimated.\n"
