@@ -4,9 +4,9 @@ Inserts canaries ("Your PIN for account 3 is 4815") 1, 5 and 20 times into a gen
 history, trains a LoRA adapter with our trainer without scrubbing, with the default
 scrubbing, and with DP-SGD (Opacus), and attacks each: exposure, greedy extraction,
 membership inference. Writes benchmarks/results/attacks.md, attacks_exposure.png and
-attacks.json (read by the benchmark suite).
+attacks.json (read by the benchmark suite); ``--name`` changes the file names.
 
-    .venv/bin/python benchmarks/attacks.py [--threads 2] [--samples 500]
+    .venv/bin/python benchmarks/attacks.py [--threads 1] [--variants unscrubbed,scrubbed,dp] [--name attacks]
 """
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ def main() -> None:
     ap.add_argument("--turns", type=int, default=30, help="generated turns of the user's history")
     ap.add_argument("--variants", default="unscrubbed,scrubbed,dp")
     ap.add_argument("--workdir", default="/tmp/ptmo-attacks")
+    ap.add_argument("--name", default="attacks", help="results/<name>.md, .json and _exposure.png")
     args = ap.parse_args()
 
     import dataclasses
@@ -47,8 +48,8 @@ def main() -> None:
     result = CanaryExperiment(cfg).run(args.workdir, progress=lambda v: print(f"[attacks] {v}", flush=True))
     seconds = time.perf_counter() - t0
     saved = result.to_dict()
-    result.save(RESULTS / "attacks.json")
-    plot_exposure(saved, RESULTS / "attacks_exposure.png")
+    result.save(RESULTS / f"{args.name}.json")
+    plot_exposure(saved, RESULTS / f"{args.name}_exposure.png")
     date = subprocess.run(["date", "-u", "+%F"], capture_output=True, text=True).stdout.strip()
     t = cfg.training
     md = f"""## Privacy attacks on the personal adapter (canaries, membership inference)
@@ -66,12 +67,12 @@ Our classifier flags the canary as PRIVATE: **{saved['canary_detected_private']}
 
 {markdown_table(saved)}
 
-![exposure vs repetitions](attacks_exposure.png)
+![exposure vs repetitions]({args.name}_exposure.png)
 
-Command: `.venv/bin/python benchmarks/attacks.py --threads {args.threads} --samples {args.samples} --epochs {args.epochs} --turns {args.turns} --variants {args.variants}`
+Command: `.venv/bin/python benchmarks/attacks.py --threads {args.threads} --samples {args.samples} --epochs {args.epochs} --turns {args.turns} --variants {args.variants} --name {args.name}`
 ({seconds / 60:.1f} min). Machine: 2-core x86_64 CPU, no GPU. Date: {date}.
 """
-    (RESULTS / "attacks.md").write_text(md, encoding="utf-8")
+    (RESULTS / f"{args.name}.md").write_text(md, encoding="utf-8")
     print(md)
 
 
