@@ -29,6 +29,11 @@ TURNS = [
      "Write one line for a cover letter. My name is Tom Becker and I live at 42 Elm Street, Springfield."),
     ("another public question", "How many legs does a spider have?"),
 ]
+#: The password turn again under a stricter policy: PRIVATE sentences never leave the
+#: device, not even masked; the local model answers them and the answers are merged.
+STRICT_TURN = ("a password, with PRIVATE sentences kept on the device",
+               "My VPN password is Tr0ub4dor&3x. How do I change a password on Linux?")
+STRICT = {"thresholds": {"private": "local"}, "decomposer": "sentence"}
 
 
 def choose_backends() -> tuple[str, str, str]:
@@ -85,15 +90,17 @@ def main() -> int:
         print(f"Loaded in {time.perf_counter() - t0:.1f} s.")
     violations: list[str] = []
     sent = 0
-    for n, (title, prompt) in enumerate(TURNS, 1):
-        reply = router.invoke(prompt, conversation_id="demo", max_tokens=args.max_tokens)
+    strict = PrivacyRouter(local=router.local_backend, cloud=router.cloud_backend, **STRICT)
+    turns = [(router, title, prompt) for title, prompt in TURNS] + [(strict, *STRICT_TURN)]
+    for n, (turn_router, title, prompt) in enumerate(turns, 1):
+        reply = turn_router.invoke(prompt, conversation_id="demo", max_tokens=args.max_tokens)
         violations += show_turn(n, title, prompt, reply.plan, cloud_label)
         sent += len(reply.plan.cloud_messages) > 0
         answered = " + ".join(f"{side}: {name}" for side, name in reply.backends.items())
         flags = f"  flags: {', '.join(reply.flags)}" if reply.flags else ""
         print(f"Answer    ({answered}; {reply.timings_ms['total'] / 1000:.1f} s){flags}:")
         print(textwrap.indent(textwrap.fill(reply.text or "(empty)", 88), "    > "))
-    print(f"\n{len(TURNS)} turns, {sent} with a cloud call, "
+    print(f"\n{len(turns)} turns, {sent} with a cloud call, "
           f"{len(violations)} PRIVATE values in what left the device. Total {time.perf_counter() - t0:.0f} s.")
     return 1 if violations else 0
 

@@ -119,13 +119,17 @@ class MaskVault:
                 self._pattern = _placeholder_regex(set(self._types.values()), digits)
             return self._pattern
 
-    def restore(self, text: str, pos: int = 0) -> str:
+    def restore(self, text: str, pos: int = 0, only: Container[str] | None = None) -> str:
         """Put the original values back wherever a placeholder (or a near variant) occurs
-        at or after ``pos`` (the text before it is context, returned unchanged)."""
+        at or after ``pos`` (the text before it is context, returned unchanged). With
+        ``only``, just those placeholders are restored (e.g. the ones a cloud call
+        carried: a model that invents another one gets no original value out of it)."""
         pattern = self._regex()
         if pattern is None or not text:
             return text
         originals = self.mapping
+        if only is not None:
+            originals = {ph: v for ph, v in originals.items() if ph in only}
 
         def sub(m: regex.Match[str]) -> str:
             return originals.get(_canonical(m), m.group(0))
@@ -140,13 +144,14 @@ class MaskVault:
             longest = max((len(p) for p in self._originals), default=0)
         return longest + 2 if longest else 0
 
-    def stream_restorer(self) -> "StreamRestorer":
-        """A fresh :class:`StreamRestorer` over this vault (for sync or async streams)."""
-        return StreamRestorer(self)
+    def stream_restorer(self, only: Container[str] | None = None) -> "StreamRestorer":
+        """A fresh :class:`StreamRestorer` over this vault (for sync or async streams);
+        ``only`` as in :meth:`restore`."""
+        return StreamRestorer(self, only)
 
-    def restore_stream(self, chunks: Iterable[str]) -> Iterator[str]:
+    def restore_stream(self, chunks: Iterable[str], only: Container[str] | None = None) -> Iterator[str]:
         """Restore placeholders in a stream of text chunks (see :class:`StreamRestorer`)."""
-        restorer = self.stream_restorer()
+        restorer = self.stream_restorer(only)
         for chunk in chunks:
             out = restorer.feed(chunk)
             if out:
@@ -166,8 +171,9 @@ class StreamRestorer:
     ``vault.restore`` of the whole text.
     """
 
-    def __init__(self, vault: MaskVault) -> None:
+    def __init__(self, vault: MaskVault, only: Container[str] | None = None) -> None:
         self._vault = vault
+        self._only = only
         self._buf = ""
         self._before = ""  # the last character released: context for word boundaries
 
@@ -193,7 +199,7 @@ class StreamRestorer:
     def _release(self, text: str, cut: int) -> str:
         """Restore ``text[:cut]`` (minus the context character) and keep the rest."""
         offset = len(self._before)
-        out = self._vault.restore(text[:cut], offset)[offset:]
+        out = self._vault.restore(text[:cut], offset, self._only)[offset:]
         if cut > offset:
             self._before = text[cut - 1]
         self._buf = text[cut:]

@@ -19,8 +19,8 @@ class StreamingAggregator:
         self.settings = settings
 
     def stream_restorer(self, plan: Plan, vault: MaskVault) -> ChunkRestorer:
-        """Restore placeholders in the cloud's stream as it arrives."""
-        return vault.stream_restorer()
+        """Restore, in the cloud's stream as it arrives, the placeholders the cloud was sent."""
+        return vault.stream_restorer(only=plan.placeholders)
 
     def restore_stream(self, plan: Plan, chunks: Iterator[str], vault: MaskVault) -> Iterator[str]:
         """The cloud's stream with placeholders restored (see ``stream_restorer``)."""

@@ -39,7 +39,7 @@ class LocalRefineAggregator(StreamingAggregator):
             return answers.local or ""
         if answers.local_backend is None:
             raise ValueError("local-refine needs the local backend in Answers.local_backend")
-        draft = vault.restore(answers.cloud)
+        draft = vault.restore(answers.cloud, only=plan.placeholders)
         context = f"\n\nWhat the on-device model said about the private part: {answers.local}" if answers.local else ""
         prompt = f"{INSTRUCTION}\n\nRequest: {plan.text}\n\nDraft answer: {draft}{context}"
         reply = answers.local_backend.chat(plan.messages[:-1] + [Message("user", prompt)], **answers.options)

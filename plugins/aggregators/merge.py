@@ -20,7 +20,7 @@ class MergeAggregator(StreamingAggregator):
     name = "merge"
 
     def aggregate(self, plan: Plan, answers: Answers, vault: MaskVault) -> str:
-        cloud = vault.restore(answers.cloud) if answers.cloud is not None else None
+        cloud = vault.restore(answers.cloud, only=plan.placeholders) if answers.cloud is not None else None
         if cloud is None:
             return answers.local or ""
         if answers.local is None:
