@@ -223,20 +223,23 @@ def cards(work: Normalized) -> Iterator[Hit]:
 
 
 # -- IBAN ------------------------------------------------------------------------------
-# (anchored on the check digits, which a scan finds faster than the country letters)
-_IBAN = re.compile(r"[0-9]{2}(?<=[A-Za-z]{2}[0-9]{2})(?P<bban>(?:[ \-]?[A-Za-z0-9]){10,30})")
+# (anchored on the check digits, which a scan finds faster than the country letters; the
+# BBAN is read in a lookahead, so that a rejected candidate consumes only its check digits:
+# "OA94HhblZa-Q send it to GB70 ..." inside a key must not swallow the IBAN it runs into)
+_IBAN = re.compile(r"[0-9]{2}(?<=[A-Za-z]{2}[0-9]{2})(?=(?P<bban>(?:[ \-]?[A-Za-z0-9]){10,30}))")
 
 
 def ibans(work: Normalized) -> Iterator[Hit]:
     text = work.text
+    reach = 0                                          # end of the last IBAN reported
     for m in _IBAN.finditer(text):
         start = m.start() - 2
         length = IBAN_LENGTHS.get(text[start:m.start()].upper())
-        if length is None or (start and text[start - 1].isalnum()):
+        if length is None or start < reach or (start and text[start - 1].isalnum()):
             continue
         # keep exactly `length` alphanumerics: the pattern may run into the next word
         need, end = length - 4, m.start("bban")
-        while need and end < m.end():
+        while need and end < m.end("bban"):
             if text[end].isalnum():
                 need -= 1
             end += 1
@@ -244,6 +247,7 @@ def ibans(work: Normalized) -> Iterator[Hit]:
             continue
         if iban_ok(text[start:end]):
             yield Hit(start, end, "IBAN_CODE", 0.97)
+            reach = end
 
 
 # -- US SSN ----------------------------------------------------------------------------
