@@ -183,16 +183,14 @@ def test_no_private_value_reaches_the_cloud(router, conv, policy, strategy) -> N
     _assert_nothing_private_leaves(router, conv, policy, strategy)
 
 
-@pytest.mark.xfail(strict=True, reason="rules: a password that starts with $ or % after its keyword is taken "
-                   "for a template variable ($VAR, %VAR%) and dropped (found by the hunt below)")
+# found by the hunt below: a password starting with "$" or "%" was taken for a template variable
 @pytest.mark.parametrize("value", ["$dYEVw2ohfNnIH", "%dYEVw2oh"])
 def test_password_starting_like_a_template_variable(router, value: str) -> None:
     _assert_nothing_private_leaves(router, ([{"role": "user", "content": f"my password is {value}."}], [value]),
                                    "threshold", "auto")
 
 
-@pytest.mark.xfail(strict=True, reason="rules: the IBAN scan's rejected matches consume text (finditer), so a "
-                   "token like 'OA94...' earlier in the text swallows a real IBAN after it (found by the hunt)")
+# found by the hunt: a rejected IBAN candidate inside the key ("OA94...") consumed the real IBAN's start
 def test_iban_after_a_key(router) -> None:
     iban = "GB70 YNBI 8764 7593 8242 19"
     text = f"key AIza1fH_ZM9TBrKrmGsNmjQ8mT3OA94HhblZa-Q send it to {iban}."

@@ -355,3 +355,38 @@ def test_ordinary_prose_with_numbers_is_rarely_flagged(rules):
             total += 1
             flagged += bool(rules.classify(text))
     assert flagged <= total // 100, f"{flagged} of {total} ordinary texts got spans"
+
+
+# -- issue 9 follow-ups: leaks the property hunt found ---------------------------------
+@pytest.mark.parametrize("text,value", [
+    ("my password is $dYEVw2ohfNnIH.", "$dYEVw2ohfNnIH"),
+    ("my password is %dYEVw2oh.", "%dYEVw2oh"),
+    ("password: $Secret1", "$Secret1"),
+    ("password = %x7Kq%", "%x7Kq%"),
+    ("Pwd = wZre.L8LZ.Gkpy\nThanks", "wZre.L8LZ.Gkpy"),     # not an attribute chain
+])
+def test_passwords_that_start_like_template_variables(rules, text, value):
+    assert ("PASSWORD", value) in found(rules, text)
+
+
+@pytest.mark.parametrize("text", [
+    "password = $DB_PASSWORD",
+    "password: %PASSWORD%",
+    "'password' => $dbPassword,",
+    "password=%s",
+    "export PGPASSWORD=$pg_pass2",
+    "if user.password == SystemContext.User.Id: pass",
+])
+def test_template_variables_are_not_passwords(rules, text):
+    assert not any(t == "PASSWORD" for t, _ in found(rules, text))
+
+
+@pytest.mark.parametrize("before", [
+    "key AIza1fH_ZM9TBrKrmGsNmjQ8mT3OA94HhblZa-Q send it to ",      # the hunt's case
+    "ref XY12ABCDEFGHIJ then ",                                    # unknown country, long BBAN
+    "GB00 WEST 1234 5698 7654 32 (wrong check) or ",                # a rejected GB IBAN right before
+    "DE12",
+])
+def test_iban_found_after_a_rejected_candidate(rules, before):
+    iban = "GB70 YNBI 8764 7593 8242 19"
+    assert ("IBAN_CODE", iban) in found(rules, f"{before} {iban}.")

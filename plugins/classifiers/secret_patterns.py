@@ -195,14 +195,34 @@ field manager managers policy policies hint hints length strength
 #: Values that are placeholders or code, not secrets: "****", "<password>", "${PW}",
 #: "None", "str", a call "getpass()", an index "form['pw']", the next attribute
 #: 'placeholder="..."', an attribute of a usual object "self.password" (but "john.doe"
-#: stays a value).
-_PLACEHOLDER = re.compile(r"(?i:^(?:\*+|your[_\-]\w+|\w+_here|x+|X+|\.+|_+|-+|#+|\?+|<[^>]*>?|\{[^}]*\}?|\[[^\]]*\]?|\$\{?\w+\}?|%\w+%?|"
+#: stays a value). Template variables ("$DB_PASS", "%PASSWORD%") and attribute chains
+#: ("SystemContext.User.Id") are judged by :func:`_is_placeholder`.
+_PLACEHOLDER = re.compile(r"(?i:^(?:\*+|your[_\-]\w+|\w+_here|x+|X+|\.+|_+|-+|#+|\?+|<[^>]*>?|\{[^}]*\}?|\[[^\]]*\]?|\$\{[^}]*\}?|"
                           r"%s|null|none|nil|true|false|undefined|str|string|int|bool|bytes|secretstr|"
                           r"getpass.*|input\(.*|env\(.*|.*\(.*|[A-Za-z_][\w.]*\[.*|[A-Za-z_][\w\-]*=.*|"
                           r"(?:self|this|cls|os|config|conf|cfg|settings|env|request|req|args|opts|options|params|"
                           r"form|data|secrets|process|app|ctx|context|credentials|creds|auth|st|session|user|db|"
-                          r"props|state|window|document|vault|keyring)\.[\w.]+)$)|"
-                          r"^[A-Za-z_]\w*(?:\.[A-Z]\w*)+$")  # "SystemContext.User.Id"
+                          r"props|state|window|document|vault|keyring)\.[\w.]+)$)")
+#: "$name" / "%name%" (shell, PHP, Windows, printf) and "A.B.C" attribute chains.
+_TEMPLATE_VAR = re.compile(r"[$%](?P<name>\w+)%?")
+_CHAIN = re.compile(r"[A-Za-z_]\w*(?:\.[A-Z]\w*)+")
+#: A name written like an identifier: one case (letters, underscores, trailing digits:
+#: "DB_PASS", "password2", "s"), or camel / Pascal case made of word-like humps (a
+#: capital, then lower-case letters: "dbPassword", "SystemContext", "Id"); not a random
+#: mixed-case token ("dYEVw2ohfNnIH", "L8LZ").
+_IDENTIFIER = re.compile(r"_*(?:[a-z][a-z_]*|[A-Z][A-Z_]*)[0-9]*|[0-9]{1,2}|_*[a-z]{2,}(?:[A-Z][a-z]+)+|(?:[A-Z][a-z]+)+")
+
+
+def _is_placeholder(value: str) -> bool:
+    """Whether ``value`` is a placeholder or a piece of code rather than a secret (see
+    ``_PLACEHOLDER``); a template variable or attribute chain only when its names look
+    like identifiers, so that a password starting with "$" or "%" is still a password."""
+    if _PLACEHOLDER.match(value):
+        return True
+    var = _TEMPLATE_VAR.fullmatch(value)
+    if var is not None:
+        return _IDENTIFIER.fullmatch(var.group("name")) is not None
+    return _CHAIN.fullmatch(value) is not None and all(_IDENTIFIER.fullmatch(p) for p in value.split("."))
 
 _PIN = re.compile(r"\d{4,8}")
 _PIN_LIKE = re.compile(r"\d{4,12}")
@@ -229,7 +249,7 @@ def looks_secret(value: str, min_len: int = 6) -> bool:
 
 def _value_ok(kind: str, value: str, sep: str, quoted: bool) -> bool:
     """Decide whether the text after a keyword is the secret itself."""
-    if not value or _PLACEHOLDER.match(value) or keyword_key(value.lower()) in _PLAIN_KEYWORDS:
+    if not value or _is_placeholder(value) or keyword_key(value.lower()) in _PLAIN_KEYWORDS:
         return False
     plain = not sep.strip()
     if not quoted and sep.strip() in _COMPARISONS:      # "UserId == SystemContext.User.Id"
