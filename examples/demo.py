@@ -99,7 +99,8 @@ def main() -> int:
         answered = " + ".join(f"{side}: {name}" for side, name in reply.backends.items())
         flags = f"  flags: {', '.join(reply.flags)}" if reply.flags else ""
         print(f"Answer    ({answered}; {reply.timings_ms['total'] / 1000:.1f} s){flags}:")
-        print(textwrap.indent(textwrap.fill(reply.text or "(empty)", 88), "    > "))
+        for paragraph in (reply.text or "(empty)").split("\n\n"):
+            print(textwrap.indent(textwrap.fill(paragraph, 88), "    > "))
     print(f"\n{len(turns)} turns, {sent} with a cloud call, "
           f"{len(violations)} PRIVATE values in what left the device. Total {time.perf_counter() - t0:.0f} s.")
     return 1 if violations else 0
