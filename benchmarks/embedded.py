@@ -175,7 +175,7 @@ def main() -> None:
         "",
         "| measure | value |",
         "|---|---|",
-        f"| cold load (GGUF assemble + dequantise + save safetensors + load) | "
+        "| cold load (GGUF assemble + dequantise + save safetensors + load) | "
         + (f"{cold:.1f} s |" if cold is not None else "not measured (--skip-cold) |"),
         f"| cached load (safetensors), median of {args.runs} | {statistics.median(cached):.1f} s |",
         f"| generation, 1 torch thread ({args.tokens * 2} new tokens, greedy) | {tps[1]:.1f} tokens/s |",

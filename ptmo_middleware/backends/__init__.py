@@ -88,7 +88,7 @@ def cut_at_stop(text: str, stop: list[str] | None) -> tuple[str, bool]:
 
 T = TypeVar("T")
 
-Translate = Callable[[Exception], "BackendError | None"]
+Translate = Callable[[Exception], BackendError | None]
 
 
 @contextmanager
