@@ -124,3 +124,57 @@ def split_values(work: Normalized) -> Iterator[Hit]:
                 yield Hit(run.start(), stop, etype, 0.9)
                 seen_end = stop
                 break
+        else:
+            if _KEY in kinds and (stop := _chunked_key_end(text, run.start())) is not None:
+                yield Hit(run.start(), stop, "API_KEY", 0.9)
+                seen_end = stop
+
+
+#: The separator of a value cut into chunks: a newline, blanks, or a dot or dash with
+#: blanks around it or not.
+_CHUNK_SEP = re.compile(r"[ \t]{0,2}\r?\n[ \t]{0,2}|[ \t]{0,3}[.\-][ \t]{0,3}|[ \t]{1,3}")
+_MAX_CHUNK = 8
+
+
+def _chunks(text: str, start: int, size: int) -> list[tuple[str, int]]:
+    """``text`` from ``start`` read as chunks of ``size`` characters (the last one may be
+    shorter) joined by one repeated separator: (chunk, end offset) pairs, or ``[]``. A
+    chunk may hold the separator's own character ("xo-xb--2-75": "xo", "xb", "-2", "75"
+    cut by "-"), which is why keys with dashes are read this way."""
+    first = text[start:start + size]
+    sep = _CHUNK_SEP.match(text, start + size) if len(first) == size and not any(c.isspace() for c in first) \
+        else None
+    if sep is None:
+        return []
+    chunks = [(first, start + size)]
+    pos, sep_text = start + size, sep.group()
+    while text.startswith(sep_text, pos) and len(chunks) * size <= _MAX_KEY:
+        begin = end = pos + len(sep_text)
+        while end < begin + size and end < len(text) and not text[end].isspace():
+            end += 1
+        if end == begin:
+            break
+        if end - begin == size and text.startswith(sep_text, end):
+            chunks.append((text[begin:end], end))
+            pos = end
+            continue
+        while end > begin and not text[end - 1].isalnum() and text[end - 1] not in "_-":
+            end -= 1                                     # "D." ends the sentence
+        if end > begin and (end == len(text) or not (text[end].isalnum() or text[end] in "_-")):
+            chunks.append((text[begin:end], end))       # the last, shorter chunk
+        break
+    return chunks if len(chunks) > 1 else []
+
+
+def _chunked_key_end(text: str, start: int) -> int | None:
+    """End of a provider key written in equal chunks with one repeated separator whose
+    character the key also holds ("sk-\npro\nj-5\n...", "xox - b-2 - 546 - ..."), found
+    by trying each chunk size; the longest chunk prefix that is a whole key wins."""
+    for size in range(1, _MAX_CHUNK + 1):
+        chunks = _chunks(text, start, size)
+        joined = "".join(c for c, _ in chunks)
+        lengths = list(itertools.accumulate(len(c) for c, _ in chunks))
+        for k in range(len(chunks), 1, -1):
+            if provider_type(joined[:lengths[k - 1]]):
+                return chunks[k - 1][1]
+    return None
