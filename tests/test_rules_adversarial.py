@@ -168,6 +168,32 @@ MORE_CASES = {
     "split-card-triples": ("Card: 411 111 111 111 111 1. Thanks", "CREDIT_CARD", "411 111 111 111 111 1"),
     "split-password-fragments": ("Password: viol et-t ulip -52. Suggest a name.", "PASSWORD", "viol et-t ulip -52"),
     "split-password-lines": ("My password is orbi\nt-tu\nlip-\n65\nSummarise Hamlet.", "PASSWORD", "orbi\nt-tu\nlip-\n65"),
+    # passwords cut into short fragments with one repeated separator (issue 9 follow-up)
+    "split-password-double-blanks": ("Pwd = Or  bi  t*  51  99\nWhat is it?", "PASSWORD", "Or  bi  t*  51  99"),
+    "split-password-spaced-dots": ("Password: Vio . let . #42 . 65. Write a haiku.", "PASSWORD",
+                                   "Vio . let . #42 . 65"),
+    "split-password-dash-fragment": ("my password is s  a  b  l  e  -  v  i  o  l  e  t  -  9  0 (keep it safe).",
+                                     "PASSWORD", "s  a  b  l  e  -  v  i  o  l  e  t  -  9  0"),
+    "split-password-star-fragment": ("pwd = V  i  o  l  e  t  *  1  2  2  7 (keep it safe).", "PASSWORD",
+                                     "V  i  o  l  e  t  *  1  2  2  7"),
+    "split-password-word-pieces": ("password: tu li p- ma pl e- 91 (keep it safe).", "PASSWORD",
+                                   "tu li p- ma pl e- 91"),
+    "split-password-be-or": ("My password is Em be r# or bi t- 53. Suggest a name.", "PASSWORD",
+                             "Em be r# or bi t- 53"),
+    "split-password-symbols-first": ("my password is !7gl 49LM ?p3p (keep it safe).", "PASSWORD", "!7gl 49LM ?p3p"),
+    "split-password-letters-only": ("My password is QPM\nreU\nwHr\neZl. Thanks", "PASSWORD", "QPM\nreU\nwHr\neZl"),
+    "split-password-single-chars": ("Password: E . m . b . e . r . # . 9 . 0 . 2 . 6. Why?", "PASSWORD",
+                                    "E . m . b . e . r . # . 9 . 0 . 2 . 6"),
+    # keys cut into equal chunks by a separator the key itself holds
+    "split-key-newline-chunks": ("Use this key: sk-\npro\nj-5\nlyX\nl07\nUjU\nBUG\nOAu\nTGN\neuQ\ntiG\ns\nWhat now?",
+                                 "API_KEY", "sk-\npro\nj-5\nlyX\nl07\nUjU\nBUG\nOAu\nTGN\neuQ\ntiG\ns"),
+    "split-key-spaced-dashes": ("My API key is xox - b-2 - 367 - 818 - 166 - 9-9 - -Qg - T1A - m. Thanks.", "API_KEY",
+                                "xox - b-2 - 367 - 818 - 166 - 9-9 - -Qg - T1A - m"),
+    "split-key-dashes": ("Use this key: xo-xb--6-67-06-92-32-60--G-TZ-7J-0n-cv-3v. Translate it.", "API_KEY",
+                         "xo-xb--6-67-06-92-32-60--G-TZ-7J-0n-cv-3v"),
+    "split-key-single-chars": ("The secret key is s - k - - - w - i - 2 - P - x - w - J - U - H - s - U - r - 4 - N - "
+                               "9 - U - w - M - p - k\nThanks", "API_KEY",
+                               "s - k - - - w - i - 2 - P - x - w - J - U - H - s - U - r - 4 - N - 9 - U - w - M - p - k"),
     "account-number": ("my account - 828 303255 833 and the other", "US_BANK_NUMBER", "828 303255 833"),
     # encoded secrets
     "base64-announced": ("Here it is in base64: cXVhcnR6LXZpb2xldC04OQ==. Why?", "SECRET_TOKEN",
@@ -204,3 +230,33 @@ def test_disguised_values_detected(rules, case):
 ])
 def test_disguise_detectors_leave_ordinary_text_alone(rules, text):
     assert [(s.entity_type, s.text) for s in rules.classify(text)] == []
+
+
+@pytest.mark.parametrize("text", [
+    "my password is too short, what should I do?",
+    "My password is 12 or 16 characters long, is that enough?",
+    "The password is in the drawer next to the fridge.",
+    "my password is on a sticky note, is that bad?",
+    "password: 8 to 12 chars, one digit, one symbol",
+    "my password is a b c d, it is easy to guess",
+    "My password is my dog's name plus 12, is it safe?",
+    "The password is 4 or 5 words long in passphrase style.",
+    "Password - at least 8 characters, 1 uppercase, 1 number.",
+    "My password is 2 years old and I want to change it.",
+    "password: see the vault, ask Bob",
+    "My password is all lower case, how do I add a symbol?",
+    "pwd = 10 or more chars recommended",
+    "Password is X for now, we change it in Q3 to a new one",
+    "My password is like 20 chars with $ and % in it",
+    "Password: N/A",
+    "The key is to practice daily: xo xo xo and ab cd ef.",
+])
+def test_prose_after_a_password_keyword_is_not_joined_into_a_password(rules, text):
+    assert [(s.entity_type, s.text) for s in rules.classify(text)] == []
+
+
+def test_words_after_a_password_keyword_are_not_joined(rules):
+    """A capitalised word may be taken for the password (as "dragon" is), but the words
+    after it are prose, not fragments of it."""
+    text = "the password is Early sign war claim standard blue share."
+    assert all(" " not in s.text for s in rules.classify(text))

@@ -191,6 +191,7 @@ der die das ein eine ist und oder nicht zu mein meine dein deine sein seine
 el los las uno una es y o no de mi mis tu tus su sus
 enter type provide input use change update create choose pick set new old current your_password
 field manager managers policy policies hint hints length strength
+all see ask tbd tba n/a
 """.split())
 #: Values that are placeholders or code, not secrets: "****", "<password>", "${PW}",
 #: "None", "str", a call "getpass()", an index "form['pw']", the next attribute
@@ -274,24 +275,87 @@ def _is_prose_word(value: str) -> bool:
     return value.isalpha() and value.islower() and len(value) >= 5 and value.endswith(("ed", "ing", "ly"))
 
 
-_FRAGMENT = re.compile(r"(?P<sep>[ \n])(?P<frag>\S{1,6})(?!\S)")
+#: Between the fragments of a password split to slip past the patterns: a newline, or 1-3
+#: blanks, with one of . - _ / | · • + ~ * between blanks ("Em  be  r!", "Vio . let . #42").
+#: (A separator without blanks leaves one token, which the value pattern takes whole.)
+_RUN_SEP = re.compile(r"[ \t]{0,2}\r?\n[ \t]{0,2}|[ \t]{1,3}(?:[.\-_/|·•+~*][ \t]{1,3})?")
+_RUN_FRAGMENT = re.compile(r"\S{1,6}(?!\S)")
+_OPENERS = "([{<\"'`“‘«「"
+_MAX_FRAGMENTS = 128
 
 
-def _fragments_end(text: str, end: int) -> int:
-    """End of a password written in short fragments ("orbi\\nt-tu\\nlip-\\n65"): the
-    following fragments of up to 6 characters joined by the same blank or newline, up
-    to a sentence end, a capitalised word or a common word."""
-    sep = None
-    while (m := _FRAGMENT.match(text, end)) is not None:
-        frag = m.group("frag")
-        sep = sep or m.group("sep")
-        word = frag.rstrip(".,;:")
-        if m.group("sep") != sep or (len(word) > 1 and (word.lower() in _PROSE or word.istitle())):
+def _fragments(text: str, start: int, first_end: int) -> list[str]:
+    """The fragments of a password written in short pieces, the first being
+    ``text[start:first_end]``: the following fragments joined by the same separator as
+    the first two (blanks, a newline, " . ", " - ", ...), none longer than the first (a
+    value cut into chunks), up to a different separator, an opening bracket or quote, a
+    common word, or a fragment ending a clause ("65." in "... 65. Write a haiku").
+    A lone "-" or "*" between blanks may be a fragment rather than a separator ("e  -  v"
+    in "s  a  b  l  e  -  v ..."): the reading with more fragments wins."""
+    first = _RUN_SEP.match(text, first_end)
+    if first is None:
+        return [text[start:first_end]]
+    blanks = first.group()[:len(first.group()) - len(first.group().lstrip(" \t"))] or first.group()
+    runs = [_fragments_with(text, start, first_end, sep) for sep in {first.group(), blanks}]
+    return max(runs, key=len)
+
+
+def _fragments_with(text: str, start: int, first_end: int, sep: str) -> list[str]:
+    """:func:`_fragments` with the separator ``sep``."""
+    size, end = first_end - start, first_end
+    fragments = [text[start:first_end]]
+    while len(fragments) < _MAX_FRAGMENTS and text.startswith(sep, end):
+        f = _RUN_FRAGMENT.match(text, end + len(sep))
+        if f is None:
             break
-        if word != frag:                                # "eiu." ends the sentence
-            return m.start("frag") + len(word)
-        end = m.end()
-    return end
+        frag = f.group()
+        core = frag.rstrip(".,;:") or frag
+        if frag[0] in _OPENERS or len(core) > size or _common_word(core):
+            break
+        fragments.append(core)
+        end = f.start() + len(core)
+        if core != frag:                                # "65." ends the sentence
+            break
+    return fragments
+
+
+def _common_word(fragment: str) -> bool:
+    """A word of prose (3+ letters: "be", "or", "it" are also pieces of split words)."""
+    return len(fragment) > 2 and fragment.lower() in _PROSE
+
+
+def looks_like_password(fragments: list[str]) -> bool:
+    """Whether the fragments of a split value, joined, look like a password rather than
+    words: 6+ characters with letters and digits or symbols, mixing three character
+    classes or random enough (3+ bits/char); letters alone when their case changes at
+    random inside most fragments ("MLa lGS ORU EC", not "Early sign war claim"); or 6-12
+    digits. Not "12 or 16" nor "too short"."""
+    value = "".join(fragments)
+    if len(value) < 6:
+        return False
+    if value.isdigit():
+        return len(value) <= 12
+    if value.isalpha():
+        words = [f for f in fragments if len(f) > 1]
+        mixed = sum(not (f.islower() or f.isupper() or f.istitle()) for f in words)
+        return shannon_entropy(value) >= 3.0 and 2 * mixed >= len(words) > 0
+    if not any(c.isalpha() for c in value):
+        return False
+    return char_classes(value) >= 3 or shannon_entropy(value) >= 3.0
+
+
+def _split_password(text: str, start: int, value: str) -> str:
+    """``value`` extended over the fragments that follow it when together they look like
+    a password ("Em  be  r!  92  30"), else ``value`` itself."""
+    if len(value) > 6 or _common_word(value):
+        return value
+    fragments = _fragments(text, start, start + len(value))
+    if len(fragments) < 2 or not looks_like_password(fragments):
+        return value
+    end = start + len(value)
+    for frag in fragments[1:]:
+        end = text.index(frag, end) + len(frag)
+    return text[start:end]
 
 
 def stated_secrets(work: Normalized) -> Iterator[Hit]:
@@ -306,10 +370,8 @@ def stated_secrets(work: Normalized) -> Iterator[Hit]:
         group = "qv" if quoted else "v"
         value = m.group(group) if quoted else _strip_tail(m.group("v"))
         start = m.start(group)
-        if kind == "password" and not quoted and m.group("sep").strip() and value == m.group("v") and len(value) < 6:
-            joined = text[start:_fragments_end(text, start + len(value))]
-            if any(not (c.isalpha() or c.isspace()) for c in joined):   # "zu kurz" is prose
-                value = joined
+        if kind == "password" and not quoted and m.group("sep").strip() and value == m.group("v"):
+            value = _split_password(text, start, value)
         if not _value_ok(kind, value, m.group("sep"), quoted):
             continue
         if kind == "key":
