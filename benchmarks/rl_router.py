@@ -128,7 +128,7 @@ def plot(rows: dict, names: list[str], path: Path) -> None:
 def report(rows: dict, records: list[dict], lat: dict, spend: dict, args: argparse.Namespace, seconds: float) -> str:
     names = sorted({n for n, _ in rows}, key=lambda n: list(dict.fromkeys(n for n, _ in rows)).index(n))
     lines = [f"## RL router under a privacy budget (issue 6){' - ' + args.name if args.name != 'rl_router' else ''}", "",
-             f"Reward weights: {vars(RewardWeights(b3=args.b3))}.", "",
+             f"Reward weights: {vars(RewardWeights(b3=args.b3, b4=args.b4))}.", "",
              f"Held-out sessions of {10} requests (PUPA test rows, M4A1 test dialogues, generated public prompts, "
              f"mixed 4:3:3), {args.sessions} sessions per seed and epsilon, seeds {args.seeds}; mean ± spread "
              "(population std over seeds). Reward = the task reward R (no Lagrangian penalty). "
@@ -170,11 +170,13 @@ def main() -> None:
     ap.add_argument("--algos", nargs="+", choices=ALGOS, default=list(ALGOS))
     ap.add_argument("--b3", type=float, default=RewardWeights().b3,
                     help="weight of the cost term (0: a flat-rate cloud plan, where only privacy holds sends back)")
+    ap.add_argument("--b4", type=float, default=RewardWeights().b4,
+                    help="weight of the privacy-risk term (0: only the budget constraint holds sends back)")
     ap.add_argument("--name", default="rl_router", help="output file stem under benchmarks/results")
     ap.add_argument("--ship", action="store_true",
                     help="save the first seed's PPO as the packaged policy (ptmo_middleware/rl/data)")
     args = ap.parse_args()
-    weights = RewardWeights(b3=args.b3)
+    weights = RewardWeights(b3=args.b3, b4=args.b4)
     t0 = time.perf_counter()
     build_pool("train", progress=True)
     build_pool("test", progress=True)
