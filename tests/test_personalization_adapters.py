@@ -7,7 +7,7 @@ import json
 import pytest
 
 from personalization_support import history, make_adapter, tiny_model  # noqa: F401
-from ptmo_middleware.personalization.adapters import AdapterError, AdapterLevel, AdapterStore
+from ptmo_middleware.personalization.adapters import AdapterError, AdapterStore
 from ptmo_middleware.personalization.runtime import AdapterRuntime
 
 

@@ -117,7 +117,6 @@ def test_without_a_held_out_split_the_last_adapter_is_kept(tmp_path, history, ti
 
 
 def test_chunked_reply_loss_equals_transformers_loss(history, tiny_model):
-    import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     from ptmo_middleware.personalization.dataset import collate, encode_turns
