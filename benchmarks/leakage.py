@@ -69,8 +69,29 @@ SYSTEMS: list[tuple[str, Callable[[], Callable[[str], str | None]]]] = [
     ("Presidio default (Analyzer+Anonymizer, spaCy sm)", presidio_default),
     ("ours: rules only", lambda: ours(["rules"])),
     ("ours: rules + ner", lambda: ours(["rules", "ner"])),
+    ("ours: rules + ml (no spaCy)", lambda: ours(["rules", "ml"])),
     ("ours: full default (rules + ner + ml)", lambda: ours(None)),
 ]
+
+
+NOTES = """Where the targets are missed, and why:
+- Leak above 0.05. What still leaks on the dev split: lower-case names, brands and places
+  ("jeddah", "mareda", handles written as words) and code identifiers (package names, user
+  ids in scripts), which the tagger scores low because in its training data most rare
+  lower-case tokens are typos, foreign words or code; well-known entities the PUPA labels
+  mark only sometimes (countries, agencies, sports teams); parts of multi-word units; and
+  units no span detector can hide (pronouns labelled as units, two-letter units that the
+  metric finds as substrings of other words). Tried: masking every capitalised token
+  (much lower retain for little gain), lower tagger thresholds (the cross-validated curve
+  in tagger_threshold_cv.md: leak falls by about 0.05 when retain falls below 0.88), the
+  ner classifier's false-positive filters (neutral on leak), growing units over touching
+  capitalised words and name particles, and masking every mention of a masked value (both
+  kept).
+- plan() p50 not under 1/3 of Presidio's: spaCy's tok2vec + ner is nearly all of plan()
+  (rules and ml together take about a millisecond on a median prompt), and Presidio
+  runs the same small model; on short prompts both cost about the same. The row without
+  spaCy (rules + ml) shows the fast path and what it gives up in leak.
+"""
 
 
 def interleaved(rows: list[dict], systems: list[tuple[str, Callable[[str], str | None]]]
@@ -138,7 +159,8 @@ def main() -> None:
     times_full = [results[full][1][i] * 1e3 for i in dev_idx]
     lines += ["", f"Ours full default, dev split: mean plan() {statistics.mean(times_full):.2f} ms.", "",
               "Targets (issue 3, dev split): leak <= 0.05 with retain >= 0.90; plan() p50 <= 1/3 of Presidio's "
-              "p50 measured side by side; p95 <= 25 ms.", "",
+              "p50 measured side by side; p95 <= 25 ms. The tagger's threshold was chosen on the training split "
+              "(tagger_threshold_cv.md), not on these rows.", "", NOTES,
               f"Reproduce: `.venv/bin/python benchmarks/leakage.py`. Machine: {MACHINE} (shared with other "
               f"jobs, so compare within the table). Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d}.",
               ""]
