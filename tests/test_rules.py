@@ -307,6 +307,10 @@ def test_one_megabyte_text_plans_quickly():
     "https://" + "a" * 200_000,                     # endless URL
     "Zx9Q" * 50_000,                                # one endless token
     "-----BEGIN RSA PRIVATE KEY-----\n" + "QUJD\n" * 20_000,
+    ("key xo-xb-" + "-1" * 60 + " ") * 1_000,      # split-key candidates that never validate
+    ("secret key is sk-\n" + "ab-\n" * 80) * 200,  # chunked keys, every chunk size tried
+    "password: " + "a1  " * 50_000,                 # one endless run of password fragments
+    ("password: ab  c1  ") * 10_000,                # many short runs
 ])
 def test_pathological_inputs_stay_linear(rules, text):
     t0 = time.perf_counter()

@@ -10,8 +10,9 @@ reported only next to a secret keyword.
 """
 from __future__ import annotations
 
+import bisect
 import re
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from .hits import Hit
 from .normalize import Normalized, keyword_key, keyword_pattern, keyword_variants, whole_word
@@ -55,6 +56,22 @@ def provider_type(value: str) -> str | None:
             if m and m.end() == len(value):
                 return etype
     return None
+
+
+_PROVIDER_HEADS = tuple((hints, re.compile(p)) for _, _, hints, p in _PROVIDER_SPECS)
+
+
+def longest_provider_key(value: str, ends: Sequence[int]) -> tuple[int, str] | None:
+    """The longest of ``ends`` (ascending offsets into ``value``) at which ``value[:end]``
+    is a whole provider key, with the key's entity type, if any: each pattern is matched
+    once, greedily, and only the last end it reaches is checked (linear in ``value``)."""
+    best: tuple[int, str] | None = None
+    for hints, head in _PROVIDER_HEADS:
+        if any(h in value for h in hints) and (m := head.match(value)) is not None:
+            i = bisect.bisect_right(ends, m.end()) - 1
+            if i >= 0 and (best is None or ends[i] > best[0]) and (etype := provider_type(value[:ends[i]])):
+                best = (ends[i], etype)
+    return best
 
 
 def provider_keys(work: Normalized) -> Iterator[Hit]:

@@ -17,7 +17,7 @@ from typing import Iterator
 
 from .hits import Hit
 from .normalize import Normalized, keyword_key, keyword_pattern, keyword_variants, whole_word
-from .secret_patterns import keyword_matches, provider_type
+from .secret_patterns import keyword_matches, longest_provider_key
 from .validators import card_issuer_ok, iban_ok, luhn_ok, ssn_ok
 
 #: Context keyword -> what a value after it may be.
@@ -39,7 +39,6 @@ _LEAD = re.compile(r"(?:[^\w\n]{0,4}(?:is|are|number|no|nr|num)(?!\w)){0,3}[^\w\
 _SEP = r"(?:(?:[ \t]{0,2}[.\-]){1,3}[ \t]{0,2}|[ \t]{1,2}|[ \t]?\r?\n)"
 _RUN = re.compile(r"[0-9]{9,19}(?![0-9])|[A-Za-z0-9_+/=]{1,8}(?:" + _SEP + r"[A-Za-z0-9_+/=]{1,8}){0,240}")
 _GROUP = re.compile(r"[A-Za-z0-9_+/=]+")
-_BLANKS_DOTS = re.compile(r"[\s.]+")
 _ALL_SEPARATORS = re.compile(r"[\s.\-]+")
 _MAX_ID, _MAX_KEY = 34, 256      # longest collapsed IBAN; longest provider key we match
 _IBAN_SHAPE = re.compile(r"[A-Za-z]{2}[0-9]{2}[A-Za-z0-9]{10,30}")
@@ -56,7 +55,7 @@ def _contexts(work: Normalized) -> dict[int, frozenset[str]]:
     return found
 
 
-def _validate(collapsed: str, spaced: str, kinds: frozenset[str]) -> str | None:
+def _validate(collapsed: str, kinds: frozenset[str]) -> str | None:
     """The entity type of a collapsed run, if it is a valid value of one of ``kinds``."""
     if collapsed.isdigit():
         # after "card" Luhn is enough (a 16-digit number starting 37 is still a card number
@@ -71,7 +70,7 @@ def _validate(collapsed: str, spaced: str, kinds: frozenset[str]) -> str | None:
         return None
     if _IBAN in kinds and _IBAN_SHAPE.fullmatch(collapsed) and iban_ok(collapsed):
         return _IBAN
-    return (provider_type(spaced) or provider_type(collapsed)) if _KEY in kinds else None
+    return None
 
 
 _PROVIDER_STARTS = ("AKIA", "ASIA", "gh", "github_pat", "glpat", "xox", "gsk_", "sk", "AIza", "ya29", "pk_",
@@ -114,20 +113,46 @@ def split_values(work: Normalized) -> Iterator[Hit]:
         kinds = _plausible(kinds, "".join(g.group() for g in groups[:4]))
         if not kinds:
             continue
-        longest = _MAX_KEY if _KEY in kinds else _MAX_ID
         lengths = list(itertools.accumulate(g.end() - g.start() for g in groups))
-        for k in range(bisect.bisect_right(lengths, longest), 0, -1):   # the longest prefix that validates
+        if _KEY in kinds:                               # (then only a key: see _plausible)
+            groups = groups[:bisect.bisect_right(lengths, _MAX_KEY)]
+            key = _key_groups_end(text, groups) or _chunked_key_end(text, run.start())
+            if key is not None:
+                yield Hit(run.start(), key[0], key[1], 0.9)
+                seen_end = key[0]
+            continue
+        for k in range(bisect.bisect_right(lengths, _MAX_ID), 0, -1):   # the longest prefix that validates
             stop = groups[k - 1].end()
             raw = text[run.start():stop]
-            etype = _validate(_ALL_SEPARATORS.sub("", raw), _BLANKS_DOTS.sub("", raw), kinds)
+            etype = _validate(_ALL_SEPARATORS.sub("", raw), kinds)
             if etype:
                 yield Hit(run.start(), stop, etype, 0.9)
                 seen_end = stop
                 break
-        else:
-            if _KEY in kinds and (stop := _chunked_key_end(text, run.start())) is not None:
-                yield Hit(run.start(), stop, "API_KEY", 0.9)
-                seen_end = stop
+
+
+def _key_groups_end(text: str, groups: list[re.Match[str]]) -> tuple[int, str] | None:
+    """End and entity type of the longest run of ``groups`` that is a provider key once
+    its separators are dropped: all of them, or blanks and dots only (keeping dashes:
+    "xoxb-..."). Each reading is matched once against the provider patterns (linear)."""
+    best, etype = -1, ""
+    readings: list[tuple[str, list[int]]] = []
+    for keep_dashes in (True, False):
+        parts, ends, n = [], [], 0
+        for i, g in enumerate(groups):
+            if keep_dashes and i:
+                dashes = "-" * text.count("-", groups[i - 1].end(), g.start())
+                parts.append(dashes)
+                n += len(dashes)
+            parts.append(g.group())
+            n += g.end() - g.start()
+            ends.append(n)
+        readings.append(("".join(parts), ends))
+    for value, ends in readings:
+        key = longest_provider_key(value, ends)
+        if key is not None and ends.index(key[0]) > best:
+            best, etype = ends.index(key[0]), key[1]
+    return (groups[best].end(), etype) if best >= 0 else None
 
 
 #: The separator of a value cut into chunks: a newline, blanks, or a dot or dash with
@@ -166,15 +191,14 @@ def _chunks(text: str, start: int, size: int) -> list[tuple[str, int]]:
     return chunks if len(chunks) > 1 else []
 
 
-def _chunked_key_end(text: str, start: int) -> int | None:
-    """End of a provider key written in equal chunks with one repeated separator whose
+def _chunked_key_end(text: str, start: int) -> tuple[int, str] | None:
+    """End and entity type of a provider key written in equal chunks with one repeated separator whose
     character the key also holds ("sk-\npro\nj-5\n...", "xox - b-2 - 546 - ..."), found
     by trying each chunk size; the longest chunk prefix that is a whole key wins."""
     for size in range(1, _MAX_CHUNK + 1):
         chunks = _chunks(text, start, size)
-        joined = "".join(c for c, _ in chunks)
-        lengths = list(itertools.accumulate(len(c) for c, _ in chunks))
-        for k in range(len(chunks), 1, -1):
-            if provider_type(joined[:lengths[k - 1]]):
-                return chunks[k - 1][1]
+        lengths = list(itertools.accumulate(len(c) for c, _ in chunks))[1:]   # two chunks at least
+        key = longest_provider_key("".join(c for c, _ in chunks), lengths) if lengths else None
+        if key is not None:
+            return chunks[lengths.index(key[0]) + 1][1], key[1]
     return None
