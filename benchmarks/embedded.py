@@ -26,6 +26,8 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+from ptmo_middleware.backends import AsyncTextStream, TextStream, usage_of
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "results" / "embedded.md"
 HYBRID = {
@@ -43,10 +45,6 @@ class TimedBackend:
         self.inner, self.intervals = inner, intervals
         self.name, self.provider = inner.name, inner.provider
 
-    @property
-    def last_usage(self) -> Any:
-        return self.inner.last_usage
-
     def chat(self, messages: list, **options: Any) -> Any:
         t0 = time.perf_counter()
         try:
@@ -54,10 +52,15 @@ class TimedBackend:
         finally:
             self.intervals.append((t0, time.perf_counter()))
 
-    def stream(self, messages: list, **options: Any) -> Iterator[str]:
+    def stream(self, messages: list, **options: Any) -> TextStream:
+        return TextStream(self._stream(messages, options))
+
+    def _stream(self, messages: list, options: dict[str, Any]) -> Iterator[Any]:
         t0 = time.perf_counter()
         try:
-            yield from self.inner.stream(messages, **options)
+            inner = self.inner.stream(messages, **options)
+            yield from inner
+            yield usage_of(inner)
         finally:
             self.intervals.append((t0, time.perf_counter()))
 
@@ -68,11 +71,16 @@ class TimedBackend:
         finally:
             self.intervals.append((t0, time.perf_counter()))
 
-    async def astream(self, messages: list, **options: Any) -> AsyncIterator[str]:
+    def astream(self, messages: list, **options: Any) -> AsyncTextStream:
+        return AsyncTextStream(self._astream(messages, options))
+
+    async def _astream(self, messages: list, options: dict[str, Any]) -> AsyncIterator[Any]:
         t0 = time.perf_counter()
         try:
-            async for piece in self.inner.astream(messages, **options):
+            inner = self.inner.astream(messages, **options)
+            async for piece in inner:
                 yield piece
+            yield usage_of(inner)
         finally:
             self.intervals.append((t0, time.perf_counter()))
 

@@ -6,10 +6,9 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any
 
-from ptmo_middleware.backends import GENERATION_OPTIONS, Usage
+from ptmo_middleware.backends import GENERATION_OPTIONS
 from ptmo_middleware.router import PrivacyRouter
 
 #: Per-call keyword arguments that steer the router itself.
@@ -79,20 +78,6 @@ def split_options(kwargs: dict[str, Any], defaults: dict[str, Any], owner: str) 
                         f"{', '.join(sorted(accepted))} and conversation_id")
     options = {k: v for k, v in {**defaults, **kwargs}.items() if v is not None}
     return conversation, options
-
-
-class UsageSlot:
-    """A backend's ``last_usage``, kept per thread and per asyncio task (a ContextVar):
-    concurrent calls on one shared backend (``batch``) each read their own call's usage."""
-
-    def __init__(self) -> None:
-        self._var: ContextVar[Usage | None] = ContextVar(f"ptmo-usage-{id(self)}", default=None)
-
-    def get(self) -> Usage | None:
-        return self._var.get()
-
-    def set(self, usage: Usage | None) -> None:
-        self._var.set(usage)
 
 
 #: Generation options a wrapped framework model may hold as fields, with their spellings.

@@ -27,11 +27,11 @@ from langchain_core.runnables.config import var_child_runnable_config
 from langchain_core.utils import secret_from_env
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
 
-from ptmo_middleware.backends import BackendReply, Usage
+from ptmo_middleware.backends import AsyncTextStream, BackendReply, StopCutter, TextStream, Usage, cut_at_stop
 from ptmo_middleware.router import PrivacyRouter
 from ptmo_middleware.types import Message
 
-from ._routing import (LazyRouter, UsageSlot, answered_by, build_router, conversation_scope, plan_summary,
+from ._routing import (LazyRouter, answered_by, build_router, conversation_scope, plan_summary,
                        side_label, split_options, with_options)
 
 #: Run-metadata keys read as the conversation id (LangGraph uses ``thread_id``).
@@ -88,60 +88,69 @@ class LangChainBackend:
 
     Options the wrapped model has a field for (``temperature``, ``max_tokens`` in its
     own spelling, ``seed``) are set on a copy of it for the call; ``stop`` goes through
-    LangChain's own ``stop`` argument; ``timeout`` stays what the model was built with.
+    LangChain's own ``stop`` argument, and the answer is cut at the first stop string
+    too (for a model that ignores it); ``timeout`` stays what the model was built with.
+    Usage is per call: in the reply, or in the returned stream's ``usage``.
     """
 
     def __init__(self, model: BaseChatModel) -> None:
         self.model = model
         self.name = model_label(model)
         self.provider = str(model._get_ls_params().get("ls_provider") or "langchain")
-        self._usage = UsageSlot()
-
-    @property
-    def last_usage(self) -> Usage | None:
-        """Usage of this thread's or task's latest call (set once a stream is exhausted)."""
-        return self._usage.get()
 
     def _configured(self, options: dict[str, Any]) -> tuple[BaseChatModel, list[str] | None]:
         return with_options(self.model, options), options.get("stop") or None
 
-    def _reply(self, message: BaseMessage) -> BackendReply:
-        usage = _usage_of(message)
-        self._usage.set(usage)
+    def _reply(self, message: BaseMessage, stop: list[str] | None) -> BackendReply:
         model = message.response_metadata.get("model_name") or self.name
-        return BackendReply(text=message.text, usage=usage, model=str(model), provider=self.provider)
+        text, _ = cut_at_stop(message.text, stop)
+        return BackendReply(text=text, usage=_usage_of(message), model=str(model), provider=self.provider)
 
     def chat(self, messages: list[Message], **options: Any) -> BackendReply:
         """One answer from the wrapped model."""
         model, stop = self._configured(options)
-        return self._reply(model.invoke(to_langchain_messages(messages), stop=stop))
+        return self._reply(model.invoke(to_langchain_messages(messages), stop=stop), stop)
 
     async def achat(self, messages: list[Message], **options: Any) -> BackendReply:
         """One answer from the wrapped model, asynchronously."""
         model, stop = self._configured(options)
-        return self._reply(await model.ainvoke(to_langchain_messages(messages), stop=stop))
+        return self._reply(await model.ainvoke(to_langchain_messages(messages), stop=stop), stop)
 
-    def stream(self, messages: list[Message], **options: Any) -> Iterator[str]:
-        """The wrapped model's answer as text chunks; ``last_usage`` is set at the end."""
+    def stream(self, messages: list[Message], **options: Any) -> TextStream:
+        """The wrapped model's answer as text chunks, cut at a stop string; the stream's
+        ``usage`` is set at its end."""
         model, stop = self._configured(options)
-        self._usage.set(None)
-        full: AIMessageChunk | None = None
-        for chunk in model.stream(to_langchain_messages(messages), stop=stop):
-            full = chunk if full is None else full + chunk
-            if chunk.text:
-                yield chunk.text
-        self._usage.set(_usage_of(full) if full is not None else Usage())
+        return TextStream(self._stream(model, to_langchain_messages(messages), stop))
 
-    async def astream(self, messages: list[Message], **options: Any) -> AsyncIterator[str]:
-        """The wrapped model's answer as text chunks, asynchronously."""
-        model, stop = self._configured(options)
-        self._usage.set(None)
+    @staticmethod
+    def _stream(model: BaseChatModel, messages: list[BaseMessage], stop: list[str] | None) -> Iterator[str | Usage]:
+        cutter = StopCutter(stop)
         full: AIMessageChunk | None = None
-        async for chunk in model.astream(to_langchain_messages(messages), stop=stop):
+        for chunk in model.stream(messages, stop=stop):
             full = chunk if full is None else full + chunk
-            if chunk.text:
-                yield chunk.text
-        self._usage.set(_usage_of(full) if full is not None else Usage())
+            yield cutter.feed(chunk.text)
+            if cutter.stopped:
+                break
+        yield cutter.flush()
+        yield _usage_of(full) if full is not None else Usage()
+
+    def astream(self, messages: list[Message], **options: Any) -> AsyncTextStream:
+        """The wrapped model's answer as text chunks, asynchronously (``usage`` as for :meth:`stream`)."""
+        model, stop = self._configured(options)
+        return AsyncTextStream(self._astream(model, to_langchain_messages(messages), stop))
+
+    @staticmethod
+    async def _astream(model: BaseChatModel, messages: list[BaseMessage],
+                       stop: list[str] | None) -> AsyncIterator[str | Usage]:
+        cutter = StopCutter(stop)
+        full: AIMessageChunk | None = None
+        async for chunk in model.astream(messages, stop=stop):
+            full = chunk if full is None else full + chunk
+            yield cutter.feed(chunk.text)
+            if cutter.stopped:
+                break
+        yield cutter.flush()
+        yield _usage_of(full) if full is not None else Usage()
 
 
 class PrivacyRouterChatModel(BaseChatModel):

@@ -27,11 +27,11 @@ from llama_index.core.llms import LLM
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from pydantic import Field, PrivateAttr
 
-from ptmo_middleware.backends import BackendReply, Usage, cut_at_stop
+from ptmo_middleware.backends import AsyncTextStream, BackendReply, StopCutter, TextStream, Usage, cut_at_stop
 from ptmo_middleware.router import PrivacyRouter
 from ptmo_middleware.types import Message
 
-from ._routing import (LazyRouter, UsageSlot, answered_by, build_router, conversation_scope, plan_summary,
+from ._routing import (LazyRouter, answered_by, build_router, conversation_scope, plan_summary,
                        side_label, split_options, with_options)
 
 
@@ -78,25 +78,18 @@ class LlamaIndexBackend:
 
     Options the LLM has a field for (``temperature``, ``max_tokens`` in its own
     spelling, ``seed``) are set on a copy of it for the call; ``stop`` cuts the answer
-    at the first stop string.
+    at the first stop string. Usage is per call: in the reply, or in the returned
+    stream's ``usage``.
     """
 
     def __init__(self, llm: LLM) -> None:
         self.llm = llm
         self.name = _label(llm)
         self.provider = llm.class_name()
-        self._usage = UsageSlot()
-
-    @property
-    def last_usage(self) -> Usage | None:
-        """Usage of this thread's or task's latest call (set once a stream is exhausted)."""
-        return self._usage.get()
 
     def _reply(self, response: ChatResponse, stop: list[str] | None) -> BackendReply:
-        usage = _usage_of(response)
-        self._usage.set(usage)
         text, _ = cut_at_stop(response.message.content or "", stop)
-        return BackendReply(text=text, usage=usage, model=self.name, provider=self.provider)
+        return BackendReply(text=text, usage=_usage_of(response), model=self.name, provider=self.provider)
 
     def chat(self, messages: list[Message], **options: Any) -> BackendReply:
         """One answer from the wrapped LLM."""
@@ -108,62 +101,38 @@ class LlamaIndexBackend:
         response = await with_options(self.llm, options).achat(to_llamaindex_messages(messages))
         return self._reply(response, options.get("stop"))
 
-    def stream(self, messages: list[Message], **options: Any) -> Iterator[str]:
-        """The wrapped LLM's answer as text chunks, cut at a stop string."""
-        self._usage.set(None)
-        stops = _StopCutter(options.get("stop"))
+    def stream(self, messages: list[Message], **options: Any) -> TextStream:
+        """The wrapped LLM's answer as text chunks, cut at a stop string; the stream's
+        ``usage`` is set at its end."""
+        llm = with_options(self.llm, options)
+        return TextStream(self._stream(llm, to_llamaindex_messages(messages), options.get("stop")))
+
+    @staticmethod
+    def _stream(llm: LLM, messages: list[ChatMessage], stop: list[str] | None) -> Iterator[str | Usage]:
+        cutter = StopCutter(stop)
         last = None
-        for last in with_options(self.llm, options).stream_chat(to_llamaindex_messages(messages)):
-            piece = stops.feed(last.delta or "")
-            if piece:
-                yield piece
-            if stops.stopped:
+        for last in llm.stream_chat(messages):
+            yield cutter.feed(last.delta or "")
+            if cutter.stopped:
                 break
-        if tail := stops.flush():
-            yield tail
-        self._usage.set(_usage_of(last) if last is not None else Usage())
+        yield cutter.flush()
+        yield _usage_of(last) if last is not None else Usage()
 
-    async def astream(self, messages: list[Message], **options: Any) -> AsyncIterator[str]:
-        """The wrapped LLM's answer as text chunks, asynchronously."""
-        self._usage.set(None)
-        stops = _StopCutter(options.get("stop"))
+    def astream(self, messages: list[Message], **options: Any) -> AsyncTextStream:
+        """The wrapped LLM's answer as text chunks, asynchronously (``usage`` as for :meth:`stream`)."""
+        llm = with_options(self.llm, options)
+        return AsyncTextStream(self._astream(llm, to_llamaindex_messages(messages), options.get("stop")))
+
+    @staticmethod
+    async def _astream(llm: LLM, messages: list[ChatMessage], stop: list[str] | None) -> AsyncIterator[str | Usage]:
+        cutter = StopCutter(stop)
         last = None
-        async for last in await with_options(self.llm, options).astream_chat(to_llamaindex_messages(messages)):
-            piece = stops.feed(last.delta or "")
-            if piece:
-                yield piece
-            if stops.stopped:
+        async for last in await llm.astream_chat(messages):
+            yield cutter.feed(last.delta or "")
+            if cutter.stopped:
                 break
-        if tail := stops.flush():
-            yield tail
-        self._usage.set(_usage_of(last) if last is not None else Usage())
-
-
-class _StopCutter:
-    """Cuts a stream of text at the first stop string, which may span chunks: it holds
-    back only a tail that could still grow into a stop string."""
-
-    def __init__(self, stop: list[str] | None) -> None:
-        self.stop = [s for s in stop or [] if s]
-        self.hold = max((len(s) for s in self.stop), default=1) - 1
-        self.buffer = ""
-        self.stopped = False
-
-    def feed(self, text: str) -> str:
-        if self.stopped:
-            return ""
-        self.buffer += text
-        cut, self.stopped = cut_at_stop(self.buffer, self.stop)
-        if self.stopped:
-            self.buffer = ""
-            return cut
-        keep = min(self.hold, len(self.buffer))
-        out, self.buffer = self.buffer[:len(self.buffer) - keep], self.buffer[len(self.buffer) - keep:]
-        return out
-
-    def flush(self) -> str:
-        out, self.buffer = self.buffer, ""
-        return out
+        yield cutter.flush()
+        yield _usage_of(last) if last is not None else Usage()
 
 
 class PrivacyRouterLLM(LLM):

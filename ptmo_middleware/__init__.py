@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .config import Settings
-from .errors import (BackendError, BudgetExhausted, CloudBackendUnavailable, ConfigError,
+from .errors import (BackendError, BudgetExhausted, BudgetStoreError, CloudBackendUnavailable, ConfigError,
                      InvalidPromptError, LocalBackendUnavailable, PluginError, PtmoError)
 from .backends import Backend, BackendReply, Usage
 from .execution import Reply, ReplyChunk
@@ -47,6 +47,6 @@ __all__ = [
     "SensitivityLevel", "Span", "Classification", "Part", "Plan", "Route", "Message", "MaskVault",
     "SensitivityClassifier", "PrivacyManager", "QueryDecomposer", "OffloadingDecision",
     "PtmoError", "ConfigError", "InvalidPromptError", "PluginError", "BackendError",
-    "LocalBackendUnavailable", "CloudBackendUnavailable", "BudgetExhausted",
+    "LocalBackendUnavailable", "CloudBackendUnavailable", "BudgetExhausted", "BudgetStoreError",
     "LoRATrainer", "train_personal_lora", "BenchmarkSuite", "BenchmarkConfig", "PrivacyAttackSimulator",
 ]

@@ -32,3 +32,12 @@ class CloudBackendUnavailable(BackendError):
 
 class BudgetExhausted(PtmoError):
     """The principal's privacy budget cannot pay for this payload."""
+
+
+class BudgetStoreError(PtmoError):
+    """The privacy budget's store failed (a locked or full SQLite file, Redis down).
+
+    The budget could not be read or charged, so nothing was charged and nothing was sent
+    to the cloud: from ``plan()`` no plan is made; at send time the cloud's part is
+    answered locally and the reply is flagged ``budget_store_failed_answered_locally``.
+    The store's own exception is the ``__cause__``."""

@@ -11,7 +11,9 @@ One :class:`Execution` answers one planned request. Its rules (DESIGN.md invaria
   raises :class:`LocalBackendUnavailable` and nothing is sent to the cloud.
 - A cloud failure (after the backend's retries), or a budget that refuses the charge,
   answers the cloud's parts locally from their original text and flags the reply;
-  ``cloud_fallback = "error"`` raises :class:`CloudBackendUnavailable` instead.
+  ``cloud_fallback = "error"`` raises :class:`CloudBackendUnavailable` instead. A budget
+  store that fails at the charge (:class:`BudgetStoreError`) sends nothing either: the
+  cloud's parts are answered locally, flagged ``budget_store_failed_answered_locally``.
 """
 from __future__ import annotations
 
@@ -21,9 +23,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .backends import Backend, Usage
+from .backends import Backend, Usage, usage_of
 from .components import Answers
-from .errors import BudgetExhausted, CloudBackendUnavailable, LocalBackendUnavailable, PluginError
+from .errors import BudgetExhausted, BudgetStoreError, CloudBackendUnavailable, LocalBackendUnavailable, PluginError
 from .types import Message, Part, Plan
 
 if TYPE_CHECKING:
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 #: Flags a reply may carry.
 FLAG_CLOUD_FAILED = "cloud_failed_fell_back_to_local"
 FLAG_BUDGET_REFUSED = "budget_refused_answered_locally"
+FLAG_BUDGET_STORE_FAILED = "budget_store_failed_answered_locally"
 
 
 @dataclass
@@ -122,8 +125,10 @@ class Execution:
         """The local model's answer as it is generated."""
         backend = self.router.local_backend
         t0 = time.perf_counter()
+        stream = None
         try:
-            async for piece in backend.astream(messages, **self.options):
+            stream = backend.astream(messages, **self.options)
+            async for piece in stream:
                 if gate is not None:
                     gate.set()
                 yield piece
@@ -133,7 +138,7 @@ class Execution:
             ) from exc
         finally:
             self.timings["local"] = self.timings.get("local", 0.0) + _ms(t0)
-        self._count("local", backend)
+        self._count("local", backend, usage_of(stream))
 
     async def _cloud(self) -> str:
         """The cloud's answer to ``plan.cloud_messages``, or the local fallback."""
@@ -145,13 +150,15 @@ class Execution:
             return await self._fallback(exc)
         finally:
             self.timings["cloud"] = _ms(t0)
-        self._count("cloud", cloud)
+        self._count("cloud", cloud, reply.usage)
         return reply.text
 
     async def _fallback(self, exc: Exception) -> str:
         """Answer the cloud's parts on the device after ``exc``, or re-raise per settings."""
         if isinstance(exc, BudgetExhausted):
             self.flags.append(FLAG_BUDGET_REFUSED)
+        elif isinstance(exc, BudgetStoreError):  # fail closed: nothing was charged, nothing left
+            self.flags.append(FLAG_BUDGET_STORE_FAILED)
         elif self.router.settings.cloud_fallback == "error":
             raise CloudBackendUnavailable(f"the cloud model {self.router.cloud_backend.name} failed: {exc}") from exc
         else:
@@ -217,12 +224,14 @@ class Execution:
             return
         self.timings["cloud"] = _ms(t0)
         answers.cloud = "".join(pieces)
-        self._count("cloud", cloud)
+        self._count("cloud", cloud, usage_of(stream))
 
     # -- bookkeeping ------------------------------------------------------------------
-    def _count(self, side: str, backend: Backend) -> None:
+    def _count(self, side: str, backend: Backend, usage: Usage) -> None:
+        """Record that ``backend`` answered on ``side`` with this call's own ``usage``
+        (from its reply, or from the stream it returned: never backend state)."""
         self.backends[side] = backend.name
-        self.usage = self.usage + (backend.last_usage or Usage())
+        self.usage = self.usage + usage
 
     def _reply(self, text: str, answers: Answers) -> Reply:
         usage = sum(answers.extra_usage, self.usage)

@@ -4,10 +4,10 @@ last message, streamed in small chunks so placeholders get split across chunks."
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
-from ptmo_middleware.backends import BackendReply, Usage
+from ptmo_middleware.backends import AsyncTextStream, BackendReply, TextStream, Usage
 from ptmo_middleware.types import Message
 
 
@@ -20,7 +20,6 @@ class RecordingBackend:
         self.chunk_chars = chunk_chars
         self.received: list[list[Message]] = []
         self.options: list[dict[str, Any]] = []
-        self.last_usage: Usage | None = None
 
     @property
     def texts(self) -> list[str]:
@@ -43,23 +42,23 @@ class RecordingBackend:
 
     def chat(self, messages: list[Message], **options: Any) -> BackendReply:
         text, usage = self._answer(messages, options)
-        self.last_usage = usage
         return BackendReply(text=text, usage=usage, model=self.name, provider=self.provider)
 
     async def achat(self, messages: list[Message], **options: Any) -> BackendReply:
         await asyncio.sleep(0)
         return self.chat(messages, **options)
 
-    def stream(self, messages: list[Message], **options: Any) -> Iterator[str]:
+    def stream(self, messages: list[Message], **options: Any) -> TextStream:
         text, usage = self._answer(messages, options)
-        self.last_usage = None
-        yield from self._pieces(text)
-        self.last_usage = usage
+        return TextStream([*self._pieces(text), usage])
 
-    async def astream(self, messages: list[Message], **options: Any) -> AsyncIterator[str]:
+    def astream(self, messages: list[Message], **options: Any) -> AsyncTextStream:
         text, usage = self._answer(messages, options)
-        self.last_usage = None
-        for piece in self._pieces(text):
-            await asyncio.sleep(0)
-            yield piece
-        self.last_usage = usage
+
+        async def pieces() -> AsyncIterator[str | Usage]:
+            for piece in self._pieces(text):
+                await asyncio.sleep(0)
+                yield piece
+            yield usage
+
+        return AsyncTextStream(pieces())

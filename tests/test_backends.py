@@ -33,17 +33,19 @@ def test_ollama_chat_sends_messages_and_options(ollama_server):
 
 def test_ollama_stream_yields_ndjson_chunks_and_usage(ollama_server):
     b = OllamaBackend("llama3.2:3b")
-    chunks = list(b.stream(ASK))
+    stream = b.stream(ASK)
+    chunks = list(stream)
     assert len(chunks) > 3 and "".join(chunks) == "ollama heard: What is Python?"
-    assert b.last_usage == Usage(5, 5)
+    assert stream.usage == Usage(5, 5)
     assert ollama_server.bodies[-1]["stream"] is True
 
 
 async def test_ollama_async_chat_and_stream(ollama_server):
     b = OllamaBackend("llama3.2:3b")
     assert (await b.achat(ASK)).text == "ollama heard: What is Python?"
-    chunks = [c async for c in b.astream(ASK)]
-    assert "".join(chunks) == "ollama heard: What is Python?" and b.last_usage.total_tokens == 10
+    stream = b.astream(ASK)
+    chunks = [c async for c in stream]
+    assert "".join(chunks) == "ollama heard: What is Python?" and stream.usage.total_tokens == 10
 
 
 def test_ollama_lists_models(ollama_server):
@@ -88,17 +90,19 @@ def test_groq_chat_sends_bearer_key_and_options(groq_server):
 
 def test_groq_stream_reads_sse_and_x_groq_usage(groq_server):
     b = GroqBackend("llama-3.3-70b-versatile")
-    chunks = list(b.stream(ASK))
+    stream = b.stream(ASK)
+    chunks = list(stream)
     assert len(chunks) > 3 and "".join(chunks) == "groq heard: What is Python?"
-    assert b.last_usage == Usage(5, 5)
+    assert stream.usage == Usage(5, 5)
     assert groq_server.bodies[-1]["stream"] is True
 
 
 async def test_groq_async_chat_and_stream(groq_server):
     b = GroqBackend("m")
     assert (await b.achat(ASK)).text == "groq heard: What is Python?"
-    assert "".join([c async for c in b.astream(ASK)]) == "groq heard: What is Python?"
-    assert b.last_usage == Usage(5, 5)
+    stream = b.astream(ASK)
+    assert "".join([c async for c in stream]) == "groq heard: What is Python?"
+    assert stream.usage == Usage(5, 5)
 
 
 def test_groq_retries_429_and_5xx_honouring_retry_after(groq_server):
@@ -144,6 +148,97 @@ def test_groq_without_key_is_a_clear_error(monkeypatch):
 def test_groq_unreachable(dead_url):
     with pytest.raises(BackendError, match="cannot reach Groq"):
         GroqBackend("m", api_key="k", base_url=dead_url, max_retries=0).chat(ASK)
+
+
+# -- usage is per call --------------------------------------------------------------------
+def _ask(words: int) -> list[Message]:
+    return [Message("user", " ".join(["word"] * words))]
+
+
+@pytest.mark.parametrize("kind", ["ollama", "groq"])
+def test_interleaved_streams_on_one_backend_each_report_their_own_usage(ollama_server, groq_server, kind):
+    """Two streams of one backend object, the first finishing before the second: each
+    stream's usage is its own call's (a backend-wide "last usage" would give the first
+    stream's reader the second call's counts, or none)."""
+    b = OllamaBackend("llama3.2:3b") if kind == "ollama" else GroqBackend("m")
+    short, long = b.stream(_ask(2)), b.stream(_ask(9))
+    first_short, first_long = next(short), next(long)
+    assert first_short and first_long
+    list(short)
+    list(long)
+    assert (short.usage.input_tokens, long.usage.input_tokens) == (2, 9)
+
+
+@pytest.mark.parametrize("kind", ["ollama", "groq"])
+async def test_concurrent_async_streams_on_one_backend_each_report_their_own_usage(ollama_server, groq_server,
+                                                                                    kind):
+    import asyncio
+
+    b = OllamaBackend("llama3.2:3b") if kind == "ollama" else GroqBackend("m")
+
+    async def one(words: int) -> int:
+        stream = b.astream(_ask(words))
+        async for _ in stream:
+            await asyncio.sleep(0)
+        return stream.usage.input_tokens
+
+    assert await asyncio.gather(*(one(n) for n in range(1, 9))) == list(range(1, 9))
+
+
+async def test_router_replies_carry_their_own_usage_under_concurrency(ollama_server, groq_server):
+    """Concurrent requests through one router (one backend object per side): every
+    reply's usage is its own call's."""
+    import asyncio
+
+    from ptmo_middleware.router import PrivacyRouter
+
+    groq_server.delay = 0.002  # interleave the streams
+    r = PrivacyRouter(classifiers=["rules"], local="ollama:llama3.2:3b", cloud="groq:m")
+
+    async def one(words: int, stream: bool) -> int:
+        prompt = " ".join(["word"] * words)
+        if stream:
+            chunks = [c async for c in r.astream(prompt, conversation_id=f"c{words}")]
+            return chunks[-1].reply.usage.input_tokens
+        return (await r.ainvoke(prompt, conversation_id=f"c{words}")).usage.input_tokens
+
+    got = await asyncio.gather(*(one(n, n % 2 == 0) for n in range(1, 13)))
+    assert got == list(range(1, 13))
+
+
+# -- stop strings split across chunks -----------------------------------------------------
+def test_stop_cutter_equals_cutting_the_whole_text_at_every_split():
+    from ptmo_middleware.backends import StopCutter, cut_at_stop
+
+    text = "Paris is the capital.\nQuestion: and Rome?"
+    for stop in (["\nQuestion:"], ["capital", "\nQ"], ["never"], []):
+        whole, _ = cut_at_stop(text, stop)
+        for a in range(len(text) + 1):
+            for b in range(a, len(text) + 1):
+                cutter = StopCutter(stop)
+                out = [cutter.feed(p) for p in (text[:a], text[a:b], text[b:])] + [cutter.flush()]
+                assert "".join(out) == whole, (stop, a, b)
+
+
+def test_stop_cutter_holds_back_only_what_could_become_a_stop():
+    from ptmo_middleware.backends import StopCutter
+
+    cutter = StopCutter(["\nQuestion:"])
+    assert cutter.feed("Paris.") == "Paris."  # nothing here starts a stop string
+    assert cutter.feed("\nQue") == ""  # could still be "\nQuestion:"
+    assert cutter.feed("ue") == "\nQueue"  # it was not
+    assert cutter.feed(" then\nQuestion: x") == " then" and cutter.stopped
+    assert cutter.feed("more") == "" and cutter.flush() == ""
+
+
+def test_stop_cutter_strip_drops_the_answers_outer_whitespace():
+    from ptmo_middleware.backends import StopCutter
+
+    cutter = StopCutter(["\nQuestion:"], strip=True)
+    out = [cutter.feed(p) for p in ("  ", " Paris ", " is.  ", "\nQuest", "ion: next")] + [cutter.flush()]
+    assert "".join(out) == "Paris  is."
+    cutter = StopCutter(["\nQuestion:"], strip=True)
+    assert "".join([cutter.feed(" Paris.  "), cutter.flush()]) == "Paris."
 
 
 # -- specs and options --------------------------------------------------------------------

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -225,3 +226,66 @@ def test_budget_disabled_still_prices_plans():
     plan = router.plan(SECRET + PUBLIC)
     assert router.budget.budget is None and plan.budget_cost > 0 and router.budget.charge(plan)
     assert router.plan("local only", policy="local-only").budget_cost == 0.0
+
+
+class _BrokenStore(MemoryStore):
+    """A store whose every call fails as a real one does (a locked file, an unreachable
+    server); ``fail`` switches it on."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__()
+        self.error, self.fail = error, False
+
+    def spend(self, key, cost, limit, request_id):
+        if self.fail:
+            raise self.error
+        return super().spend(key, cost, limit, request_id)
+
+    def spent(self, key):
+        if self.fail:
+            raise self.error
+        return super().spent(key)
+
+    def accounts(self):
+        if self.fail:
+            raise self.error
+        return super().accounts()
+
+    def reset(self, principal=None):
+        if self.fail:
+            raise self.error
+        return super().reset(principal)
+
+
+@pytest.mark.parametrize("error", [sqlite3.OperationalError("database is locked"),
+                                   OSError(28, "No space left on device")])
+def test_store_failures_are_budget_store_errors(error):
+    from ptmo_middleware import BudgetStoreError, PtmoError
+
+    store = _BrokenStore(error)
+    budget = PrivacyBudget(BudgetSettings(enabled=True, epsilon=1.0, window="none"), store)
+    assert budget.charge(0.1, "r1", "ann").granted
+    store.fail = True
+    calls = [lambda: budget.charge(0.1, "r2", "ann"), lambda: budget.spent("ann"), lambda: budget.remaining("ann"),
+             lambda: budget.can_pay(0.1, "ann"), budget.accounts, lambda: budget.reset("ann")]
+    for call in calls:
+        with pytest.raises(BudgetStoreError) as err:
+            call()
+        assert isinstance(err.value, PtmoError) and err.value.__cause__ is error
+    store.fail = False
+    assert budget.spent("ann") == pytest.approx(0.1)  # the failed charge charged nothing
+    with pytest.raises(ValueError):  # a caller's mistake is not a store failure
+        budget.charge(0.1, "", "ann")
+
+
+def test_unopenable_sqlite_store_is_a_budget_store_error(tmp_path):
+    from ptmo_middleware import BudgetStoreError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(BudgetStoreError, match="open"):
+        PrivacyBudget(BudgetSettings(enabled=True, store=f"sqlite:{blocker}/sub/b.sqlite3"))
+    garbage = tmp_path / "garbage.sqlite3"
+    garbage.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(BudgetStoreError):
+        PrivacyBudget(BudgetSettings(enabled=True, store=f"sqlite:{garbage}"))

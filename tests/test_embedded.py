@@ -8,8 +8,8 @@ import threading
 import pytest
 from servers import groq_server  # noqa: F401  (fixture)
 
-from ptmo_middleware.backends import resolve_backend
-from ptmo_middleware.backends.embedded import EmbeddedBackend, _until_stop
+from ptmo_middleware.backends import StopCutter, resolve_backend
+from ptmo_middleware.backends.embedded import EmbeddedBackend
 from ptmo_middleware.backends.local_model import CHAT_STOP, ensure_converted, is_converted, load_base_model
 from ptmo_middleware.config import Settings
 from ptmo_middleware.errors import BackendError
@@ -37,8 +37,9 @@ def test_real_generation_chat_and_stream_agree():
     assert reply.text.strip() and reply.provider == "embedded"
     assert reply.usage.input_tokens > 5 and 1 <= reply.usage.output_tokens <= 6
     assert "Paris" in reply.text  # greedy decoding of the pre-trained model knows this
-    chunks = list(b.stream(ASK, max_tokens=6))
-    assert "".join(chunks) == reply.text  # greedy: the stream is the same answer
+    stream = b.stream(ASK, max_tokens=6)
+    assert "".join(stream) == reply.text  # greedy: the stream is the same answer
+    assert stream.usage == reply.usage  # the stream reports its own call's usage
 
 
 def test_embedded_answers_the_local_part_of_a_hybrid_request(groq_server):
@@ -51,10 +52,13 @@ def test_embedded_answers_the_local_part_of_a_hybrid_request(groq_server):
     assert "hunter2secret" not in groq_server.received_text
 
 
-def test_until_stop_cuts_at_a_stop_split_across_pieces():
-    pieces = iter([" Paris", " is the capital.\nQue", "stion: and", " more"])
-    assert "".join(_until_stop(pieces, CHAT_STOP)) == "Paris is the capital."
-    assert list(_until_stop(iter(["a", "b"]), [])) == ["a", "b"]
+def test_the_transcript_stop_is_cut_when_split_across_pieces():
+    """What the embedded backend does to the streamer's pieces (``strip`` as there)."""
+    cutter = StopCutter(CHAT_STOP, strip=True)
+    out = [cutter.feed(p) for p in [" Paris", " is the capital.\nQue", "stion: and", " more"]] + [cutter.flush()]
+    assert "".join(out) == "Paris is the capital."
+    cutter = StopCutter([], strip=True)
+    assert [cutter.feed("a"), cutter.feed("b"), cutter.flush()] == ["a", "b", ""]
 
 
 def test_bad_model_dir_is_a_backend_error(tmp_path):

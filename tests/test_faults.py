@@ -4,10 +4,10 @@
 |---|---|
 | a classifier raises, returns garbage or hangs | it is time-boxed; the text is PRIVATE and stays local; later requests are classified normally |
 | the audit log cannot be written (full disk) | ``AuditLogError``: the decision is not acted on |
-| the SQLite budget file is locked by another writer | the charge waits ``timeout_s`` then raises ``sqlite3.OperationalError``; nothing is charged; a retry after the lock is released charges once |
-| the disk under the SQLite budget is full | the charge raises ``sqlite3.OperationalError``; the total is unchanged |
-| Redis restarts while in use | calls during the outage raise ``redis.ConnectionError`` (plan() too: the budget cannot be read); with AOF on, every spend survives the restart and the client reconnects by itself |
-| the budget store fails at send time | the charge fails, so nothing is sent: the cloud's part is answered locally (``cloud_failed`` flag) |
+| the SQLite budget file is locked by another writer | the charge waits ``timeout_s`` then raises ``BudgetStoreError`` (cause: ``sqlite3.OperationalError``); nothing is charged; a retry after the lock is released charges once |
+| the disk under the SQLite budget is full | the charge raises ``BudgetStoreError`` (cause: ``sqlite3.OperationalError``); the total is unchanged |
+| Redis restarts while in use | calls during the outage raise ``BudgetStoreError`` (cause: ``redis.ConnectionError``; plan() too: the budget cannot be read); with AOF on, every spend survives the restart and the client reconnects by itself |
+| the budget store fails at send time | the charge fails, so nothing is sent: the cloud's part is answered locally (``budget_store_failed_answered_locally`` flag), also with ``cloud_fallback = "error"`` |
 | the cloud hangs past its timeout, resets the connection, or answers malformed JSON, the wrong shape or HTML | the local model answers the cloud's part (``cloud_failed`` flag); ``cloud_fallback = "error"`` raises ``CloudBackendUnavailable`` |
 | the cloud resets mid-stream | ``CloudBackendUnavailable`` ("mid-answer"): what was shown stays, no other model's text is spliced in |
 | the local model hangs, resets (before or mid-stream) or answers garbage | ``LocalBackendUnavailable``; the cloud is not called before the local model's first token, and never sees PRIVATE text |
@@ -40,8 +40,8 @@ from ptmo_middleware.budget import PrivacyBudget
 from ptmo_middleware.budget.guard import BudgetGuard
 from ptmo_middleware.budget.sqlite import SQLiteStore
 from ptmo_middleware.config import BudgetSettings
-from ptmo_middleware.errors import CloudBackendUnavailable, LocalBackendUnavailable
-from ptmo_middleware.execution import FLAG_CLOUD_FAILED
+from ptmo_middleware.errors import BudgetStoreError, CloudBackendUnavailable, LocalBackendUnavailable, PtmoError
+from ptmo_middleware.execution import FLAG_BUDGET_STORE_FAILED, FLAG_CLOUD_FAILED
 from ptmo_middleware.types import SensitivityLevel
 
 SECRET = "Tulip!2231x"
@@ -188,9 +188,10 @@ def test_locked_sqlite_budget_refuses_then_charges_once(tmp_path: Path) -> None:
     locker.execute("BEGIN IMMEDIATE")  # another process is writing and does not let go
     try:
         t0 = time.monotonic()
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
+        with pytest.raises(BudgetStoreError, match="locked") as err:
             router.budget.charge(plan)
         assert time.monotonic() - t0 < 5
+        assert isinstance(err.value, PtmoError) and isinstance(err.value.__cause__, sqlite3.OperationalError)
     finally:
         locker.execute("ROLLBACK")
         locker.close()
@@ -208,6 +209,7 @@ def test_full_disk_under_the_sqlite_budget_charges_nothing(tmp_path: Path) -> No
     size = max(p.stat().st_size for p in tmp_path.iterdir())
     out = _run_limited(f"""
         import sqlite3
+        from ptmo_middleware.errors import BudgetStoreError
         from ptmo_middleware.budget import PrivacyBudget
         from ptmo_middleware.budget.sqlite import SQLiteStore
         from ptmo_middleware.config import BudgetSettings
@@ -217,10 +219,10 @@ def test_full_disk_under_the_sqlite_budget_charges_nothing(tmp_path: Path) -> No
             for i in range(2000):  # enough new ledger rows to need a page past the limit
                 budget.charge(0.01, f"req-{{i}}-" + "x" * 200, "alice")
             print("no error")
-        except sqlite3.OperationalError as exc:
-            print("OperationalError:", exc)
+        except BudgetStoreError as exc:
+            print("BudgetStoreError from", type(exc.__cause__).__name__, exc)
     """, size, tmp_path)
-    assert "OperationalError:" in out.stdout, (out.stdout, out.stderr)
+    assert "BudgetStoreError from OperationalError" in out.stdout, (out.stdout, out.stderr)
     after = budget.spent("alice")
     ledger = SQLiteStore(path).ledger_total("alice|all")
     assert after == pytest.approx(ledger)  # the total and the ledger still agree
@@ -266,10 +268,12 @@ def test_redis_restart_loses_no_spend(tmp_path: Path) -> None:
         spent = router.budget.budget.spent("alice")
         proc.terminate()
         proc.wait(10)
-        with pytest.raises(redis.ConnectionError):
+        with pytest.raises(BudgetStoreError) as err:
             router.plan(PROMPT, principal="alice")  # the budget cannot be read: no plan, nothing sent
-        with pytest.raises(redis.ConnectionError):
+        assert isinstance(err.value.__cause__, redis.ConnectionError)
+        with pytest.raises(BudgetStoreError) as err:
             router.budget.budget.charge(0.5, "during-outage", "alice")
+        assert isinstance(err.value.__cause__, redis.ConnectionError)
         proc = _start_redis(port, tmp_path)
         assert router.budget.budget.spent("alice") == pytest.approx(spent)  # AOF kept it
         again = router.plan(PROMPT, principal="alice")  # the client reconnected by itself
@@ -430,18 +434,24 @@ def test_local_fault_is_a_clear_error_and_nothing_private_leaves(groq_server, fa
         assert groq_server.bodies == []
 
 
-def test_budget_store_locked_at_send_time_answers_locally(ollama_server, groq_server, tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", ["invoke", "stream"])
+@pytest.mark.parametrize("fallback", ["local", "error"])
+def test_budget_store_locked_at_send_time_answers_locally(ollama_server, groq_server, tmp_path: Path,
+                                                          how: str, fallback: str) -> None:
     path = tmp_path / "budget.sqlite3"
     settings = BudgetSettings(enabled=True, epsilon=100.0, window="none", store=f"sqlite:///{path}")
-    router = _exec_router(budget=settings)
+    router = _exec_router(budget=settings, cloud_fallback=fallback)
     budget = PrivacyBudget(settings, SQLiteStore(path, timeout_s=0.2))
     router.budget = BudgetGuard(budget)
     locker = sqlite3.connect(path, isolation_level=None)
-    locker.execute("BEGIN IMMEDIATE")
+    locker.execute("BEGIN IMMEDIATE")  # readers still read (WAL): plan() works, the charge cannot
     try:
-        reply = router.invoke(PROMPT, principal="alice")
+        reply = router.invoke(PROMPT, principal="alice") if how == "invoke" else \
+            list(router.stream(PROMPT, principal="alice"))[-1].reply
     finally:
         locker.execute("ROLLBACK")
         locker.close()
-    assert reply.flags == [FLAG_CLOUD_FAILED] and groq_server.bodies == []  # not charged: not sent
+    assert reply.plan.cloud_messages  # the plan did want to send
+    assert reply.flags == [FLAG_BUDGET_STORE_FAILED] and groq_server.bodies == []  # not charged: not sent
+    assert reply.text.startswith("ollama heard:")
     assert budget.spent("alice") == 0.0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 import time
 from typing import Any
 
@@ -17,9 +16,8 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
-from ptmo_middleware.backends import Usage
-from ptmo_middleware.integrations._routing import UsageSlot
-from ptmo_middleware.integrations.langchain import PrivacyRouterChatModel
+from ptmo_middleware.types import Message
+from ptmo_middleware.integrations.langchain import LangChainBackend, PrivacyRouterChatModel
 from recording_backend import RecordingBackend
 from servers import GroqServer, OllamaServer, groq_server, ollama_server  # noqa: F401  (fixtures)
 
@@ -295,39 +293,35 @@ def test_batched_calls_on_one_wrapped_model_report_their_own_usage(streaming: bo
     assert [r.usage_metadata["input_tokens"] for r in replies] == list(range(1, 11))
 
 
-def test_last_usage_of_a_shared_backend_is_per_thread_and_per_task() -> None:
-    """Two calls on one backend interleave: each must read back its own usage."""
-    slot = UsageSlot()
-    barrier = threading.Barrier(2)
-    seen: dict[int, Usage | None] = {}
+def test_interleaved_streams_of_one_wrapped_model_keep_their_own_usage() -> None:
+    """Streams of one adapter, interleaved in one thread and in one event loop: each
+    stream's usage is its own call's."""
+    backend = LangChainBackend(WordCountChat())
+    ask = [Message("user", "a b")], [Message("user", "a b c d e")]
+    first, second = backend.stream(ask[0]), backend.stream(ask[1])
+    assert next(first) and next(second)
+    list(second)
+    list(first)
+    assert (first.usage.input_tokens, second.usage.input_tokens) == (2, 5)
 
-    def call(n: int) -> None:
-        if n == 2:
-            barrier.wait()  # set after call 1 has set
-        slot.set(Usage(n, n))
-        if n == 1:
-            barrier.wait()
-        barrier.wait()  # both have set before either reads
-        seen[n] = slot.get()
+    async def both() -> tuple[int, int]:
+        a, b = backend.astream(ask[0]), backend.astream(ask[1])
+        await a.__anext__()
+        await b.__anext__()
+        [_ async for _ in b]
+        [_ async for _ in a]
+        return a.usage.input_tokens, b.usage.input_tokens
 
-    threads = [threading.Thread(target=call, args=(n,)) for n in (1, 2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert seen == {1: Usage(1, 1), 2: Usage(2, 2)}
+    assert asyncio.run(both()) == (2, 5)
 
-    async def task(n: int, others_set: asyncio.Event, mine_set: asyncio.Event) -> Usage | None:
-        slot.set(Usage(n, n))
-        mine_set.set()
-        await others_set.wait()
-        return slot.get()
 
-    async def both() -> list[Usage | None]:
-        a, b = asyncio.Event(), asyncio.Event()
-        return list(await asyncio.gather(task(3, b, a), task(4, a, b)))
-
-    assert asyncio.run(both()) == [Usage(3, 3), Usage(4, 4)]
+def test_wrapped_model_streams_are_cut_at_a_stop_split_across_chunks() -> None:
+    """A LangChain model that ignores ``stop`` (the parrot) is cut by the adapter, also
+    when the stop string arrives split over chunks."""
+    backend = LangChainBackend(ParrotFakeChatModel())
+    text = "".join(backend.stream([Message("user", "alpha beta STOP gamma")], stop=["STOP"]))
+    assert text == "alpha beta "
+    assert backend.chat([Message("user", "alpha STOP gamma")], stop=["STOP"]).text == "alpha "
 
 
 def test_a_configured_chat_ollama_as_the_local_side(ollama_server: OllamaServer, groq_server: GroqServer) -> None:

@@ -6,12 +6,17 @@ adapter). Any object satisfying :class:`Backend` can be passed instead of a spec
 
 Generation options every backend accepts: ``temperature``, ``max_tokens``, ``stop``
 (a list of strings), ``seed`` and ``timeout`` (seconds). Ollama also takes ``num_ctx``.
+
+Usage is per call, never backend state: ``chat`` returns it in its
+:class:`BackendReply`, and ``stream`` / ``astream`` return a :class:`TextStream` /
+:class:`AsyncTextStream` whose ``usage`` is set once that stream is exhausted, so
+concurrent calls on one backend object never read each other's token counts.
 """
 from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
@@ -51,13 +56,81 @@ class BackendReply:
     provider: str
 
 
+class TextStream(Iterator[str]):
+    """One streamed answer: iterates its text chunks; ``usage`` is the call's own usage,
+    set once the stream is exhausted (``None`` before, or when the backend reported none).
+
+    ``chunks`` is what a backend's generator yields: text, and once (at its end) the
+    call's :class:`Usage`, which is recorded here instead of being passed on. Empty
+    strings are skipped.
+    """
+
+    def __init__(self, chunks: Iterable[str | Usage]) -> None:
+        self._chunks = iter(chunks)
+        self.usage: Usage | None = None
+
+    def __iter__(self) -> "TextStream":
+        return self
+
+    def __next__(self) -> str:
+        while True:
+            item = next(self._chunks)
+            if isinstance(item, Usage):
+                self.usage = item
+            elif item:
+                return item
+
+    def close(self) -> None:
+        """Stop the underlying generator early (what leaving a ``for`` loop does to it)."""
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
+
+
+class AsyncTextStream(AsyncIterator[str]):
+    """:class:`TextStream` for async iteration (``usage`` set once exhausted)."""
+
+    def __init__(self, chunks: AsyncIterable[str | Usage]) -> None:
+        self._chunks = chunks.__aiter__()
+        self.usage: Usage | None = None
+
+    def __aiter__(self) -> "AsyncTextStream":
+        return self
+
+    async def __anext__(self) -> str:
+        while True:
+            item = await self._chunks.__anext__()
+            if isinstance(item, Usage):
+                self.usage = item
+            elif item:
+                return item
+
+    async def aclose(self) -> None:
+        """Stop the underlying async generator early."""
+        aclose = getattr(self._chunks, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+
+def usage_of(stream: Any) -> Usage:
+    """The usage a finished stream reports: its ``usage`` attribute (a
+    :class:`TextStream`), or nothing (``Usage()``) for a plain iterator."""
+    usage = getattr(stream, "usage", None)
+    return usage if isinstance(usage, Usage) else Usage()
+
+
 @runtime_checkable
 class Backend(Protocol):
-    """What the router needs of a model. ``stream`` sets ``last_usage`` once exhausted."""
+    """What the router needs of a model.
+
+    ``stream`` and ``astream`` return an iterator of text chunks; to report usage it
+    should be a :class:`TextStream` / :class:`AsyncTextStream` (its ``usage``, set when
+    exhausted, belongs to that call alone). A plain iterator works too and counts as
+    no usage.
+    """
 
     name: str
     provider: str
-    last_usage: Usage | None
 
     def chat(self, messages: list[Message], **options: Any) -> BackendReply: ...
 
@@ -84,6 +157,59 @@ def cut_at_stop(text: str, stop: list[str] | None) -> tuple[str, bool]:
     """``text`` up to the first stop string, and whether one was found."""
     cut = min((text.index(s) for s in stop or [] if s and s in text), default=-1)
     return (text, False) if cut < 0 else (text[:cut], True)
+
+
+class StopCutter:
+    """Cuts streamed text at the first stop string, which may be split across chunks.
+
+    ``feed(chunk)`` returns what may be shown now: everything except a tail that could
+    still grow into a stop string (the longest end of the text that is the start of
+    one). Once a stop string is complete, ``stopped`` is true, what precedes it is
+    returned and later chunks return nothing. ``flush()`` returns the held tail at the
+    end of the stream. With ``strip``, the answer's leading whitespace and the
+    whitespace before the stop (or the end) are dropped, as a transcript-prompted
+    model's answer needs. What is released, joined, always equals cutting the whole
+    text at once.
+    """
+
+    def __init__(self, stop: Iterable[str] | None, strip: bool = False) -> None:
+        self.stop = [s for s in stop or [] if s]
+        self.strip = strip
+        self.stopped = False
+        self._buffer = ""
+        self._started = not strip
+
+    def _held(self) -> int:
+        """Length of the longest end of the buffer that is a proper start of a stop string."""
+        longest = max((len(s) for s in self.stop), default=1) - 1
+        for n in range(min(longest, len(self._buffer)), 0, -1):
+            tail = self._buffer[-n:]
+            if any(s.startswith(tail) for s in self.stop):
+                return n
+        return 0
+
+    def feed(self, chunk: str) -> str:
+        """What of the text so far may be shown now (``""`` once stopped)."""
+        if self.stopped:
+            return ""
+        self._buffer += chunk
+        if not self._started:  # an answer starts at its first visible character
+            self._buffer = self._buffer.lstrip()
+            self._started = bool(self._buffer)
+        text, self.stopped = cut_at_stop(self._buffer, self.stop)
+        if self.stopped:
+            self._buffer = ""
+            return text.rstrip() if self.strip else text
+        release = len(self._buffer) - self._held()
+        if self.strip:  # trailing whitespace may yet be the end of the answer: hold it
+            release = len(self._buffer[:release].rstrip())
+        out, self._buffer = self._buffer[:release], self._buffer[release:]
+        return out
+
+    def flush(self) -> str:
+        """The held tail, at the end of the stream (no stop string came)."""
+        out, self._buffer = self._buffer, ""
+        return out.rstrip() if self.strip else out
 
 
 T = TypeVar("T")
@@ -179,5 +305,6 @@ def _model(arg: str, spec: str) -> str:
     return arg.strip()
 
 
-__all__ = ["Backend", "BackendReply", "Usage", "GENERATION_OPTIONS", "check_options", "cut_at_stop",
-           "iterate_in_thread", "resolve_backend", "translated", "atranslated"]
+__all__ = ["AsyncTextStream", "Backend", "BackendReply", "GENERATION_OPTIONS", "StopCutter", "TextStream", "Usage",
+           "atranslated", "check_options", "cut_at_stop", "iterate_in_thread", "resolve_backend", "translated",
+           "usage_of"]

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from ..errors import BackendError
 from ..types import Message
-from . import BackendReply, Usage, check_options, cut_at_stop, iterate_in_thread
+from . import AsyncTextStream, BackendReply, StopCutter, TextStream, Usage, check_options, iterate_in_thread
 from ..personalization.adapters import AdapterStore
 from ..personalization.runtime import AdapterRuntime
 from .local_model import CHAT_STOP, load_base_model
@@ -74,7 +74,6 @@ class EmbeddedBackend:
         self.model_dir = model_dir
         self.max_tokens = max_tokens
         self.name = "embedded" + (f":{adapter}" if adapter else "")
-        self.last_usage: Usage | None = None
 
     def load(self) -> None:
         """Load the model now rather than on the first call."""
@@ -103,14 +102,20 @@ class EmbeddedBackend:
 
     def chat(self, messages: list[Message], **options: Any) -> BackendReply:
         """One complete answer."""
-        return BackendReply(text="".join(self.stream(messages, **options)), usage=self.last_usage or Usage(),
-                            model=self.name, provider=self.provider)
+        stream = self.stream(messages, **options)
+        text = "".join(stream)
+        return BackendReply(text=text, usage=stream.usage or Usage(), model=self.name, provider=self.provider)
 
-    def stream(self, messages: list[Message], **options: Any) -> Iterator[str]:
-        """The answer token by token (generation runs in a thread, text via a streamer)."""
+    def stream(self, messages: list[Message], **options: Any) -> TextStream:
+        """The answer token by token (generation runs in a thread, text via a streamer);
+        the stream's ``usage`` is set once it is exhausted."""
+        check_options(options)
+        return TextStream(self._generate(messages, options))
+
+    def _generate(self, messages: list[Message], options: dict[str, Any]) -> Iterator[str | Usage]:
+        """Text pieces up to the first stop string, then the call's :class:`Usage`."""
         from transformers import TextIteratorStreamer
 
-        self.last_usage = None
         _, tokenizer, lock = loaded_model(self.model_dir, self.adapter)
         with lock, adapter_runtime(self.model_dir).activated(self.adapter) as model:
             kwargs, stop = self._prepare(messages, options)
@@ -129,42 +134,23 @@ class EmbeddedBackend:
 
             worker = threading.Thread(target=generate, name="ptmo-embedded-generate", daemon=True)
             worker.start()
-            yield from _until_stop(streamer, stop)
+            cutter = StopCutter(stop, strip=True)
+            for piece in streamer:  # drained to the end even after a stop, so generation ends
+                yield cutter.feed(piece)
+            yield cutter.flush()
             worker.join()
         if failure:
             raise BackendError(f"embedded generation failed: {failure[0]}") from failure[0]
-        self.last_usage = Usage(int(kwargs["input_ids"].shape[1]), counted[0] if counted else 0)
+        yield Usage(int(kwargs["input_ids"].shape[1]), counted[0] if counted else 0)
 
     async def achat(self, messages: list[Message], **options: Any) -> BackendReply:
         """One complete answer, generated in a worker thread."""
-        text = "".join([piece async for piece in self.astream(messages, **options)])
-        return BackendReply(text=text, usage=self.last_usage or Usage(), model=self.name, provider=self.provider)
+        stream = self.astream(messages, **options)
+        text = "".join([piece async for piece in stream])
+        return BackendReply(text=text, usage=stream.usage or Usage(), model=self.name, provider=self.provider)
 
-    def astream(self, messages: list[Message], **options: Any) -> AsyncIterator[str]:
-        """The answer token by token, without blocking the event loop."""
+    def astream(self, messages: list[Message], **options: Any) -> AsyncTextStream:
+        """The answer token by token, without blocking the event loop (``usage`` as for
+        :meth:`stream`)."""
         check_options(options)
-        return iterate_in_thread(lambda: self.stream(messages, **options))
-
-
-def _until_stop(pieces: Iterator[str], stop: list[str]) -> Iterator[str]:
-    """Pass text through up to the first stop string, holding back only a tail that could
-    be the start of one. The generator keeps draining ``pieces`` so generation can end."""
-    hold = max((len(s) for s in stop), default=1) - 1
-    buf, stopped, started = "", False, False
-    for piece in pieces:
-        if stopped:
-            continue
-        buf += piece
-        if not started:  # an answer starts at its first visible character
-            buf = buf.lstrip()
-            started = bool(buf)
-        text, stopped = cut_at_stop(buf, stop)
-        if stopped:
-            text = text.rstrip()
-        release = len(text) if stopped else max(0, len(buf) - hold)
-        if release:
-            yield text[:release]
-            buf = buf[release:]
-    if not stopped and buf.rstrip():
-        yield buf.rstrip()
-
+        return AsyncTextStream(iterate_in_thread(lambda: self._generate(messages, options)))

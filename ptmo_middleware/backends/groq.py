@@ -15,7 +15,7 @@ from pydantic import SecretStr
 
 from ..errors import BackendError
 from ..types import Message
-from . import BackendReply, Usage, atranslated, check_options, translated
+from . import AsyncTextStream, BackendReply, TextStream, Usage, atranslated, check_options, translated
 
 
 class GroqBackend:
@@ -31,7 +31,6 @@ class GroqBackend:
         self.base_url = base_url
         self.timeout = timeout
         self.max_retries = max_retries
-        self.last_usage: Usage | None = None
         self._clients: dict[bool, Any] = {}
 
     def __repr__(self) -> str:
@@ -72,43 +71,36 @@ class GroqBackend:
             r = await self._client(True).chat.completions.create(**request)
         return self._reply(r)
 
-    def stream(self, messages: list[Message], **options: Any) -> Iterator[str]:
-        """The answer as server-sent events arrive."""
-        self.last_usage = None
-        request = self._request(messages, options)
+    def stream(self, messages: list[Message], **options: Any) -> TextStream:
+        """The answer as server-sent events arrive; the stream's ``usage`` is set from
+        the usage the last event carries."""
+        return TextStream(self._stream(self._request(messages, options)))
+
+    def _stream(self, request: dict[str, Any]) -> Iterator[str | Usage]:
         with translated(self._translate):
             chunks = 0
             for chunk in self._client(False).chat.completions.create(**request, stream=True):
                 chunks += 1
-                text = self._take(chunk)
-                if text:
-                    yield text
+                yield from _take(chunk)
             _check_stream_had_events(chunks)
 
-    async def astream(self, messages: list[Message], **options: Any) -> AsyncIterator[str]:
-        """The answer as server-sent events arrive, asynchronously."""
-        self.last_usage = None
-        request = self._request(messages, options)
+    def astream(self, messages: list[Message], **options: Any) -> AsyncTextStream:
+        """The answer as server-sent events arrive, asynchronously (``usage`` as for :meth:`stream`)."""
+        return AsyncTextStream(self._astream(self._request(messages, options)))
+
+    async def _astream(self, request: dict[str, Any]) -> AsyncIterator[str | Usage]:
         async with atranslated(self._translate):
             chunks = 0
             async for chunk in await self._client(True).chat.completions.create(**request, stream=True):
                 chunks += 1
-                text = self._take(chunk)
-                if text:
-                    yield text
+                for item in _take(chunk):
+                    yield item
             _check_stream_had_events(chunks)
-
-    def _take(self, chunk: Any) -> str:
-        """The text of one stream chunk; records the usage the last chunk carries."""
-        usage = getattr(getattr(chunk, "x_groq", None), "usage", None) or getattr(chunk, "usage", None)
-        if usage is not None:
-            self.last_usage = Usage(usage.prompt_tokens or 0, usage.completion_tokens or 0)
-        return "".join(c.delta.content or "" for c in chunk.choices)
 
     def _reply(self, r: Any) -> BackendReply:
         u = r.usage
-        self.last_usage = Usage(u.prompt_tokens or 0, u.completion_tokens or 0) if u else Usage()
-        return BackendReply(text=r.choices[0].message.content or "", usage=self.last_usage,
+        usage = Usage(u.prompt_tokens or 0, u.completion_tokens or 0) if u else Usage()
+        return BackendReply(text=r.choices[0].message.content or "", usage=usage,
                             model=r.model or self.model, provider=self.provider)
 
     def _translate(self, exc: Exception) -> BackendError | None:
@@ -122,6 +114,16 @@ class GroqBackend:
         if isinstance(exc, groq.APIError):  # connection errors and timeouts, after retries
             return BackendError(f"cannot reach Groq at {where}: {type(exc).__name__}")
         return None
+
+
+def _take(chunk: Any) -> list[str | Usage]:
+    """The text of one stream chunk, then the usage when the chunk carries it (the last
+    one does, in ``x_groq``)."""
+    items: list[str | Usage] = ["".join(c.delta.content or "" for c in chunk.choices)]
+    usage = getattr(getattr(chunk, "x_groq", None), "usage", None) or getattr(chunk, "usage", None)
+    if usage is not None:
+        items.append(Usage(usage.prompt_tokens or 0, usage.completion_tokens or 0))
+    return items
 
 
 def _check_stream_had_events(chunks: int) -> None:

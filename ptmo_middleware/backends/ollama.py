@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import BackendError
 from ..types import Message
-from . import BackendReply, Usage, atranslated, check_options, translated
+from . import AsyncTextStream, BackendReply, TextStream, Usage, atranslated, check_options, translated
 
 _EXTRA = frozenset({"num_ctx"})
 
@@ -27,7 +27,6 @@ class OllamaBackend:
         self.name = f"ollama:{model}"
         self.host = host
         self.timeout = timeout
-        self.last_usage: Usage | None = None
         self._clients: dict[tuple[bool, float | None], Any] = {}
 
     @property
@@ -64,27 +63,28 @@ class OllamaBackend:
                                                                       stream=False)
         return self._reply(r)
 
-    def stream(self, messages: list[Message], **options: Any) -> Iterator[str]:
-        """The answer as it is generated (NDJSON chunks from the server)."""
-        self.last_usage = None
-        request = self._request(messages, options)
-        with self._errors():
-            for part in self._client(False, options.get("timeout")).chat(**request, stream=True):
-                if part.message.content:
-                    yield part.message.content
-                if part.done:
-                    self.last_usage = _usage(part)
+    def stream(self, messages: list[Message], **options: Any) -> TextStream:
+        """The answer as it is generated (NDJSON chunks from the server); the stream's
+        ``usage`` is set from the final chunk."""
+        return TextStream(self._stream(self._request(messages, options), options.get("timeout")))
 
-    async def astream(self, messages: list[Message], **options: Any) -> AsyncIterator[str]:
-        """The answer as it is generated, asynchronously."""
-        self.last_usage = None
-        request = self._request(messages, options)
-        async with self._aerrors():
-            async for part in await self._client(True, options.get("timeout")).chat(**request, stream=True):
-                if part.message.content:
-                    yield part.message.content
+    def _stream(self, request: dict[str, Any], timeout: float | None) -> Iterator[str | Usage]:
+        with self._errors():
+            for part in self._client(False, timeout).chat(**request, stream=True):
+                yield part.message.content or ""
                 if part.done:
-                    self.last_usage = _usage(part)
+                    yield _usage(part)
+
+    def astream(self, messages: list[Message], **options: Any) -> AsyncTextStream:
+        """The answer as it is generated, asynchronously (``usage`` as for :meth:`stream`)."""
+        return AsyncTextStream(self._astream(self._request(messages, options), options.get("timeout")))
+
+    async def _astream(self, request: dict[str, Any], timeout: float | None) -> AsyncIterator[str | Usage]:
+        async with self._aerrors():
+            async for part in await self._client(True, timeout).chat(**request, stream=True):
+                yield part.message.content or ""
+                if part.done:
+                    yield _usage(part)
 
     def list_models(self) -> list[str]:
         """Names of the models the server has (``/api/tags``)."""
@@ -92,8 +92,7 @@ class OllamaBackend:
             return [m.model for m in self._client(False, None).list().models]
 
     def _reply(self, r: Any) -> BackendReply:
-        self.last_usage = _usage(r)
-        return BackendReply(text=r.message.content or "", usage=self.last_usage, model=self.model,
+        return BackendReply(text=r.message.content or "", usage=_usage(r), model=self.model,
                             provider=self.provider)
 
     def _errors(self) -> Any:

@@ -21,13 +21,13 @@ import gc
 import re
 import statistics
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import psutil
 
-from ..backends import BackendReply, Usage
+from ..backends import AsyncTextStream, BackendReply, TextStream, Usage
 from ..budget.store import UNITS, to_units
 from ..errors import PtmoError
 from ..execution import FLAG_BUDGET_REFUSED, FLAG_CLOUD_FAILED
@@ -48,13 +48,13 @@ class TimedEchoBackend:
         self.provider = "echo"
         self.latency_s = latency_s
         self.chunk_chars = chunk_chars
-        self.last_usage: Usage | None = None
         self.received: list[list[Message]] = []
 
-    def _answer(self, messages: list[Message]) -> str:
+    def _answer(self, messages: list[Message]) -> BackendReply:
         self.received.append(list(messages))
-        self.last_usage = Usage(input_tokens=sum(len(m.content.split()) for m in messages), output_tokens=1)
-        return f"{self.name} heard: {messages[-1].content}"
+        usage = Usage(input_tokens=sum(len(m.content.split()) for m in messages), output_tokens=1)
+        return BackendReply(text=f"{self.name} heard: {messages[-1].content}", usage=usage, model=self.name,
+                            provider=self.provider)
 
     @staticmethod
     def _spent(t0: float) -> None:
@@ -65,25 +65,33 @@ class TimedEchoBackend:
     def chat(self, messages: list[Message], **options: Any) -> BackendReply:
         t0 = time.perf_counter()
         time.sleep(self.latency_s)
-        text = self._answer(messages)
+        reply = self._answer(messages)
         self._spent(t0)
-        return BackendReply(text=text, usage=self.last_usage or Usage(), model=self.name, provider=self.provider)
+        return reply
 
     async def achat(self, messages: list[Message], **options: Any) -> BackendReply:
         t0 = time.perf_counter()
         await asyncio.sleep(self.latency_s)
-        text = self._answer(messages)
+        reply = self._answer(messages)
         self._spent(t0)
-        return BackendReply(text=text, usage=self.last_usage or Usage(), model=self.name, provider=self.provider)
+        return reply
 
-    def stream(self, messages: list[Message], **options: Any) -> Iterator[str]:
-        text = self.chat(messages).text
-        yield from (text[i:i + self.chunk_chars] for i in range(0, len(text), self.chunk_chars))
+    def stream(self, messages: list[Message], **options: Any) -> TextStream:
+        """The echo in ``chunk_chars`` pieces; the stream's ``usage`` is this call's."""
+        return TextStream(self._pieces(self.chat(messages)))
 
-    async def astream(self, messages: list[Message], **options: Any) -> AsyncIterator[str]:
-        text = (await self.achat(messages)).text
-        for i in range(0, len(text), self.chunk_chars):
-            yield text[i:i + self.chunk_chars]
+    def astream(self, messages: list[Message], **options: Any) -> AsyncTextStream:
+        """:meth:`stream`, waiting ``latency_s`` without blocking the event loop."""
+
+        async def pieces() -> AsyncIterator[str | Usage]:
+            for item in self._pieces(await self.achat(messages)):
+                yield item
+
+        return AsyncTextStream(pieces())
+
+    def _pieces(self, reply: BackendReply) -> list[str | Usage]:
+        text = reply.text
+        return [*(text[i:i + self.chunk_chars] for i in range(0, len(text), self.chunk_chars)), reply.usage]
 
 
 @dataclass
