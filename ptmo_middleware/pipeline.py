@@ -203,9 +203,11 @@ class Planner:
             return []
         out = []
         for value, etype in known:
-            for m in re.finditer(re.escape(value), text, re.IGNORECASE):
-                out.append(Span(m.start(), m.end(), etype, self.settings.level_of(etype), 1.0,
-                                "vault", m.group(0)))
+            patterns = [re.escape(value)] + [rf"(?<!\w){re.escape(p)}(?!\w)" for p in _name_parts(value, etype)]
+            for pattern in patterns:
+                for m in re.finditer(pattern, text, re.IGNORECASE):
+                    out.append(Span(m.start(), m.end(), etype, self.settings.level_of(etype), 1.0,
+                                    "vault", m.group(0)))
         return out
 
     # -- planning ---------------------------------------------------------------------
@@ -316,6 +318,15 @@ def _with_text(s: Span, text: str) -> Span:
     return Span(start, end, s.entity_type, s.level, s.score, s.source, text[start:end], s.maskable)
 
 
+def _name_parts(value: str, entity_type: str) -> list[str]:
+    """The given names and surnames of a masked person's name (capitalised words of 5+
+    letters), so that "Whitfield" alone is masked after "Sharon Whitfield" was."""
+    if entity_type != "PERSON":
+        return []
+    words = value.split()
+    return [w for w in words if len(words) > 1 and len(w) >= 5 and w[:1].isupper() and w.isalpha()]
+
+
 def _repeats_of_masked(text: str, spans: list[Span]) -> list[Span]:
     """Every other occurrence of a value that will be masked, so that a secret or a name
     found once is masked wherever it appears (a SEMI_SENSITIVE value only where it
@@ -348,6 +359,8 @@ def _share_values(classifications: Sequence[Classification], texts: Sequence[str
                 continue
             if len(value) >= 4 or (len(value) >= 3 and s.level < SensitivityLevel.PRIVATE):
                 found.setdefault(value, s)
+            for part in _name_parts(value, s.entity_type):
+                found.setdefault(part, s)
     if not found:
         return
     patterns = [(re.compile(re.escape(v)) if s.level >= SensitivityLevel.PRIVATE

@@ -106,6 +106,9 @@ def test_name_from_turn_one_is_masked_in_turn_five(router: PrivacyRouter) -> Non
     joined = "\n".join(plan.cloud_payloads).casefold()
     assert "whitfield" not in joined and "boom general" not in joined
     assert "approved the budget" in joined
+    later = router.plan(messages + [{"role": "user", "content": "also thank whitfield for the quick reply"}],
+                        conversation_id="multi-turn")
+    assert "whitfield" not in "\n".join(later.cloud_payloads).casefold()
 
 
 @pytest.mark.parametrize("text", [
@@ -137,3 +140,9 @@ def test_repeated_text_is_served_from_the_cache(ner: NerClassifier) -> None:
     finally:
         ner.analyzer.analyze = real
     assert again == first and not calls
+
+
+def test_surname_alone_is_masked_in_a_later_request(router: PrivacyRouter) -> None:
+    router.plan("Please email my landlord Bartholomew Quincey about the leak.", conversation_id="later")
+    plan = router.plan("what should i tell quincey tomorrow?", conversation_id="later")
+    assert "quincey" not in "\n".join(plan.cloud_payloads).casefold()
