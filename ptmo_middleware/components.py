@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterator, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from .types import Classification, Part, Plan, Route, Span
 
@@ -68,16 +68,22 @@ class RouterPolicy(Protocol):
 
 @runtime_checkable
 class Aggregator(Protocol):
+    """Makes the reply from the backends' answers. Two methods, one for each way a
+    reply is produced:
+
+    - ``aggregate`` returns the whole reply (``invoke``; and, for ``stream``, the
+      reply the streamed text must be a prefix of);
+    - ``stream_restorer`` is the only streaming method: the executor feeds it the
+      cloud's chunks as they arrive (sync and async streams alike) and shows what it
+      releases. What it releases, joined, must be a prefix of ``aggregate``'s text for
+      the same answers; the executor sends the rest of that text after the stream.
+    """
+
     name: str
 
     def aggregate(self, plan: Plan, answers: Answers, vault: "MaskVault") -> str: ...
 
-    def restore_stream(self, plan: Plan, chunks: Iterator[str], vault: "MaskVault") -> Iterator[str]: ...
-
-    def stream_restorer(self, plan: Plan, vault: "MaskVault") -> "ChunkRestorer":
-        """Push-style form of ``restore_stream`` (works for sync and async streams). What
-        it releases must be a prefix of ``aggregate``'s text for the same answers."""
-        ...
+    def stream_restorer(self, plan: Plan, vault: "MaskVault") -> "ChunkRestorer": ...
 
 
 class ChunkRestorer(Protocol):

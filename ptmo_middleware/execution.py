@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .backends import Backend, Usage, usage_of
-from .components import Answers
+from .components import Answers, ChunkRestorer
 from .errors import BudgetExhausted, BudgetStoreError, CloudBackendUnavailable, LocalBackendUnavailable, PluginError
 from .types import Message, Part, Plan
 
@@ -182,7 +182,7 @@ class Execution:
         local = await self._start_local() if self.needs_local else None
         shown: list[str] = []
         try:
-            restorer = self.aggregator.stream_restorer(self.plan, self.vault)
+            restorer = self._stream_restorer()
             async for piece in self._cloud_stream(answers):
                 shown.append(restorer.feed(piece))
                 if shown[-1]:
@@ -203,6 +203,14 @@ class Execution:
         if text[len(streamed):]:
             yield ReplyChunk(text[len(streamed):])
         yield ReplyChunk("", self._reply(text, answers))
+
+    def _stream_restorer(self) -> ChunkRestorer:
+        """The aggregator's restorer for the cloud's stream (its one streaming method)."""
+        make = getattr(self.aggregator, "stream_restorer", None)
+        if not callable(make):
+            raise PluginError(f"aggregator {self.aggregator.name!r} cannot stream: it has no "
+                              "stream_restorer(plan, vault) (see the Aggregator protocol in docs/plugins.md)")
+        return make(self.plan, self.vault)
 
     async def _cloud_stream(self, answers: Answers) -> AsyncIterator[str]:
         """Raw cloud pieces (recorded in ``answers.cloud``); on a failure before the

@@ -55,6 +55,7 @@ def register_aggregators(register: Register) -> None:
     """Register aggregator classes: ``register(MyAggregator)``.
 
     An aggregator's ``aggregate(plan, answers, vault)`` merges the local and cloud
-    answers into the reply and restores masked values; ``restore_stream`` does the
-    same for a stream of cloud chunks.
+    answers into the reply and restores masked values; ``stream_restorer(plan, vault)``
+    returns the object (``feed(chunk)``, ``flush()``) that restores the cloud's stream as
+    it arrives.
     """

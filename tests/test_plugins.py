@@ -22,6 +22,7 @@ from ptmo_middleware.cli import app
 from ptmo_middleware.components import Aggregator, Answers, Classifier, Decomposer, RouterPolicy
 from ptmo_middleware.errors import PluginError
 from ptmo_middleware.plugins.aggregators.base import StreamingAggregator
+from recording_backend import RecordingBackend
 
 ROOT = Path(__file__).resolve().parents[1]
 HOOKS = sorted(name for name, f in inspect.getmembers(hookspecs, inspect.isfunction)
@@ -156,8 +157,9 @@ def test_hook_register_aggregators(register_plugin):
     vault = router.vault()
     assert aggregator.aggregate(plan, Answers(cloud="Yes, [PASSWORD_1] is weak."), vault) == "Yes, hunter22 is weak."
     assert aggregator.aggregate(plan, Answers(local="local says hi"), vault) == "local says hi"
+    restorer = aggregator.stream_restorer(plan, vault)
     chunks = ["Yes, [PASS", "WORD_1] is", " weak."]
-    assert "".join(aggregator.restore_stream(plan, iter(chunks), vault)) == "Yes, hunter22 is weak."
+    assert "".join([restorer.feed(c) for c in chunks] + [restorer.flush()]) == "Yes, hunter22 is weak."
 
 
 def protocol_members(proto) -> set[str]:
@@ -166,8 +168,74 @@ def protocol_members(proto) -> set[str]:
 
 
 def test_protocol_members_are_known():
-    assert {"name", "aggregate", "restore_stream"} <= protocol_members(Aggregator)
+    """The Aggregator protocol has one streaming method, the one the executor calls."""
+    assert protocol_members(Aggregator) == {"name", "aggregate", "stream_restorer"}
     assert protocol_members(Classifier) == {"name", "classify"}
+
+
+class UpperCloud:
+    """A third-party aggregator written from the documented protocol alone (no base
+    class): the cloud answer restored and upper-cased, streamed as it arrives."""
+
+    name = "upper-cloud"
+
+    def __init__(self, settings):
+        self.settings = settings
+
+    def aggregate(self, plan, answers, vault):
+        return vault.restore(answers.cloud or answers.local or "", only=plan.placeholders).upper()
+
+    def stream_restorer(self, plan, vault):
+        restorer = vault.stream_restorer(only=plan.placeholders)
+
+        class Upper:
+            def feed(self, chunk: str) -> str:
+                return restorer.feed(chunk).upper()
+
+            def flush(self) -> str:
+                return restorer.flush().upper()
+
+        return Upper()
+
+
+class UpperPlugin:
+    @hookimpl
+    def register_aggregators(self, register):
+        register(UpperCloud)
+
+
+def test_an_aggregator_written_to_the_documented_protocol_streams(register_plugin):
+    register_plugin(UpperPlugin(), "upper")
+    assert isinstance(UpperCloud(None), Aggregator)
+    router = PrivacyRouter(classifiers=["rules"], aggregator="upper-cloud", local=RecordingBackend("local"),
+                           cloud=RecordingBackend("cloud", chunk_chars=2))
+    chunks = list(router.stream("my password is hunter22 ok"))
+    assert len(chunks) > 3 and chunks[-1].reply is not None
+    assert "".join(c.text for c in chunks) == chunks[-1].reply.text == "CLOUD HEARD: MY PASSWORD IS HUNTER22 OK"
+    assert router.invoke("my password is hunter22 ok").text == chunks[-1].reply.text
+
+
+def test_an_aggregator_without_stream_restorer_says_so_when_streaming(register_plugin):
+    class NoStream:
+        name = "no-stream"
+
+        def __init__(self, settings):
+            pass
+
+        def aggregate(self, plan, answers, vault):
+            return answers.cloud or ""
+
+    class Plugin:
+        @hookimpl
+        def register_aggregators(self, register):
+            register(NoStream)
+
+    register_plugin(Plugin(), "no-stream")
+    router = PrivacyRouter(classifiers=["rules"], aggregator="no-stream", local=RecordingBackend("local"),
+                           cloud=RecordingBackend("cloud"))
+    assert router.invoke("What is Python?").text == "cloud heard: What is Python?"
+    with pytest.raises(PluginError, match="no-stream.*stream_restorer"):
+        list(router.stream("What is Python?"))
 
 
 def test_throwaway_components_satisfy_the_protocols():
