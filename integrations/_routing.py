@@ -116,6 +116,8 @@ def plan_summary(reply: Any) -> dict[str, Any]:
 
 
 def answered_by(reply: Any, fallback: str) -> str:
-    """The model name(s) that produced a reply (``reply.backends`` maps side -> name),
-    for ``model_name`` metadata."""
-    return "+".join(dict.fromkeys(reply.backends.values())) or fallback
+    """The model name(s) that produced a reply, for ``model_name`` metadata:
+    ``reply.backends`` maps side -> model name; the names are joined local first, as in
+    the integrations' ``<local>+<cloud>`` model name, whichever side finished first."""
+    sides = sorted(reply.backends, key=lambda side: (side != "local", side != "cloud", side))
+    return "+".join(dict.fromkeys(reply.backends[side] for side in sides)) or fallback

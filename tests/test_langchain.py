@@ -344,3 +344,19 @@ def test_a_configured_chat_ollama_as_the_local_side(ollama_server: OllamaServer,
     assert ollama_server.bodies[-1]["options"]["temperature"] == 0.3
     model.invoke(QUESTION)  # the threshold policy: masked, to the cloud
     assert len(groq_server.bodies) == 1 and SECRET not in groq_server.received_text
+
+
+def test_metadata_names_the_models_that_answered() -> None:
+    """``reply.backends`` maps side -> model name: the summary keeps that mapping and
+    ``model_name`` joins the names (never the side keys "local"/"cloud")."""
+    model = PrivacyRouterChatModel(local=RecordingBackend("local-echo"), cloud=RecordingBackend("cloud-echo"),
+                                   router_settings={"classifiers": ["rules"], "thresholds": {"private": "local"},
+                                                    "decomposer": "sentence"})
+    both = model.invoke(QUESTION).response_metadata
+    assert both["ptmo"]["backends"] == {"local": "local-echo", "cloud": "cloud-echo"}
+    assert both["model_name"] == "local-echo+cloud-echo"
+    on_device = model.invoke(QUESTION, policy="local-only").response_metadata
+    assert on_device["ptmo"]["backends"] == {"local": "local-echo"} and on_device["model_name"] == "local-echo"
+    chunks = list(model.stream(QUESTION))
+    assert chunks[-1].response_metadata["ptmo"]["backends"] == {"local": "local-echo", "cloud": "cloud-echo"}
+    assert chunks[-1].response_metadata["model_name"] == "local-echo+cloud-echo"

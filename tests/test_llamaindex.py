@@ -214,3 +214,16 @@ def test_a_configured_llamaindex_ollama_as_the_local_side(index: VectorStoreInde
     response = index.as_query_engine(llm=llm, similarity_top_k=1).query("What is the guest wifi password?")
     assert SECRET in str(response) and len(groq_server.bodies) == 1
     assert SECRET not in groq_server.received_text
+
+
+def test_raw_names_the_models_that_answered() -> None:
+    """``raw["model"]`` joins the names of the models that answered; ``raw["ptmo"]``
+    keeps ``reply.backends``' side -> model name mapping."""
+    llm = PrivacyRouterLLM(local=RecordingBackend("local-echo"), cloud=RecordingBackend("cloud-echo"),
+                           router_settings={"classifiers": ["rules"], "thresholds": {"private": "local"},
+                                            "decomposer": "sentence"})
+    raw = llm.complete(f"My password is {SECRET}. What is Python?").raw
+    assert raw["ptmo"]["backends"] == {"local": "local-echo", "cloud": "cloud-echo"}
+    assert raw["model"] == "local-echo+cloud-echo"
+    raw = llm.complete("What is Python?", policy="local-only").raw
+    assert raw["ptmo"]["backends"] == {"local": "local-echo"} and raw["model"] == "local-echo"
