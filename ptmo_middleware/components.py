@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Callable, Protocol, runtime_checkable
 
 from .types import Classification, Part, Plan, Route, Span
 
@@ -43,6 +43,12 @@ class Answers:
     """Generation options of the request, for such aggregators."""
     extra_usage: list[Any] = field(default_factory=list)
     """Usage of calls an aggregator made itself (it appends; the reply adds them up)."""
+    emit: Callable[[str], None] | None = None
+    """Set by the executor while streaming (else ``None``): an aggregator that writes
+    text itself (``local-refine``) may pass each piece of its reply's text here as it is
+    produced, in order, so the stream shows it token by token. What it emits continues
+    the streamed text and must be a prefix of what ``aggregate`` returns; the rest of
+    that text follows as one chunk."""
 
 
 @runtime_checkable

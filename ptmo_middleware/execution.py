@@ -194,7 +194,11 @@ class Execution:
         finally:
             _cancel(local)
         t0 = time.perf_counter()
-        text = await asyncio.to_thread(self.aggregator.aggregate, self.plan, answers, self.vault)
+        result: list[str] = []
+        async for piece in self._aggregate_emitting(answers, result):
+            shown.append(piece)
+            yield ReplyChunk(piece)
+        text = result[0]
         self.timings["aggregate"] = _ms(t0)
         streamed = "".join(shown)
         if not text.startswith(streamed):
@@ -203,6 +207,38 @@ class Execution:
         if text[len(streamed):]:
             yield ReplyChunk(text[len(streamed):])
         yield ReplyChunk("", self._reply(text, answers))
+
+    async def _aggregate_emitting(self, answers: Answers, result: list[str]) -> AsyncIterator[str]:
+        """Run ``aggregate`` in a worker thread, yielding the pieces it passes to
+        ``answers.emit`` as they come (a refined answer, token by token); its text is
+        appended to ``result``."""
+        loop = asyncio.get_running_loop()
+        pieces: asyncio.Queue[str | None] = asyncio.Queue()
+
+        def put(piece: str | None) -> None:
+            try:
+                loop.call_soon_threadsafe(pieces.put_nowait, piece)
+            except RuntimeError:  # the loop is gone: the consumer left the stream
+                pass
+
+        def emit(piece: str) -> None:
+            if piece:
+                put(piece)
+
+        def work() -> str:
+            try:
+                return self.aggregator.aggregate(self.plan, answers, self.vault)
+            finally:
+                put(None)
+
+        answers.emit = emit
+        task = asyncio.ensure_future(asyncio.to_thread(work))
+        try:
+            while (piece := await pieces.get()) is not None:
+                yield piece
+            result.append(await task)
+        finally:
+            answers.emit = None
 
     def _stream_restorer(self) -> ChunkRestorer:
         """The aggregator's restorer for the cloud's stream (its one streaming method)."""

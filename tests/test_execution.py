@@ -191,6 +191,21 @@ def test_local_refine_lets_the_local_model_write_the_answer(ollama_server, groq_
     chunks, streamed = stream_text(r, "Email ana.lopez@example.org about Python.")
     assert streamed.text == reply.text and "".join(c.text for c in chunks) == reply.text
     assert "ana.lopez" not in groq_server.received_text
+    # The refined answer is streamed as the local model writes it (3-character NDJSON
+    # pieces from the loopback server), not handed over in one chunk at the end.
+    assert len(chunks) - 1 == len(range(0, len(reply.text), 3)) > 10
+    assert streamed.usage == reply.usage and streamed.usage.output_tokens > 0
+
+
+async def test_local_refine_shows_refined_tokens_before_the_refinement_ends(ollama_server, groq_server):
+    ollama_server.delay = 0.05  # the refinement takes a while: its first pieces must not wait for its end
+    r = router(aggregator="local-refine")
+    arrivals = []
+    async for chunk in r.astream("Email ana.lopez@example.org about Python."):
+        arrivals.append((asyncio.get_running_loop().time(), chunk))
+    texts = [t for t, c in arrivals if c.text]
+    assert arrivals[-1][1].reply is not None and len(texts) > 10
+    assert texts[-1] - texts[0] > 0.3  # spread over the generation, not a burst at the end
 
 
 def test_restore_is_the_default_and_merges_local_parts(ollama_server, groq_server):

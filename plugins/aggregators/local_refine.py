@@ -1,9 +1,11 @@
 """The ``local-refine`` aggregator, as PAPILLON does: the local model writes the final
 answer from the cloud's draft (placeholders restored) and the user's original request,
 which it may see since it runs on the device. Nothing of this step leaves the device.
-The cloud draft is not shown while streaming; the refined answer arrives at the end."""
+The cloud draft is not shown while streaming; the refined answer is streamed token by
+token as the local model writes it."""
 from __future__ import annotations
 
+from ptmo_middleware.backends import usage_of
 from ptmo_middleware.components import Answers, ChunkRestorer
 from ptmo_middleware.hookspecs import hookimpl
 from ptmo_middleware.types import Message, Plan
@@ -42,9 +44,19 @@ class LocalRefineAggregator(StreamingAggregator):
         draft = vault.restore(answers.cloud, only=plan.placeholders)
         context = f"\n\nWhat the on-device model said about the private part: {answers.local}" if answers.local else ""
         prompt = f"{INSTRUCTION}\n\nRequest: {plan.text}\n\nDraft answer: {draft}{context}"
-        reply = answers.local_backend.chat(plan.messages[:-1] + [Message("user", prompt)], **answers.options)
-        answers.extra_usage.append(reply.usage)
-        return reply.text
+        messages = plan.messages[:-1] + [Message("user", prompt)]
+        emit = answers.emit
+        if emit is None:
+            reply = answers.local_backend.chat(messages, **answers.options)
+            answers.extra_usage.append(reply.usage)
+            return reply.text
+        stream = answers.local_backend.stream(messages, **answers.options)
+        pieces = []
+        for piece in stream:
+            pieces.append(piece)
+            emit(piece)
+        answers.extra_usage.append(usage_of(stream))
+        return "".join(pieces)
 
 
 @hookimpl
