@@ -19,10 +19,16 @@ from typing import Literal
 Split = Literal["train", "test", "all"]
 
 
-def data_dir() -> Path:
-    """Where the data files are (``$PTMO_DATA_DIR`` or ``<repo>/../shared/data``)."""
+def default_data_dir() -> Path:
+    """Where the data files should be (``$PTMO_DATA_DIR`` or ``<repo>/../shared/data``),
+    whether or not they are there."""
     env = os.environ.get("PTMO_DATA_DIR")
-    path = Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def data_dir() -> Path:
+    """Where the data files are; a clear error when the folder is missing."""
+    path = default_data_dir()
     if not path.is_dir():
         raise FileNotFoundError(f"data directory {path} not found; set PTMO_DATA_DIR")
     return path

@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from ptmo_middleware.datasets import default_data_dir
+
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'@._-]*")
 
 Row = dict[str, Any]
@@ -31,12 +33,7 @@ Row = dict[str, Any]
 def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
     """Folder of the shared data sets: ``path``, else ``$PTMO_DATA_DIR``, else
     ``../shared/data`` beside the repository root."""
-    if path:
-        return Path(path)
-    env = os.environ.get("PTMO_DATA_DIR")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2].parent / "shared" / "data"
+    return Path(path) if path else default_data_dir()
 
 
 def norm(s: str) -> str:
