@@ -146,3 +146,25 @@ def test_surname_alone_is_masked_in_a_later_request(router: PrivacyRouter) -> No
     router.plan("Please email my landlord Bartholomew Quincey about the leak.", conversation_id="later")
     plan = router.plan("what should i tell quincey tomorrow?", conversation_id="later")
     assert "quincey" not in "\n".join(plan.cloud_payloads).casefold()
+
+
+class _FakeNlp:
+    def __init__(self, arch: str) -> None:
+        self.pipe_names = ["tok2vec", "ner"]
+        self.arch = arch
+
+    def get_pipe_config(self, name: str) -> dict:
+        return {"model": {"tok2vec": {"@architectures": self.arch}}}
+
+    def remove_pipe(self, name: str) -> None:
+        self.pipe_names.remove(name)
+
+
+@pytest.mark.parametrize("arch,kept", [("spacy.Tok2Vec.v2", ["ner"]),
+                                       ("spacy.Tok2VecListener.v1", ["tok2vec", "ner"])])
+def test_shared_tok2vec_dropped_only_when_ner_does_not_listen(arch, kept):
+    from ptmo_middleware.plugins.classifiers.ner import _drop_unused_tok2vec
+
+    nlp = _FakeNlp(arch)
+    _drop_unused_tok2vec(nlp)
+    assert nlp.pipe_names == kept
