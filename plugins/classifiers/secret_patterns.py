@@ -301,9 +301,9 @@ _OPENERS = "([{<\"'`“‘«「"
 _MAX_FRAGMENTS = 128
 
 
-def _fragments(text: str, start: int, first_end: int) -> list[str]:
-    """The fragments of a password written in short pieces, the first being
-    ``text[start:first_end]``: the following fragments joined by the same separator as
+def _fragments(text: str, start: int, first_end: int) -> tuple[list[str], int]:
+    """The fragments of a password written in short pieces, and where the last ends. The
+    first is ``text[start:first_end]``; the following ones are joined by the separator of
     the first two (blanks, a newline, " . ", " - ", ...), none longer than the first (a
     value cut into chunks), up to a different separator, an opening bracket or quote, a
     common word, or a fragment ending a clause ("65." in "... 65. Write a haiku").
@@ -311,13 +311,13 @@ def _fragments(text: str, start: int, first_end: int) -> list[str]:
     in "s  a  b  l  e  -  v ..."): the reading with more fragments wins."""
     first = _RUN_SEP.match(text, first_end)
     if first is None:
-        return [text[start:first_end]]
+        return [text[start:first_end]], first_end
     blanks = first.group()[:len(first.group()) - len(first.group().lstrip(" \t"))] or first.group()
-    runs = [_fragments_with(text, start, first_end, sep) for sep in {first.group(), blanks}]
-    return max(runs, key=len)
+    runs = [_fragments_with(text, start, first_end, sep) for sep in sorted({first.group(), blanks})]
+    return max(runs, key=lambda run: len(run[0]))
 
 
-def _fragments_with(text: str, start: int, first_end: int, sep: str) -> list[str]:
+def _fragments_with(text: str, start: int, first_end: int, sep: str) -> tuple[list[str], int]:
     """:func:`_fragments` with the separator ``sep``."""
     size, end = first_end - start, first_end
     fragments = [text[start:first_end]]
@@ -333,7 +333,7 @@ def _fragments_with(text: str, start: int, first_end: int, sep: str) -> list[str
         end = f.start() + len(core)
         if core != frag:                                # "65." ends the sentence
             break
-    return fragments
+    return fragments, end
 
 
 def _common_word(fragment: str) -> bool:
@@ -366,12 +366,9 @@ def _split_password(text: str, start: int, value: str) -> str:
     a password ("Em  be  r!  92  30"), else ``value`` itself."""
     if len(value) > 6 or _common_word(value):
         return value
-    fragments = _fragments(text, start, start + len(value))
+    fragments, end = _fragments(text, start, start + len(value))
     if len(fragments) < 2 or not looks_like_password(fragments):
         return value
-    end = start + len(value)
-    for frag in fragments[1:]:
-        end = text.index(frag, end) + len(frag)
     return text[start:end]
 
 
