@@ -164,7 +164,10 @@ class Planner:
         context = context or ClassifyContext(self.settings)
         spans: list[Span] = []
         failed: list[str] = []
-        pending = []
+        # Pooled (time-boxed) classifiers start first, so they run while the inline ones do.
+        deadline = time.monotonic() + self.settings.classifier_timeout_s
+        pending = [(clf, _pool.submit(clf.classify, text, context))
+                   for clf in self.classifiers if not getattr(clf, "inline", False)]
         for clf in self.classifiers:
             if getattr(clf, "inline", False):
                 try:
@@ -172,9 +175,6 @@ class Planner:
                 except Exception:
                     log.exception("classifier %s failed; treating the text as PRIVATE", clf.name)
                     failed.append(clf.name)
-            else:
-                pending.append((clf, _pool.submit(clf.classify, text, context)))
-        deadline = time.monotonic() + self.settings.classifier_timeout_s
         for clf, fut in pending:
             try:
                 spans.extend(_checked_spans(fut.result(timeout=max(0.0, deadline - time.monotonic()))))
