@@ -40,8 +40,7 @@ def main() -> None:
 
     base = CanaryExperimentConfig()
     cfg = dataclasses.replace(
-        base, n_turns=args.turns, n_heldout=args.turns // 2, canaries_per_repetition=1, exact_limit=1000,
-        samples=args.samples,
+        base, n_turns=args.turns, n_heldout=args.turns // 2, samples=args.samples,
         variants=tuple(args.variants.split(",")),
         training=dataclasses.replace(base.training, epochs=args.epochs, num_threads=args.threads, progress=True))
     t0 = time.perf_counter()

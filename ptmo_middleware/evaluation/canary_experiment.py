@@ -39,23 +39,24 @@ CANARY_PROMPT = "What is my PIN for account {i}?"
 
 @dataclass
 class CanaryExperimentConfig:
-    """Sizes and settings of one experiment (defaults: a few minutes on a 2-core CPU)."""
+    """Sizes and settings of one experiment (defaults: benchmarks/attacks.py, about 15 minutes
+    a variant for Gemma 3 270M on a loaded 2-core CPU)."""
 
-    n_turns: int = 60
-    n_heldout: int = 30
+    n_turns: int = 30
+    n_heldout: int = 15
     """Turns of the same user never trained on: the non-members of membership inference."""
     repetitions: tuple[int, ...] = (1, 5, 20)
-    canaries_per_repetition: int = 2
+    canaries_per_repetition: int = 1
     fmt: CanaryFormat = field(default_factory=lambda: CanaryFormat("Your PIN for account {i} is", 4, ""))
     variants: tuple[str, ...] = VARIANTS
     training: TrainingConfig = field(default_factory=lambda: TrainingConfig(
-        r=8, alpha=16, epochs=3, batch_size=4, lr=2e-3, max_length=96, eval_every=10**6,
+        r=8, alpha=16, epochs=2, batch_size=4, lr=2e-3, max_length=96, eval_every=10**6,
         val_fraction=0.05, warmup_steps=2, progress=False))
     dp_noise_multiplier: float = 0.5
     dp_max_grad_norm: float = 1.0
     dp_delta: float = 1e-5
-    exact_limit: int = 10_000
-    samples: int = 2_000
+    exact_limit: int = 1_000
+    samples: int = 300
     seed: int = 0
 
 
