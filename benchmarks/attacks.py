@@ -57,7 +57,8 @@ Gemma 3 270M (embedded), LoRA r={t.r} on attention + MLP, {t.epochs} epochs, lr 
 history: {cfg.n_turns} generated turns + canaries "{cfg.fmt.prefix} <{cfg.fmt.digits} digits>" (as the
 assistant's reply) inserted {", ".join(map(str, cfg.repetitions))} times; |R| = 10^{cfg.fmt.digits}
 (max exposure {saved['max_exposure']:.1f} bits; chance about 1.4 bits). Exposure: rank of the true PIN among
-{cfg.samples} sampled candidates (Secret Sharer estimate). Extraction: greedy completion of the prefix.
+{cfg.samples} sampled candidates (Secret Sharer estimate; when no sampled candidate beats the PIN the
+estimate is the maximum, which only shows exposure >= about log2 {cfg.samples} bits). Extraction: greedy completion of the prefix.
 Membership inference: {cfg.n_turns} member turns vs {cfg.n_heldout} held-out turns of the same user;
 "calibrated" subtracts the base model's loss (adapter disabled). DP: Opacus DP-SGD on the LoRA parameters,
 noise multiplier {cfg.dp_noise_multiplier}, clip {cfg.dp_max_grad_norm}, delta {cfg.dp_delta} (epsilon from the RDP
