@@ -43,6 +43,7 @@ def main() -> None:
     report = suite.generate_report(RESULTS / "suite")
     body = report.split("\n", 1)[1]  # the report's own title gives way to the fragment's heading
     body = re.sub(r"\]\((\w+\.png)\)", r"](suite/\1)", body).replace("## ", "### ")
+    body = body.replace(str(RESULTS.parent.parent) + "/", "")  # repository-relative paths
     date = subprocess.run(["date", "-u", "+%F"], capture_output=True, text=True).stdout.strip()
     cmd = f".venv/bin/python benchmarks/suite.py --episodes {args.episodes} --budgets {args.budgets}"
     cmd += f" --limit {args.limit}" if args.limit else ""
