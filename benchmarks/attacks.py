@@ -51,7 +51,7 @@ def main() -> None:
     plot_exposure(saved, RESULTS / f"{args.name}_exposure.png")
     date = subprocess.run(["date", "-u", "+%F"], capture_output=True, text=True).stdout.strip()
     t = cfg.training
-    md = f"""## Privacy attacks on the personal adapter (canaries, membership inference)
+    md = f"""## Privacy attacks on the personal adapter (canaries, membership inference): {", ".join(cfg.variants)}
 
 Gemma 3 270M (embedded), LoRA r={t.r} on attention + MLP, {t.epochs} epochs, lr {t.lr}, batch {t.batch_size};
 history: {cfg.n_turns} generated turns + canaries "{cfg.fmt.prefix} <{cfg.fmt.digits} digits>" (as the
