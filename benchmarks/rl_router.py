@@ -27,7 +27,7 @@ from ptmo_middleware.rl.env import OffloadEnv, RewardWeights
 from ptmo_middleware.rl.features import REMAINING_INDEX, RISK_SLICE
 from ptmo_middleware.rl.evaluate import BASELINES, run_sessions, summarise
 from ptmo_middleware.rl.policy import NumpyPolicy
-from ptmo_middleware.rl.train import ALGOS, DATA_DIR, train
+from ptmo_middleware.rl.train import ALGOS, BUDGET_EDGES, DATA_DIR, DualAscent, train
 
 EPSILONS = (0.3, 0.5, 0.7, 1.0)
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -134,7 +134,13 @@ def report(rows: dict, records: list[dict], lat: dict, spend: dict, args: argpar
              "(population std over seeds). Reward = the task reward R (no Lagrangian penalty). "
              "'+guard': the run-time budget guard answers locally what the budget cannot pay. "
              "'(plugin)': the shipped decision rule (best action the remaining budget can pay). "
-             f"Learned policies: {args.timesteps} timesteps each, Lagrange multiplier by dual ascent.", ""]
+             f"Learned policies: {args.timesteps} timesteps each, "
+             + (f"one Lagrange multiplier per epsilon bucket (edges {list(args.edges)}), each by dual ascent "
+                if args.edges else "one Lagrange multiplier for every budget, by dual ascent ")
+             + (f"(lr {args.dual_lr}, target mean overshoot {args.dual_target} per session)."
+                if args.constraint == "amount" else
+                f"(lr {args.dual_lr}, constraint cost 1 per session over budget, target share {args.dual_target})."),
+             ""]
     for eps in EPSILONS:
         within = [n for n in names if rows[(n, eps)]["over_budget"][0] <= 0.01 and "Lagrangian" not in n]
         best = max(within, key=lambda n: rows[(n, eps)]["reward"][0])
@@ -153,7 +159,22 @@ def report(rows: dict, records: list[dict], lat: dict, spend: dict, args: argpar
               f"| rl router decision (RLPolicy.route, PUPA test prompts) | {lat['p50']:.3f} ms | {lat['p99']:.3f} ms | {lat['n']} |",
               f"| SQLite check-and-spend (WAL, synchronous=NORMAL) | {spend['p50']:.3f} ms | {spend['p99']:.3f} ms | {spend['n']} |",
               "", "Training (final Lagrange multiplier, seconds):", ""]
-    lines += [f"- {r['algo']} seed {r['seed']}: lambda = {r['final_lambda']:.3f}, {r['seconds']} s" for r in records]
+    lines += [f"- {r['algo']} seed {r['seed']}: lambda = "
+              + ", ".join(f"{v:.3f} ({k})" for k, v in r["final_lambdas"].items()) + f"; {r['seconds']} s"
+              for r in records]
+    lines += ["", "Targets (issue 6), learned policies as trained (no guard, no plugin rule):", ""]
+    for algo in dict.fromkeys(n for n, _ in rows if n.endswith("-Lagrangian")):
+        for eps in EPSILONS:
+            within = [n for n in names if rows[(n, eps)]["over_budget"][0] <= 0.01 and "Lagrangian" not in n]
+            best = max(within, key=lambda n: rows[(n, eps)]["reward"][0])
+            over, reward = rows[(algo, eps)]["over_budget"][0], rows[(algo, eps)]["reward"][0]
+            gap = reward - rows[(best, eps)]["reward"][0]
+            lines.append(f"- {algo}, epsilon {eps}: over budget {100 * over:.1f} % "
+                         f"({'met' if over <= 0.01 else f'missed by {100 * (over - 0.01):.1f} points'}); "
+                         f"reward {reward:.3f} vs {best} {rows[(best, eps)]['reward'][0]:.3f} "
+                         f"({'met' if gap >= 0 else 'missed'}, {gap:+.3f})")
+    if args.note:
+        lines += ["", args.note]
     lines += ["", f"Pool: classifiers {records[0]['pool']['classifiers']}, decomposer {records[0]['pool']['decomposer']}.",
               f"Reproduce: `{' '.join(['python', 'benchmarks/rl_router.py'] + sys.argv[1:])}` "
               f"(total {seconds / 60:.1f} min).",
@@ -173,6 +194,14 @@ def main() -> None:
     ap.add_argument("--b4", type=float, default=RewardWeights().b4,
                     help="weight of the privacy-risk term (0: only the budget constraint holds sends back)")
     ap.add_argument("--name", default="rl_router", help="output file stem under benchmarks/results")
+    ap.add_argument("--dual-lr", type=float, default=DualAscent.lr, help="step size of the dual ascent")
+    ap.add_argument("--dual-target", type=float, default=DualAscent.target,
+                    help="allowed mean overshoot per session (the constraint's limit)")
+    ap.add_argument("--edges", type=float, nargs="*", default=list(BUDGET_EDGES),
+                    help="epsilon bucket edges, one multiplier per bucket (none: one shared multiplier)")
+    ap.add_argument("--constraint", choices=("amount", "share"), default="amount",
+                    help="constraint cost: risk beyond the budget (amount) or 1 per session over budget (share)")
+    ap.add_argument("--note", default="", help="text appended to the fragment (what was tried, why a gap remains)")
     ap.add_argument("--ship", action="store_true",
                     help="save the first seed's PPO as the packaged policy (ptmo_middleware/rl/data)")
     args = ap.parse_args()
@@ -185,10 +214,12 @@ def main() -> None:
     for algo in args.algos:
         for seed in args.seeds:
             ship = args.ship and algo == "ppo" and seed == args.seeds[0]
-            model, record = train(algo, args.timesteps, seed, DATA_DIR if ship else None, weights=weights)
+            dual = DualAscent(lr=args.dual_lr, target=args.dual_target, edges=tuple(args.edges))
+            model, record = train(algo, args.timesteps, seed, DATA_DIR if ship else None, dual=dual, weights=weights,
+                                  constraint=args.constraint)
             nets.setdefault(algo, []).append(NumpyPolicy.from_model(model))
             records.append(record)
-            print(f"trained {algo} seed {seed}: lambda {record['final_lambda']:.3f}, {record['seconds']} s", flush=True)
+            print(f"trained {algo} seed {seed}: lambdas {record['final_lambdas']}, {record['seconds']} s", flush=True)
     rows = evaluate(nets, args.seeds, args.sessions, weights)
     lat, spend = plugin_latency(), spend_latency()
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -90,7 +90,7 @@ def test_env_reward_constraint_and_guard(tiny_pool, calibration):
         shaped.append(r - info["reward_task"])
         costs.append(info["constraint_cost"])
     assert done and info["over_budget"] and info["session_risk"] > 0.05
-    assert sum(costs) == pytest.approx(info["overshoot"])
+    assert sum(costs) == pytest.approx(info["overshoot"]) == info["session_cost"]
     assert shaped == pytest.approx([-2.0 * c for c in costs])  # R - lambda * c_t
     guarded = OffloadEnv(tiny_pool, calibration, horizon=8, epsilon=0.05, enforce_budget=True)
     guarded.reset(seed=0)
@@ -104,14 +104,74 @@ def test_env_reward_constraint_and_guard(tiny_pool, calibration):
     assert info["session_risk"] == 0 and info["reward_task"] >= 0.2 - 10  # budget bonus paid at the end
 
 
+def test_share_constraint_charges_the_crossing_step_once(tiny_pool, calibration):
+    from ptmo_middleware.rl.env import OffloadEnv
+
+    env = OffloadEnv(tiny_pool, calibration, horizon=8, epsilon=0.05, lagrange=3.0, constraint="share")
+    env.reset(seed=0)
+    costs, shaped, spent = [], [], []
+    for _ in range(8):
+        _, r, done, _, info = env.step(Action.CLOUD)
+        costs.append(info["constraint_cost"])
+        shaped.append(r - info["reward_task"])
+        spent.append(env.spent)
+    crossing = next(t for t, v in enumerate(spent) if v > 0.05)
+    assert costs == [1.0 if t == crossing else 0.0 for t in range(8)]
+    assert shaped == pytest.approx([-3.0 * c for c in costs])
+    assert info["over_budget"] and info["session_cost"] == 1.0
+    env.reset(seed=0)
+    for _ in range(8):
+        _, _, _, _, info = env.step(Action.LOCAL)
+    assert info["session_cost"] == 0.0 and not info["over_budget"]
+    with pytest.raises(ValueError):
+        OffloadEnv(tiny_pool, calibration, constraint="sometimes")
+
+
 def test_dual_ascent_moves_lambda_both_ways():
     from ptmo_middleware.rl.train import DualAscent
 
-    d = DualAscent(lr=1.0, target=0.01)
-    assert d.update(1, [0.5, 0.3]) == pytest.approx(0.39)
-    assert d.update(2, [0.0]) == pytest.approx(0.38)
-    assert d.update(3, [0.0] * 10) >= 0.0 and DualAscent(lr=1.0).update(1, [0.0]) == 0.0
-    assert d.update(4, []) == d.value  # no finished session: no step
+    d = DualAscent(lr=1.0, target=0.01, edges=())
+    assert d.update(1, [(0.3, 0.5), (0.9, 0.3)]) == pytest.approx([0.39])
+    assert d.update(2, [(0.5, 0.0)]) == pytest.approx([0.38])
+    assert d.update(3, []) == d.values == pytest.approx([0.38])  # no finished session: no step
+    low = DualAscent(lr=1.0, target=0.01, edges=(), values=[0.004])
+    assert low.update(1, [(0.5, 0.0)]) == [0.0]  # projected onto lambda >= 0
+
+
+def test_dual_ascent_per_budget_bucket():
+    from ptmo_middleware.rl.train import DualAscent
+
+    d = DualAscent(lr=1.0, target=0.01, edges=(0.4, 0.6, 0.85))
+    assert d.buckets() == ["<0.4", "0.4-0.6", "0.6-0.85", ">=0.85"]
+    assert [d.bucket(e) for e in (0.2, 0.3, 0.4, 0.59, 0.7, 0.85, 1.2)] == [0, 0, 1, 1, 2, 3, 3]
+    # overshoot only in the smallest budgets: only their multiplier rises
+    d.values = [0.0, 0.0, 0.2, 0.0]
+    got = d.update(1, [(0.25, 0.3), (0.35, 0.1), (0.5, 0.0), (0.7, 0.0)])
+    assert got == pytest.approx([0.19, 0.0, 0.19, 0.0])  # bucket 3 had no session: unchanged
+    assert d.lagrange(0.3) == pytest.approx(0.19) and d.lagrange(1.0) == 0.0 and d.value == pytest.approx(0.19)
+    assert [(k, round(m, 3)) for _, k, m, _ in d.history] == [(0, 0.2), (1, 0.0), (2, 0.0)]
+    with pytest.raises(ValueError):
+        DualAscent(edges=(0.6, 0.4))
+    with pytest.raises(ValueError):
+        DualAscent(edges=(0.5,), values=[1.0])
+
+
+def test_env_pays_the_multiplier_of_its_budget(tiny_pool, calibration):
+    from ptmo_middleware.rl.env import OffloadEnv
+
+    env = OffloadEnv(tiny_pool, calibration, horizon=8, lagrange=[5.0, 0.5], lagrange_edges=(0.1,))
+    for eps, lam in ((0.05, 5.0), (0.2, 0.5)):
+        env.reset(seed=0, options={"epsilon": eps})
+        assert env.multiplier() == lam
+        shaped, costs = [], []
+        for _ in range(8):
+            _, r, _, _, info = env.step(Action.CLOUD)
+            shaped.append(r - info["reward_task"])
+            costs.append(info["constraint_cost"])
+        assert sum(costs) > 0 and shaped == pytest.approx([-lam * c for c in costs])
+    env.lagrange = [1.0]
+    with pytest.raises(ValueError):
+        env.multiplier()
 
 
 @pytest.mark.parametrize("algo", ["ppo", "dqn"])
@@ -144,10 +204,15 @@ def test_training_updates_lambda(tiny_pool, calibration, monkeypatch):
     monkeypatch.setattr(train_mod, "make_env", lambda split="train", **kw: OffloadEnv(tiny_pool, calibration,
                                                                                       epsilon=(0.01, 0.05)))
     steps = []
-    _, record = train_mod.train("a2c", 1000, 0, None, update_every=250, on_step=steps.append)
+    model, record = train_mod.train("a2c", 1000, 0, None, update_every=250, on_step=steps.append)
+    # the multipliers reach the environment the agent steps (not only SB3's wrapper)
+    assert model.get_env().envs[0].unwrapped.lagrange == list(record["final_lambdas"].values())
     assert sum(steps) >= 1000
     assert len(record["lambda_history"]) >= 3
     assert record["final_lambda"] > 0  # tiny budgets: sessions overshoot, lambda rises
+    # every session's budget is below the first edge: only that bucket's multiplier moved
+    assert record["final_lambdas"]["<0.4"] > 0
+    assert all(v == 0.0 for k, v in record["final_lambdas"].items() if k != "<0.4")
 
 
 def test_rl_plugin_decides_within_the_shield_and_the_budget():

@@ -16,12 +16,20 @@ Per step, with q/latency/cost drawn from M4A1 logs of the task (:mod:`.calibrati
         (+ g*BudgetBonus at the end of the session: 1 if sum PrivacyRisk <= epsilon)
 
 The constraint sum_t PrivacyRisk <= epsilon enters as a Lagrangian: the agent receives
-``R - lagrange * c_t`` with c_t the part of this step's risk beyond the budget, and the
-trainer raises or lowers ``lagrange`` by dual ascent (:mod:`.train`). ``info`` carries
+``R - lambda * c_t`` with c_t the part of this step's risk beyond the budget, and the
+trainer raises or lowers the multipliers by dual ascent (:mod:`.train`). ``lagrange`` is
+one multiplier, or one per epsilon bucket (``lagrange_edges`` cut the epsilon axis), in
+which case a session pays the multiplier of its own budget. ``constraint`` picks c_t:
+``"amount"`` (default) the risk beyond the budget, so the constraint bounds the mean
+overshoot; ``"share"`` 1 at the step that first crosses the budget, so it bounds the
+share of sessions over budget (the benchmark's target) and a small overshoot costs as
+much as a large one. ``info["session_cost"]`` is the session's total c. ``info`` carries
 the unpenalised reward and, at the end of a session, its risk and whether it went over.
 """
 from __future__ import annotations
 
+import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,7 +60,8 @@ class OffloadEnv(gym.Env):
 
     def __init__(self, pool: Pool, calibration: Calibration, *, horizon: int = 10,
                  epsilon: float | tuple[float, float] = (0.2, 1.2), mix: tuple[float, float, float] = (0.4, 0.3, 0.3),
-                 weights: RewardWeights = RewardWeights(), enforce_budget: bool = False, lagrange: float = 0.0) -> None:
+                 weights: RewardWeights = RewardWeights(), enforce_budget: bool = False, lagrange: float | Sequence[float] = 0.0,
+                 lagrange_edges: Sequence[float] = (), constraint: str = "amount") -> None:
         super().__init__()
         if horizon < 1:
             raise ValueError("horizon must be >= 1")
@@ -62,12 +71,25 @@ class OffloadEnv(gym.Env):
         self.by_source = [pool.indices(s) for s in SOURCES]
         self.enforce_budget = enforce_budget
         self.lagrange = lagrange
+        self.lagrange_edges = tuple(lagrange_edges)
+        if constraint not in ("amount", "share"):
+            raise ValueError(f"constraint must be 'amount' or 'share', got {constraint!r}")
+        self.constraint = constraint
         self.observation_space = gym.spaces.Box(-np.inf, np.inf, shape=(OBS_DIM,), dtype=np.float32)
         self.action_space = gym.spaces.Discrete(len(Action))
         self._session = np.zeros(horizon, dtype=int)
         self._t = 0
         self.epsilon = 1.0
         self.spent = 0.0
+
+    def multiplier(self) -> float:
+        """The Lagrange multiplier of this session's epsilon."""
+        if isinstance(self.lagrange, (int, float)):
+            return float(self.lagrange)
+        values = list(self.lagrange)
+        if len(values) != len(self.lagrange_edges) + 1:
+            raise ValueError(f"{len(values)} multipliers for {len(self.lagrange_edges)} bucket edges")
+        return float(values[bisect.bisect_right(self.lagrange_edges, self.epsilon)])
 
     def _obs(self) -> np.ndarray:
         i = self._session[self._t]
@@ -118,9 +140,14 @@ class OffloadEnv(gym.Env):
         done = self._t >= self.horizon
         if done:
             reward += w.g * float(self.spent <= self.epsilon + 1e-9)
-        info: dict[str, Any] = {**o, "action": int(act), "reward_task": reward, "constraint_cost": over - before}
+        if self.constraint == "amount":
+            cost = over - before
+        else:
+            cost = float(before <= 1e-9 < over)
+        info: dict[str, Any] = {**o, "action": int(act), "reward_task": reward, "constraint_cost": cost}
         if done:
-            info.update(session_risk=self.spent, epsilon=self.epsilon, overshoot=over,
-                        over_budget=self.spent > self.epsilon + 1e-9)
+            over_budget = self.spent > self.epsilon + 1e-9
+            info.update(session_risk=self.spent, epsilon=self.epsilon, overshoot=over, over_budget=over_budget,
+                        session_cost=over if self.constraint == "amount" else float(over > 1e-9))
             self._t -= 1  # the terminal observation repeats the last request
-        return self._obs(), reward - self.lagrange * (over - before), done, False, info
+        return self._obs(), reward - self.multiplier() * cost, done, False, info

@@ -1,11 +1,20 @@
 """Training the router: PPO-Lagrangian (and A2C, DQN variants) with dual ascent on lambda.
 
-The Lagrange multiplier is a real dual variable: every ``update_every`` steps,
-``lambda <- max(0, lambda + lr * (mean overshoot - target))`` over the sessions that
-ended since the last update (overshoot = max(0, sum risk - epsilon)), the constraint
-E[overshoot] <= target made a penalty in the reward (as OpenAI's Safety Gym PPO-Lagrangian
-baselines do with their cost limit). The multiplier is pushed into the environments,
-which pay ``R - lambda * c_t``.
+The Lagrange multipliers are real dual variables, one per budget bucket: epsilon is
+drawn per session, so the constraint E[overshoot | epsilon] <= target is one constraint
+per budget, and one multiplier for all of them makes the policy equally cautious at
+every epsilon (too cautious with a large budget, not enough with a small one). The
+sampled range of epsilon is cut at ``edges`` (by default between the benchmark budgets
+0.3, 0.5, 0.7 and 1.0) and every ``update_every`` steps each bucket k with finished
+sessions takes a step
+
+    lambda_k <- max(0, lambda_k + lr * (mean overshoot of bucket k's sessions - target))
+
+(overshoot = max(0, sum risk - epsilon)), as OpenAI's Safety Gym PPO-Lagrangian
+baselines do with their cost limit. The multipliers are pushed into the environments,
+which pay ``R - lambda_k(epsilon) * c_t``. ``edges=()`` gives the single shared multiplier.
+With ``constraint="share"`` (see :class:`~.env.OffloadEnv`) a session's cost is 1 if it
+went over budget, so each bucket's step uses its measured over-budget share instead.
 
 ``python -m ptmo_middleware.rl.train --algo ppo --timesteps 200000 --seed 0`` writes
 ``ppo_router.zip`` (and a JSON of how it was trained) to ``--out``.
@@ -13,6 +22,7 @@ which pay ``R - lambda * c_t``.
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import time
 from dataclasses import dataclass, field
@@ -25,42 +35,91 @@ ALGOS = ("ppo", "a2c", "dqn")
 DATA_DIR = Path(__file__).with_name("data")
 
 
+#: Bucket edges of epsilon: midpoints between the benchmark budgets 0.3, 0.5, 0.7, 1.0.
+BUDGET_EDGES: tuple[float, ...] = (0.4, 0.6, 0.85)
+
+
 @dataclass
 class DualAscent:
-    """State of the multiplier."""
+    """The multipliers, one per epsilon bucket (``edges`` cut the epsilon axis)."""
 
     lr: float = 0.5
-    target: float = 0.002
-    value: float = 0.0
-    history: list[tuple[int, float, float]] = field(default_factory=list)
+    target: float = 0.0005
+    edges: tuple[float, ...] = BUDGET_EDGES
+    values: list[float] = field(default_factory=list)
+    history: list[tuple[int, int, float, float]] = field(default_factory=list)
+    """(step, bucket, mean overshoot of its sessions, lambda after the step)."""
 
-    def update(self, step: int, overshoots: list[float]) -> float:
-        if overshoots:
-            mean = float(np.mean(overshoots))
-            self.value = max(0.0, self.value + self.lr * (mean - self.target))
-            self.history.append((step, mean, self.value))
-        return self.value
+    def __post_init__(self) -> None:
+        if list(self.edges) != sorted(self.edges):
+            raise ValueError(f"bucket edges must be increasing, got {self.edges}")
+        if not self.values:
+            self.values = [0.0] * (len(self.edges) + 1)
+        if len(self.values) != len(self.edges) + 1:
+            raise ValueError(f"{len(self.edges)} edges need {len(self.edges) + 1} multipliers")
+
+    def bucket(self, epsilon: float) -> int:
+        """Index of the bucket of ``epsilon`` (an edge belongs to the bucket above it)."""
+        return bisect.bisect_right(self.edges, epsilon)
+
+    def lagrange(self, epsilon: float) -> float:
+        """The multiplier of a session with budget ``epsilon``."""
+        return self.values[self.bucket(epsilon)]
+
+    @property
+    def value(self) -> float:
+        """The largest multiplier (the single one when there are no edges)."""
+        return max(self.values)
+
+    def update(self, step: int, sessions: list[tuple[float, float]]) -> list[float]:
+        """One dual-ascent step per bucket from finished ``(epsilon, overshoot)`` sessions;
+        a bucket with no finished session keeps its multiplier."""
+        grouped: dict[int, list[float]] = {}
+        for epsilon, overshoot in sessions:
+            grouped.setdefault(self.bucket(epsilon), []).append(overshoot)
+        for k in sorted(grouped):
+            mean = float(np.mean(grouped[k]))
+            self.values[k] = max(0.0, self.values[k] + self.lr * (mean - self.target))
+            self.history.append((step, k, mean, self.values[k]))
+        return list(self.values)
+
+    def buckets(self) -> list[str]:
+        """Readable bucket ranges, e.g. ``['<0.4', '0.4-0.6', '0.6-0.85', '>=0.85']``."""
+        if not self.edges:
+            return ["all"]
+        inner = [f"{a:g}-{b:g}" for a, b in zip(self.edges, self.edges[1:])]
+        return [f"<{self.edges[0]:g}"] + inner + [f">={self.edges[-1]:g}"]
 
 
 def _callback(dual: DualAscent, update_every: int, on_step: Callable[[int], None] | None):
     from stable_baselines3.common.callbacks import BaseCallback
 
     class LagrangeCallback(BaseCallback):
-        """Collects the overshoot of finished sessions; updates lambda by dual ascent."""
+        """Collects the (epsilon, overshoot) of finished sessions; updates the multipliers."""
 
         def __init__(self) -> None:
             super().__init__()
-            self.pending: list[float] = []
+            self.pending: list[tuple[float, float]] = []
+
+        def _push(self, name: str, value: Any) -> None:
+            # set_attr would set it on SB3's Monitor wrapper, which the env never reads:
+            # set_wrapper_attr reaches the OffloadEnv under the wrappers
+            self.training_env.env_method("set_wrapper_attr", name, value)
+
+        def _on_training_start(self) -> None:
+            self._push("lagrange_edges", tuple(dual.edges))
+            self._push("lagrange", list(dual.values))
 
         def _on_step(self) -> bool:
             for info, done in zip(self.locals["infos"], self.locals["dones"]):
-                if done and "overshoot" in info:
-                    self.pending.append(info["overshoot"])
+                if done and "session_cost" in info:
+                    self.pending.append((info["epsilon"], info["session_cost"]))
             if self.num_timesteps % update_every < self.training_env.num_envs:
-                lam = dual.update(self.num_timesteps, self.pending)
+                lams = dual.update(self.num_timesteps, self.pending)
                 self.pending = []
-                self.training_env.set_attr("lagrange", lam)
-                self.logger.record("lagrange/lambda", lam)
+                self._push("lagrange", lams)
+                for name, lam in zip(dual.buckets(), lams):
+                    self.logger.record(f"lagrange/lambda_{name}", lam)
             if on_step is not None:
                 on_step(self.training_env.num_envs)
             return True
@@ -111,9 +170,11 @@ def train(algo: str = "ppo", timesteps: int = 200_000, seed: int = 0, out: Path 
     model.learn(total_timesteps=timesteps, callback=_callback(dual, update_every, on_step))
     record = {
         "algo": algo, "timesteps": timesteps, "seed": seed, "seconds": round(time.perf_counter() - t0, 1),
-        "final_lambda": dual.value, "lambda_history": dual.history[-20:], "dual_lr": dual.lr,
-        "dual_target": dual.target, "pool": env.pool.meta, "weights": vars(env.weights),
-        "command": f"python -m ptmo_middleware.rl.train --algo {algo} --timesteps {timesteps} --seed {seed}",
+        "final_lambda": dual.value, "final_lambdas": dict(zip(dual.buckets(), dual.values)),
+        "lambda_history": dual.history[-40:], "dual_lr": dual.lr, "dual_target": dual.target,
+        "dual_edges": list(dual.edges), "constraint": env.constraint, "pool": env.pool.meta, "weights": vars(env.weights),
+        "command": f"python -m ptmo_middleware.rl.train --algo {algo} --timesteps {timesteps} --seed {seed}"
+                   + (f" --constraint {env.constraint}" if env.constraint != "amount" else ""),
     }
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
@@ -128,8 +189,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--timesteps", type=int, default=200_000)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=DATA_DIR)
+    ap.add_argument("--constraint", choices=("amount", "share"), default="amount",
+                    help="constraint cost: risk beyond the budget, or 1 per session over budget")
     args = ap.parse_args(argv)
-    _, record = train(args.algo, args.timesteps, args.seed, args.out)
+    _, record = train(args.algo, args.timesteps, args.seed, args.out, constraint=args.constraint)
     print(json.dumps({k: v for k, v in record.items() if k != "lambda_history"}, indent=1))
 
 
