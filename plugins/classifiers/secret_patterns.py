@@ -1,6 +1,6 @@
-"""Secret detectors: stated passwords (many languages, look-alike spellings), provider
-API keys and tokens, JWTs, private key blocks, credentials in connection strings, and
-high-entropy tokens.
+"""Secret detectors: stated passwords (many languages, look-alike spellings), stated PINs
+and codes (digits possibly spaced), provider API keys and tokens, JWTs, private key
+blocks, credentials in connection strings, and high-entropy tokens.
 
 High-entropy policy: a token next to a secret keyword (key, token, secret, ...) is
 reported when it is long and mixed enough; a standalone token only when it is very
@@ -144,7 +144,11 @@ _KEYWORDS = {
                      "пароль", "пароля", "heslo", "jelszó", "κωδικός",
                      "密码", "密碼", "口令", "パスワード", "비밀번호", "암호"), "password"),
     "pass": "weak", "mdp": "weak",
-    "pin": "pin", "pin code": "pin", "pin number": "pin",
+    **dict.fromkeys(("pin", "pin code", "pin number", "security code", "cvv", "cvv2", "cvc", "cvc2", "csc",
+                     "verification code", "access code", "geheimzahl", "code pin", "code de sécurité",
+                     "code de vérification", "código pin", "codigo pin", "código de seguridad",
+                     "codigo de seguridad", "código de verificación", "codigo de verificacion", "пин-код",
+                     "pin-код", "验证码", "暗証番号"), "pin"),
     **dict.fromkeys(("api key", "apikey", "api token", "access key", "access key id", "secret access key",
                      "access token", "auth token", "refresh token", "client secret", "secret key", "secret",
                      "private key", "token", "api secret", "app secret", "signing key", "encryption key",
@@ -159,7 +163,8 @@ _PLAIN_KEYWORDS = frozenset(w.replace(" ", "") for w in _KEYWORDS)
 _P_RE = re.compile(keyword_pattern(w for w in _KEYWORDS if w.startswith("p")))
 _OTHER_RE = re.compile(keyword_pattern(w for w in _KEYWORDS if not w.startswith("p")))
 _OTHER_ANCHORS = tuple(sorted({"key", "token", "secret", "credential", "mdp", "user", "login", "usuario",
-                               "usuário", "benutzer", "логин", "用户名"} | {
+                               "usuário", "benutzer", "логин", "用户名", "code", "cvv", "cvc", "csc", "geheimzahl",
+                               "código", "codigo", "пин", "验证码", "暗証番号"} | {
     v for w, kind in _KEYWORDS.items() if kind == "password" and not w.startswith("p")
     for v in keyword_variants(w)}))
 
@@ -397,6 +402,47 @@ def stated_secrets(work: Normalized) -> Iterator[Hit]:
             yield Hit(start, start + len(value), "PASSWORD", 0.85 if kind in ("weak", "pin") else 0.95)
 
 
+# -- stated PINs and codes, digits possibly spaced ----------------------------------
+#: After a PIN / passcode / security code / CVV / verification code (or password)
+#: keyword: an optional short qualifier ("for account 3", "of my card", "to the
+#: garage"), an optional "number", an explicit separator (":", "=", "is", "was", "ist",
+#: "est", "es", "是", ...), then a run of digits, contiguous or cut by one repeated
+#: separator (a space, a dash or a dot: "4 8 1 5 1 6", "48-15-16", "481.516").
+_PIN_STATED = re.compile(
+    r"[\"'`]?"
+    r"(?:\s{1,4}(?:for|to|of|on|at|in|für|pour|para|per|для|от)(?:\s{1,4}[^\s:=\"']{1,40}){1,3}?)?"
+    r"(?:\s{1,2}(?:number|no\.?|nr\.?|#|nummer|numéro|número|номер))?"
+    r"(?P<sep>\s{0,4}(?::=|=|:)\s{0,8}"
+    r"|\s{1,4}(?:is|was|ist|war|est|était|es|era|é|è|är|er|это|[-–—]+)(?:\s{0,2}:)?\s{1,8}"
+    r"|\s{0,2}(?:是|为|為|は)\s{0,2})"
+    r"(?P<run>[0-9]{1,13}(?:(?P<s>[ .\-])[0-9]{1,12}(?:(?P=s)[0-9]{1,12}){0,11})?)", re.IGNORECASE)
+#: What may not follow the run: more of a word or number, or a unit or count ("the PIN
+#: is 3 pins long", "CVV is 3 digits", "pin of the regulator is 12.5 V").
+_PIN_AFTER = re.compile(
+    r"\w|[ .\-,:/][0-9]|\s{0,2}(?:digits?|numbers?|characters?|chars?|letters?|places|positions|long|"
+    r"years?|months?|weeks?|days?|hours?|h|minutes?|mins?|seconds?|secs?|s|ms|times|attempts?|tries|"
+    r"chiffres|caractères|stellen|stellig|zeichen|dígitos|digitos|caracteres|цифр\w*|"
+    r"[mk]?V|[mµ]?A|W|[kMG]?Hz|Ω|ohms?|mm|cm|m|°\w?|%|x|dollars?|euros?|€|\$|位|桁)(?!\w)", re.IGNORECASE)
+_PIN_MIN, _PIN_MAX = 3, 12
+
+
+def stated_pins(work: Normalized) -> Iterator[Hit]:
+    """PINs and codes stated after their keyword, their digits possibly spaced: "my PIN
+    for account 3 is 4 8 1 5 1 6", "CVV: 123", "security code of my card = 48-15-16"
+    (3-12 digits; not "PIN 2 of the connector", "the PIN is 3 pins long")."""
+    text = work.text
+    for k, kind in keyword_matches(work):
+        if kind not in ("pin", "password") or (m := _PIN_STATED.match(text, k.end())) is None:
+            continue
+        run = m.group("run")
+        digits = len(run) - (run.count(m.group("s")) if m.group("s") else 0)
+        if not _PIN_MIN <= digits <= _PIN_MAX or _PIN_AFTER.match(text, m.end()):
+            continue
+        if m.group("s") == "." and run.count(".") == 1 and digits < 4:    # a decimal number ("12.5")
+            continue
+        yield Hit(m.start("run"), m.end("run"), "PASSWORD", 0.85)
+
+
 # -- high-entropy tokens ---------------------------------------------------------------
 _TOKEN = re.compile(r"[A-Za-z0-9_+\-](?<![A-Za-z0-9_+/\-.].)[A-Za-z0-9_+\-]{23,511}={0,2}(?![A-Za-z0-9_+/=\-])")
 _HEXISH = re.compile(r"(?:0x)?[0-9a-fA-F\-]+")
@@ -417,5 +463,5 @@ def is_random_token(token: str) -> bool:
             and mean_segment_length(token) <= 3.2)
 
 
-SECRET_DETECTORS = (provider_keys, private_keys, connection_strings, auth_headers, stated_secrets,
+SECRET_DETECTORS = (provider_keys, private_keys, connection_strings, auth_headers, stated_secrets, stated_pins,
                     high_entropy_tokens)
