@@ -89,6 +89,15 @@ class Settings(BaseModel):
     audit_log: str | None = None
     """Audit log file (JSON lines, see :mod:`ptmo_middleware.audit`): ``None`` is off,
     ``"default"`` the user data directory, anything else a path."""
+    adapter_store: str | None = None
+    """Adapter store for per-principal LoRA adapters on a local backend that switches
+    adapters per call (``embedded``): ``None`` is off, ``"default"`` is
+    ``$PTMO_ADAPTER_DIR`` or the user data directory's ``adapters``, anything else a path.
+    Each request's principal resolves Personal > Group > General (or the store's weighted
+    combination); see docs/personalization.md."""
+    adapter_groups: dict[str, list[str]] = Field(default_factory=dict)
+    """Principal -> its groups, in order of preference, for Group adapters; the entry
+    ``"*"`` applies to principals not listed."""
 
     @field_validator("level_policy", mode="before")
     @classmethod
@@ -137,7 +146,7 @@ class Settings(BaseModel):
 
 _ENV_SCALARS = ("local", "cloud", "policy", "decomposer", "aggregator", "ner_model",
                 "classifier_timeout_s", "max_prompt_chars", "cloud_fallback", "principal", "audit_log",
-                "backend_timeout_s", "cloud_max_retries")
+                "backend_timeout_s", "cloud_max_retries", "adapter_store")
 
 
 def _from_env() -> dict[str, Any]:

@@ -14,6 +14,10 @@ One :class:`Execution` answers one planned request. Its rules (DESIGN.md invaria
   ``cloud_fallback = "error"`` raises :class:`CloudBackendUnavailable` instead. A budget
   store that fails at the charge (:class:`BudgetStoreError`) sends nothing either: the
   cloud's parts are answered locally, flagged ``budget_store_failed_answered_locally``.
+- With an adapter store configured and a local backend that switches adapters per call,
+  every local generation of the request (its local parts, a cloud fallback, a refining
+  aggregator) uses the adapter(s) the request's principal resolves to, passed as the
+  call's ``adapter`` option; the cloud's calls never carry it.
 """
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .backends import Backend, Usage, usage_of
+from .backends import ADAPTER_OPTION, Backend, Usage, usage_of
 from .components import Answers, ChunkRestorer
 from .errors import BudgetExhausted, BudgetStoreError, CloudBackendUnavailable, LocalBackendUnavailable, PluginError
 from .types import Message, Part, Plan
@@ -35,6 +39,10 @@ if TYPE_CHECKING:
 FLAG_CLOUD_FAILED = "cloud_failed_fell_back_to_local"
 FLAG_BUDGET_REFUSED = "budget_refused_answered_locally"
 FLAG_BUDGET_STORE_FAILED = "budget_store_failed_answered_locally"
+FLAG_NO_ADAPTER = "no_adapter_for_principal"
+"""An adapter store is configured but holds nothing for the request's principal, its
+groups or everyone: the local model answered without a per-principal adapter
+(``backends["local_adapter"]`` says with what)."""
 
 
 @dataclass
@@ -47,7 +55,9 @@ class Reply:
     timings_ms: dict[str, float] = field(default_factory=dict)
     """Per stage: classify, decompose, route (planning), local, cloud, aggregate, total."""
     backends: dict[str, str] = field(default_factory=dict)
-    """``{"local": name, "cloud": name}`` for the sides that were called."""
+    """``{"local": name, "cloud": name}`` for the sides that were called; with an adapter
+    store, ``"local_adapter"``: the adapter (or weighted mix) the local model used, or
+    ``"base"``."""
     flags: list[str] = field(default_factory=list)
 
 
@@ -83,11 +93,23 @@ class Execution:
         self.flags: list[str] = []
         self.needs_cloud = bool(plan.cloud_messages)
         self.needs_local = bool(plan.local_parts) or not self.needs_cloud
+        self.local_options, self.local_adapter = self._adapter_options(options)
+
+    def _adapter_options(self, options: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+        """The local calls' options (with the principal's adapter when one resolves) and
+        the name to report for it (``None``: no adapter store in use)."""
+        resolution = self.router.adapter_for(self.plan.principal)
+        if resolution is None:
+            return options, None
+        if resolution.adapters:
+            return {**options, ADAPTER_OPTION: resolution}, resolution.key
+        own = getattr(self.router.local_backend, "adapter", None)
+        return options, str(own) if own else "base"
 
     # -- complete answers -------------------------------------------------------------
     async def run(self) -> Reply:
         """Call what the plan needs, aggregate, and return the reply."""
-        answers = Answers(local_backend=self.router.local_backend, options=self.options)
+        answers = Answers(local_backend=self.router.local_backend, options=self.local_options)
         if not self.needs_cloud:
             answers.local = await self._local(local_messages(self.plan, self.plan.parts))
         else:
@@ -127,7 +149,7 @@ class Execution:
         t0 = time.perf_counter()
         stream = None
         try:
-            stream = backend.astream(messages, **self.options)
+            stream = backend.astream(messages, **self.local_options)
             async for piece in stream:
                 if gate is not None:
                     gate.set()
@@ -178,7 +200,7 @@ class Execution:
             text = "".join(pieces)
             yield ReplyChunk("", self._reply(text, Answers(local=text)))
             return
-        answers = Answers(local_backend=self.router.local_backend, options=self.options)
+        answers = Answers(local_backend=self.router.local_backend, options=self.local_options)
         local = await self._start_local() if self.needs_local else None
         shown: list[str] = []
         try:
@@ -276,11 +298,22 @@ class Execution:
         (from its reply, or from the stream it returned: never backend state)."""
         self.backends[side] = backend.name
         self.usage = self.usage + usage
+        if side == "local":
+            self._note_adapter()
+
+    def _note_adapter(self) -> None:
+        """Say which adapter the local model used (when an adapter store is in use)."""
+        if self.local_adapter is None or "local_adapter" in self.backends:
+            return
+        self.backends["local_adapter"] = self.local_adapter
+        if ADAPTER_OPTION not in self.local_options:
+            self.flags.append(FLAG_NO_ADAPTER)
 
     def _reply(self, text: str, answers: Answers) -> Reply:
         usage = sum(answers.extra_usage, self.usage)
         if answers.extra_usage:
             self.backends.setdefault("local", self.router.local_backend.name)
+            self._note_adapter()
         self.timings["total"] = _ms(self.started)
         return Reply(text=text, plan=self.plan, usage=usage, timings_ms=self.timings,
                      backends=dict(self.backends), flags=list(self.flags))

@@ -8,11 +8,11 @@ import os
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import plugin_manager as plugins
 from .audit import AuditLog, component_version, resolve_path
-from .backends import Backend, check_options, resolve_backend
+from .backends import Backend, check_options, resolve_backend, takes_adapters
 from .budget.guard import BudgetGuard
 from .config import Settings
 from .errors import BudgetExhausted
@@ -23,6 +23,9 @@ from .types import Classification, Message, Plan
 from .vault import MaskVault, VaultRegistry
 
 T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from .personalization.adapters import AdapterStore, Resolution
 
 
 class PrivacyRouter:
@@ -42,6 +45,7 @@ class PrivacyRouter:
                 overrides[side] = self._backends[side].name
         self._backend_lock = threading.Lock()
         self._aggregator: Any = None
+        self._adapter_store: tuple[str, AdapterStore] | None = None
         if isinstance(config, Settings):
             self.settings = config.model_copy(update=overrides) if overrides else config
         else:
@@ -99,6 +103,31 @@ class PrivacyRouter:
         if self._aggregator is None:
             self._aggregator = plugins.get_component("aggregator", self.settings.aggregator)(self.settings)
         return self._aggregator
+
+    @property
+    def adapter_store(self) -> "AdapterStore | None":
+        """The :class:`~ptmo_middleware.personalization.adapters.AdapterStore` of
+        ``settings.adapter_store`` (``None`` when that is unset)."""
+        setting = self.settings.adapter_store
+        if setting is None:
+            return None
+        if self._adapter_store is None or self._adapter_store[0] != setting:
+            from .personalization.adapters import AdapterStore
+
+            self._adapter_store = (setting, AdapterStore(None if setting == "default" else setting))
+        return self._adapter_store[1]
+
+    def adapter_for(self, principal: str) -> "Resolution | None":
+        """The :class:`~ptmo_middleware.personalization.adapters.Resolution` of
+        ``principal`` (Personal > its groups' > General, or the store's weighted
+        combination) for the local model; ``None`` when no store is configured or the
+        local backend cannot switch adapters per call. Reads the store each time, so a
+        newly trained or selected adapter applies from the next request."""
+        store = self.adapter_store
+        if store is None or not takes_adapters(self.local_backend):
+            return None
+        groups = self.settings.adapter_groups
+        return store.resolve(principal, groups.get(principal, groups.get("*", [])))
 
     def _send_to_cloud(self, plan: Plan, send: Callable[[list[Message]], T]) -> T:
         """The only way anything leaves the device: ``send(plan.cloud_messages)``, after

@@ -11,6 +11,12 @@ Usage is per call, never backend state: ``chat`` returns it in its
 :class:`BackendReply`, and ``stream`` / ``astream`` return a :class:`TextStream` /
 :class:`AsyncTextStream` whose ``usage`` is set once that stream is exhausted, so
 concurrent calls on one backend object never read each other's token counts.
+
+A backend that switches LoRA adapters per call on one loaded base model (``embedded``)
+sets ``per_call_adapter = True`` and also accepts the option ``adapter``
+(:data:`ADAPTER_OPTION`): the adapter(s) for that call alone. The router passes it to
+such a backend only (never to the cloud), from its adapter store and the request's
+principal.
 """
 from __future__ import annotations
 
@@ -29,6 +35,14 @@ if TYPE_CHECKING:
 
 #: Options every backend understands.
 GENERATION_OPTIONS = frozenset({"temperature", "max_tokens", "stop", "seed", "timeout"})
+
+#: The per-call adapter option of backends with ``per_call_adapter = True``.
+ADAPTER_OPTION = "adapter"
+
+
+def takes_adapters(backend: Any) -> bool:
+    """Whether ``backend`` accepts the per-call :data:`ADAPTER_OPTION`."""
+    return getattr(backend, "per_call_adapter", False) is True
 
 
 @dataclass(frozen=True)
@@ -305,6 +319,6 @@ def _model(arg: str, spec: str) -> str:
     return arg.strip()
 
 
-__all__ = ["AsyncTextStream", "Backend", "BackendReply", "GENERATION_OPTIONS", "StopCutter", "TextStream", "Usage",
-           "atranslated", "check_options", "cut_at_stop", "iterate_in_thread", "resolve_backend", "translated",
-           "usage_of"]
+__all__ = ["ADAPTER_OPTION", "AsyncTextStream", "Backend", "BackendReply", "GENERATION_OPTIONS", "StopCutter",
+           "TextStream", "Usage", "atranslated", "check_options", "cut_at_stop", "iterate_in_thread", "resolve_backend", "takes_adapters",
+           "translated", "usage_of"]

@@ -1,6 +1,10 @@
 """The embedded backend: Gemma 3 270M in this process (transformers, on the CPU),
 optionally with a PEFT (LoRA) adapter. No server, no network.
 
+The adapter may also be chosen per call (option ``adapter``: a store name, an adapter
+directory or a :class:`~ptmo_middleware.personalization.adapters.Resolution`), which is
+how the router applies each principal's adapter; the base model is never reloaded.
+
 The model is loaded once per process on first use (see
 :func:`~ptmo_middleware.backends.local_model.load_base_model`) and shared by every
 :class:`EmbeddedBackend`; generations run one at a time under a lock.
@@ -14,13 +18,17 @@ from typing import Any
 
 from ..errors import BackendError
 from ..types import Message
-from . import AsyncTextStream, BackendReply, StopCutter, TextStream, Usage, check_options, iterate_in_thread
+from . import (ADAPTER_OPTION, AsyncTextStream, BackendReply, StopCutter, TextStream, Usage, check_options,
+               iterate_in_thread)
 from ..personalization.adapters import AdapterStore
-from ..personalization.runtime import AdapterRuntime
+from ..personalization.runtime import AdapterRef, AdapterRuntime
 from .local_model import CHAT_STOP, load_base_model
 
 #: Answer length when the caller gives no ``max_tokens`` (the model is small and slow-ish).
 DEFAULT_MAX_TOKENS = 128
+
+#: Options beyond the common ones: the per-call adapter.
+_EXTRA_OPTIONS = frozenset({ADAPTER_OPTION})
 
 _cache: dict[str | None, tuple[Any, Any, threading.Lock, AdapterRuntime]] = {}
 _cache_lock = threading.Lock()
@@ -64,9 +72,12 @@ def adapter_runtime(model_dir: str | None = None) -> AdapterRuntime:
 class EmbeddedBackend:
     """Generate with the in-process model. ``adapter`` is a PEFT adapter directory or the
     name of an adapter in the store (``ptmo lora list``); backends with different adapters
-    share one loaded base model."""
+    share one loaded base model. A call's ``adapter`` option (any
+    :data:`~ptmo_middleware.personalization.runtime.AdapterRef` but ``None``) replaces
+    ``adapter`` for that call only."""
 
     provider = "embedded"
+    per_call_adapter = True
 
     def __init__(self, adapter: str | None = None, model_dir: str | None = None,
                  max_tokens: int = DEFAULT_MAX_TOKENS) -> None:
@@ -82,7 +93,7 @@ class EmbeddedBackend:
     def _prepare(self, messages: list[Message], options: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         import torch
 
-        opts = check_options(options)
+        opts = check_options(options, _EXTRA_OPTIONS)
         model, tokenizer, _ = loaded_model(self.model_dir, self.adapter)
         inputs = tokenizer.apply_chat_template([m.to_dict() for m in messages], add_generation_prompt=True,
                                                return_tensors="pt", return_dict=True)
@@ -109,7 +120,7 @@ class EmbeddedBackend:
     def stream(self, messages: list[Message], **options: Any) -> TextStream:
         """The answer token by token (generation runs in a thread, text via a streamer);
         the stream's ``usage`` is set once it is exhausted."""
-        check_options(options)
+        check_options(options, _EXTRA_OPTIONS)
         return TextStream(self._generate(messages, options))
 
     def _generate(self, messages: list[Message], options: dict[str, Any]) -> Iterator[str | Usage]:
@@ -117,7 +128,13 @@ class EmbeddedBackend:
         from transformers import TextIteratorStreamer
 
         _, tokenizer, lock = loaded_model(self.model_dir, self.adapter)
-        with lock, adapter_runtime(self.model_dir).activated(self.adapter) as model:
+        target = self._target(options)
+        runtime = adapter_runtime(self.model_dir)
+        try:
+            runtime.prepare(target)  # attach (and verify) before generating: a clear error
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise BackendError(f"cannot load adapter {_describe(target)} on the embedded model: {exc}") from exc
+        with lock, runtime.activated(target) as model:
             kwargs, stop = self._prepare(messages, options)
             streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True,
                                             timeout=float(options.get("timeout") or 600))
@@ -143,6 +160,11 @@ class EmbeddedBackend:
             raise BackendError(f"embedded generation failed: {failure[0]}") from failure[0]
         yield Usage(int(kwargs["input_ids"].shape[1]), counted[0] if counted else 0)
 
+    def _target(self, options: dict[str, Any]) -> AdapterRef:
+        """The adapter(s) of one call: its ``adapter`` option, else the backend's own."""
+        chosen = options.get(ADAPTER_OPTION)
+        return self.adapter if chosen is None else chosen
+
     async def achat(self, messages: list[Message], **options: Any) -> BackendReply:
         """One complete answer, generated in a worker thread."""
         stream = self.astream(messages, **options)
@@ -152,5 +174,11 @@ class EmbeddedBackend:
     def astream(self, messages: list[Message], **options: Any) -> AsyncTextStream:
         """The answer token by token, without blocking the event loop (``usage`` as for
         :meth:`stream`)."""
-        check_options(options)
+        check_options(options, _EXTRA_OPTIONS)
         return AsyncTextStream(iterate_in_thread(lambda: self._generate(messages, options)))
+
+
+def _describe(target: AdapterRef) -> str:
+    """A short name of what is activated, for messages."""
+    names = getattr(target, "names", None)
+    return "+".join(names) if names is not None else repr(target)
