@@ -315,7 +315,8 @@ def test_one_megabyte_text_plans_quickly():
 def test_pathological_inputs_stay_linear(rules, text):
     t0 = time.perf_counter()
     rules.classify(text)
-    assert time.perf_counter() - t0 < 5.0
+    # A generous bound: catastrophic backtracking takes minutes, linear scans well under a second.
+    assert time.perf_counter() - t0 < 20.0
 
 
 @pytest.mark.parametrize("text,value", [

@@ -105,7 +105,8 @@ def test_prose_about_pins_is_not_masked(rules, text):
 def test_pin_runs_stay_linear(rules, text):
     t0 = time.perf_counter()
     rules.classify(text)
-    assert time.perf_counter() - t0 < 5.0
+    # A generous bound: catastrophic backtracking takes minutes, linear scans well under a second.
+    assert time.perf_counter() - t0 < 20.0
 
 
 PLANTED = [("my PIN for account 3 is 4 8 1 5 1 6. What is a good savings rate?", "4 8 1 5 1 6"),
