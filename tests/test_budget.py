@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime
 import sqlite3
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
