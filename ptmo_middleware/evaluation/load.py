@@ -30,7 +30,7 @@ import psutil
 from ..backends import AsyncTextStream, BackendReply, TextStream, Usage
 from ..budget.store import UNITS, to_units
 from ..errors import PtmoError
-from ..execution import FLAG_BUDGET_REFUSED, FLAG_CLOUD_FAILED
+from ..execution import FLAG_BUDGET_REFUSED, FLAG_BUDGET_STORE_FAILED, FLAG_CLOUD_FAILED
 from ..router import PrivacyRouter
 from ..types import Message
 
@@ -163,7 +163,8 @@ async def _converse(router: PrivacyRouter, i: int, turns: int, stream: bool, res
         wall = time.perf_counter() - t0
         result.overhead_ms.append((wall - sum(sink)) * 1e3)
         result.plan_ms.append(sum(reply.plan.timings_ms.get(k, 0.0) for k in ("classify", "decompose", "route")))
-        if reply.plan.cloud_messages and FLAG_BUDGET_REFUSED not in reply.flags:  # charged before sending
+        uncharged = {FLAG_BUDGET_REFUSED, FLAG_BUDGET_STORE_FAILED}.intersection(reply.flags)
+        if reply.plan.cloud_messages and not uncharged:  # charged before sending
             costs[principal] = costs.get(principal, 0) + to_units(reply.plan.budget_cost)
         result.fallbacks += FLAG_CLOUD_FAILED in reply.flags
         _check_reply(i, reply.text, reply.plan.cloud_payloads, result)
