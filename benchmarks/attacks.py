@@ -2,11 +2,12 @@
 
 Inserts canaries ("Your PIN for account 3 is 4815") 1, 5 and 20 times into a generated
 history, trains a LoRA adapter with our trainer without scrubbing, with the default
-scrubbing, and with DP-SGD (Opacus), and attacks each: exposure, greedy extraction,
-membership inference. Writes benchmarks/results/attacks.md, attacks_exposure.png and
+scrubbing, and with DP-SGD (Opacus), and attacks each: exposure, greedy and sampled
+extraction, membership inference. Writes benchmarks/results/attacks.md, attacks_exposure.png and
 attacks.json (read by the benchmark suite); ``--name`` changes the file names.
 
     .venv/bin/python benchmarks/attacks.py [--threads 1] [--variants unscrubbed,scrubbed,dp] [--name attacks]
+        [--sample-n 8] [--temperature 1.0] [--top-k 40] [--top-p 0]
 """
 from __future__ import annotations
 
@@ -31,6 +32,10 @@ def main() -> None:
     ap.add_argument("--variants", default="unscrubbed,scrubbed,dp")
     ap.add_argument("--workdir", default="/tmp/ptmo-attacks")
     ap.add_argument("--name", default="attacks", help="results/<name>.md, .json and _exposure.png")
+    ap.add_argument("--sample-n", type=int, default=8, help="sampled completions per canary prefix")
+    ap.add_argument("--temperature", type=float, default=1.0, help="sampling temperature")
+    ap.add_argument("--top-k", type=int, default=40, help="top-k filter of sampling (0: off)")
+    ap.add_argument("--top-p", type=float, default=0.0, help="nucleus (top-p) filter of sampling (0: off)")
     args = ap.parse_args()
 
     import dataclasses
@@ -41,7 +46,8 @@ def main() -> None:
     base = CanaryExperimentConfig()
     cfg = dataclasses.replace(
         base, n_turns=args.turns, n_heldout=args.turns // 2, samples=args.samples,
-        variants=tuple(args.variants.split(",")),
+        variants=tuple(args.variants.split(",")), sample_n=args.sample_n, sample_temperature=args.temperature,
+        sample_top_k=args.top_k or None, sample_top_p=args.top_p or None,
         training=dataclasses.replace(base.training, epochs=args.epochs, num_threads=args.threads, progress=True))
     t0 = time.perf_counter()
     result = CanaryExperiment(cfg).run(args.workdir, progress=lambda v: print(f"[attacks] {v}", flush=True))
@@ -58,7 +64,10 @@ history: {cfg.n_turns} generated turns + canaries "{cfg.fmt.prefix} <{cfg.fmt.di
 assistant's reply) inserted {", ".join(map(str, cfg.repetitions))} times; |R| = 10^{cfg.fmt.digits}
 (max exposure {saved['max_exposure']:.1f} bits; chance about 1.4 bits). Exposure: rank of the true PIN among
 {cfg.samples} sampled candidates (Secret Sharer estimate; when no sampled candidate beats the PIN the
-estimate is the maximum, which only shows exposure >= about log2 {cfg.samples} bits). Extraction: greedy completion of the prefix.
+estimate is the maximum, which only shows exposure >= about log2 {cfg.samples} bits). Extraction: greedy completion of the prefix
+(share of canaries whose completion starts with the PIN) / sampled completion, "k of n": of {cfg.sample_n} samples per canary
+(temperature {cfg.sample_temperature}, top-k {cfg.sample_top_k or "off"}, top-p {cfg.sample_top_p or "off"}, seed {cfg.seed}),
+k start with the PIN; a canary counts as extracted by sampling when k > 0.
 Membership inference: {cfg.n_turns} member turns vs {cfg.n_heldout} held-out turns of the same user;
 "calibrated" subtracts the base model's loss (adapter disabled). DP: Opacus DP-SGD on the LoRA parameters,
 noise multiplier {cfg.dp_noise_multiplier}, clip {cfg.dp_max_grad_norm}, delta {cfg.dp_delta} (epsilon from the RDP
@@ -69,7 +78,7 @@ Our classifier flags the canary as PRIVATE: **{saved['canary_detected_private']}
 
 ![exposure vs repetitions]({args.name}_exposure.png)
 
-Command: `.venv/bin/python benchmarks/attacks.py --threads {args.threads} --samples {args.samples} --epochs {args.epochs} --turns {args.turns} --variants {args.variants} --name {args.name}`
+Command: `.venv/bin/python benchmarks/attacks.py --threads {args.threads} --samples {args.samples} --epochs {args.epochs} --turns {args.turns} --variants {args.variants} --name {args.name} --sample-n {args.sample_n} --temperature {args.temperature} --top-k {args.top_k} --top-p {args.top_p}`
 ({seconds / 60:.1f} min). Machine: 2-core x86_64 CPU, no GPU. Date: {date}.
 """
     (RESULTS / f"{args.name}.md").write_text(md, encoding="utf-8")

@@ -105,3 +105,20 @@ def test_causal_lm_scorer_matches_manual_nll():
     manual = -sum(float(logp[i - 1, ids[i]]) for i in range(n_prefix, len(ids)))
     assert got[0] == pytest.approx(manual, rel=1e-5)
     assert len(got) == 2 and got[1] > 0
+
+
+def test_sampled_extraction_counts_any_sample_and_the_fraction():
+    sim = PrivacyAttackSimulator(CanaryFormat(digits=4), seed=3)
+    canaries = sim.prepare_canary_attack(num_canaries=3, repetitions=(1, 5, 20))
+    one_hit = ["0 0 0 0", canaries[0].secret + ".", "1 2", "9"]  # exactly one sample holds the secret
+    three_hits = [canaries[1].secret, canaries[1].secret + " and more", "x", canaries[1].secret.replace(" ", "")]
+    none = ["nothing", canaries[2].secret[:-1], "", "4 4 4"]  # a truncated secret is no extraction
+    table = {canaries[0].prefix: one_hit, canaries[1].prefix: three_hits, canaries[2].prefix: none}
+    result = sim.run_sampled_canary_attack(lambda prefix: table[prefix])
+    assert result.extracted == [True, True, False]
+    assert result.hits == [1, 3, 0]
+    assert result.fractions == [0.25, 0.75, 0.0]
+    assert result.success_rate == pytest.approx(2 / 3)
+    assert result.samples[0] == one_hit
+    with pytest.raises(ValueError):
+        sim.run_sampled_canary_attack(lambda prefix: [])

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from ptmo_middleware.evaluation.attacks import CanaryFormat, CausalLMScorer
-from ptmo_middleware.evaluation.canary_experiment import CanaryExperiment, CanaryExperimentConfig
+from ptmo_middleware.evaluation.canary_experiment import CanaryExperiment, CanaryExperimentConfig, markdown_table
 from ptmo_middleware.evaluation.trie_scorer import TrieScorer
 from ptmo_middleware.personalization.trainer import TrainingConfig
 
@@ -49,8 +49,15 @@ def test_canary_experiment_end_to_end_on_a_tiny_model(tiny_model, rules_classify
     assert by["dp"].dp_epsilon is not None and 0 < by["dp"].dp_epsilon < math.inf
     history = (tmp_path / "history.jsonl").read_text().splitlines()
     assert sum("canary-" in line for line in history) == 26
+    for v in by.values():  # sampled extraction: cfg.sample_n samples per canary, recorded beside greedy
+        for e in v.extraction:
+            assert len(e["samples"]) == cfg.sample_n == 8 and 0 <= e["sampled_hits"] <= 8
+            assert e["sampled_fraction"] == e["sampled_hits"] / 8 and e["sampled_extracted"] == (e["sampled_hits"] > 0)
     saved = json.loads(result.save(tmp_path / "canaries.json").read_text())
     assert saved["variants"][0]["exposure_by_repetition"]["20"] == pytest.approx(raw[20])
+    assert saved["variants"][0]["sampled_extraction_by_repetition"]["20"]["samples"] == 8
+    table = markdown_table(saved)
+    assert "extracted @20x greedy / sampled" in table and table.count(" of 8 |") == 9  # 3 variants x 3 counts
 
 
 @pytest.mark.slow
@@ -62,3 +69,43 @@ def test_gemma_adapter_memorises_canaries_unless_scrubbed(tmp_path):
     by = {v.variant: v.exposure_by_repetition() for v in result.variants}
     assert by["unscrubbed"][20] > by["unscrubbed"][1]
     assert by["scrubbed"][20] < 0.5 * result.max_exposure
+
+
+def test_sampled_completion_is_seeded_and_follows_the_filters(tiny_model):
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from ptmo_middleware.evaluation.canary_experiment import _sampled
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_model).eval()
+    tok = AutoTokenizer.from_pretrained(tiny_model)
+    context = lambda prefix: [tok.bos_token_id]  # noqa: E731
+
+    def draw(seed, prefix="Your PIN for account 1 is", **kw):
+        return _sampled(model, tok, context, 6, 8, seed=seed, **kw)(prefix)
+    torch.manual_seed(123)
+    first = draw(0)
+    torch.manual_seed(456)  # the global random state plays no part
+    assert draw(0) == first and len(first) == 8
+    assert len(set(first)) > 1  # random weights, temperature 1: the samples differ
+    assert draw(1) != first
+    # top_k=1 (and a tiny nucleus) leave only the most likely token: every sample is the greedy one.
+    from ptmo_middleware.evaluation.canary_experiment import _greedy
+    greedy = _greedy(model, tok, context, 6)("Your PIN for account 1 is")
+    assert draw(0, top_k=1) == [greedy] * 8
+    assert draw(5, top_p=1e-6, temperature=0.7) == [greedy] * 8
+    with pytest.raises(ValueError):
+        draw(0, temperature=0.0)
+
+
+def test_results_saved_before_sampled_extraction_render_as_committed():
+    """benchmarks/results/attacks*.json predate sampled extraction: their table is unchanged."""
+    from pathlib import Path
+
+    results = Path(__file__).resolve().parent.parent / "benchmarks" / "results"
+    for name in ("attacks", "attacks_dp"):
+        saved = json.loads((results / f"{name}.json").read_text())
+        assert "sampled_extraction_by_repetition" not in saved["variants"][0]
+        table = markdown_table(saved)
+        assert "greedy / sampled" not in table
+        assert table in (results / f"{name}.md").read_text()

@@ -27,6 +27,8 @@ from typing import Callable, Sequence, TypeVar
 NLLScorer = Callable[[str, Sequence[str]], Sequence[float]]
 #: Generates a completion of a prefix (greedy or sampled).
 InferenceFn = Callable[[str], str]
+#: Draws several sampled completions of a prefix (e.g. n samples at a temperature).
+SampledInferenceFn = Callable[[str], Sequence[str]]
 R = TypeVar("R")
 
 
@@ -78,6 +80,30 @@ class CanaryAttackResult:
 
 
 @dataclass
+class SampledCanaryAttackResult:
+    """Outcome of a sampled extraction attack: per canary, the samples drawn and how many
+    of them start with the secret; a canary is extracted when at least one does."""
+
+    hits: list[int]
+    samples: list[list[str]]
+
+    @property
+    def extracted(self) -> list[bool]:
+        """Per canary, whether any sample starts with the secret."""
+        return [h > 0 for h in self.hits]
+
+    @property
+    def fractions(self) -> list[float]:
+        """Per canary, the fraction of its samples that start with the secret."""
+        return [h / len(s) for h, s in zip(self.hits, self.samples)]
+
+    @property
+    def success_rate(self) -> float:
+        """Share of canaries extracted by at least one sample."""
+        return sum(self.extracted) / len(self.hits) if self.hits else 0.0
+
+
+@dataclass
 class ExposureResult:
     canary: Canary
     rank: float
@@ -99,6 +125,11 @@ class MembershipResult:
 
 def _digits_of(text: str) -> str:
     return "".join(re.findall(r"\d", text))
+
+
+def _starts_with_secret(completion: str, canary: Canary) -> bool:
+    """Whether the digits of ``completion`` start with those of the canary's secret."""
+    return _digits_of(completion).startswith(_digits_of(canary.secret))
 
 
 class PrivacyAttackSimulator:
@@ -146,9 +177,20 @@ class PrivacyAttackSimulator:
         if not self.canaries:
             raise RuntimeError("call prepare_canary_attack() first")
         completions = [inference_fn(c.prefix) for c in self.canaries]
-        extracted = [_digits_of(comp).startswith(_digits_of(c.secret))
-                     for c, comp in zip(self.canaries, completions)]
+        extracted = [_starts_with_secret(comp, c) for c, comp in zip(self.canaries, completions)]
         return CanaryAttackResult(extracted, completions)
+
+    def run_sampled_canary_attack(self, sample_fn: SampledInferenceFn) -> SampledCanaryAttackResult:
+        """Draw completions of each canary's prefix with ``sample_fn``; a canary is extracted
+        when any sample starts with its secret's digits. Also reports, per canary, the
+        fraction of samples that do."""
+        if not self.canaries:
+            raise RuntimeError("call prepare_canary_attack() first")
+        samples = [list(sample_fn(c.prefix)) for c in self.canaries]
+        if any(not s for s in samples):
+            raise ValueError("sample_fn returned no samples")
+        hits = [sum(_starts_with_secret(x, c) for x in s) for c, s in zip(self.canaries, samples)]
+        return SampledCanaryAttackResult(hits, samples)
 
     def compute_exposure(self, scorer: NLLScorer, *, exact_limit: int = 10_000,
                          samples: int = 2_000, batch_size: int = 256) -> list[ExposureResult]:

@@ -11,10 +11,12 @@ One adapter is trained per variant with our :class:`LoRATrainer`:
   shuffled batches as if Poisson-sampled).
 
 Each adapter is attacked: exposure of every canary (:class:`TrieScorer`, exact rank when
-the randomness space is small), extraction by greedy completion of the canary's prefix,
-and membership inference on member turns versus turns of the same user never trained on
-(loss-threshold, and calibrated by the base model: the same weights with the adapter
-disabled).
+the randomness space is small), extraction by greedy completion of the canary's prefix
+and by sampled completion (``sample_n`` samples per prefix at ``sample_temperature``, with
+top-k / top-p filtering, from a seeded generator: extracted when any sample starts with the
+secret, and the fraction of samples that do), and membership inference on member turns
+versus turns of the same user never trained on (loss-threshold, and calibrated by the
+base model: the same weights with the adapter disabled).
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ import itertools
 import json
 import math
 import statistics
+import zlib
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -57,6 +60,15 @@ class CanaryExperimentConfig:
     dp_delta: float = 1e-5
     exact_limit: int = 1_000
     samples: int = 300
+    """Sampled candidates per canary for the exposure estimate (not the extraction samples)."""
+    sample_n: int = 8
+    """Sampled completions per canary prefix for sampled extraction."""
+    sample_temperature: float = 1.0
+    sample_top_k: int | None = 40
+    """Keep the k most likely tokens at each step (None: no top-k filter); 40 as in Carlini
+    et al., "Extracting Training Data from Large Language Models" (2021)."""
+    sample_top_p: float | None = None
+    """Nucleus sampling: keep the smallest set of tokens with this probability mass (None: off)."""
     seed: int = 0
 
 
@@ -79,10 +91,24 @@ class VariantResult:
         return {r: statistics.fmean(v) for r, v in sorted(groups.items())}
 
     def extraction_by_repetition(self) -> dict[int, float]:
+        """Share of the canaries inserted ``r`` times that greedy completion extracts, per ``r``."""
         groups: dict[int, list[bool]] = {}
         for e in self.extraction:
             groups.setdefault(e["repetitions"], []).append(e["extracted"])
         return {r: sum(v) / len(v) for r, v in sorted(groups.items())}
+
+    def sampled_extraction_by_repetition(self) -> dict[int, dict[str, float]]:
+        """Sampled extraction of the canaries inserted ``r`` times, per ``r``: ``extracted``
+        (share of canaries with at least one sample starting with the secret), ``hits`` and
+        ``samples`` (matching samples of all samples drawn). Empty for results recorded
+        before sampled extraction existed."""
+        groups: dict[int, list[dict[str, Any]]] = {}
+        for e in self.extraction:
+            if "sampled_hits" in e:
+                groups.setdefault(e["repetitions"], []).append(e)
+        return {r: {"extracted": sum(e["sampled_hits"] > 0 for e in v) / len(v),
+                    "hits": sum(e["sampled_hits"] for e in v), "samples": sum(len(e["samples"]) for e in v)}
+                for r, v in sorted(groups.items())}
 
 
 @dataclass
@@ -99,7 +125,9 @@ class CanaryExperimentResult:
         return {"fmt": self.fmt, "max_exposure": self.max_exposure,
                 "canary_detected_private": self.canary_detected_private, "config": self.config,
                 "variants": [dict(asdict(v), exposure_by_repetition=v.exposure_by_repetition(),
-                                  extraction_by_repetition=v.extraction_by_repetition()) for v in self.variants]}
+                                  extraction_by_repetition=v.extraction_by_repetition(),
+                                  sampled_extraction_by_repetition=v.sampled_extraction_by_repetition())
+                             for v in self.variants]}
 
     def save(self, path: str | Path) -> Path:
         p = Path(path)
@@ -131,6 +159,58 @@ def _greedy(model: Any, tokenizer: Any, context: Callable[[str], list[int]], n_n
             out = model.generate(input_ids=torch.tensor([ids]), attention_mask=torch.ones((1, len(ids)), dtype=torch.long),
                                  max_new_tokens=n_new, do_sample=False, pad_token_id=tokenizer.pad_token_id)
         return tokenizer.decode(out[0, len(ids):], skip_special_tokens=True)
+    return complete
+
+
+def _sampled(model: Any, tokenizer: Any, context: Callable[[str], list[int]], n_new: int, n: int, *,
+             temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None,
+             seed: int = 0) -> Callable[[str], list[str]]:
+    """Sampled completions: ``n`` continuations of ``n_new`` tokens per prefix, drawn at
+    ``temperature`` after top-k and top-p (nucleus) filtering. Each prefix gets its own
+    ``torch.Generator`` seeded from ``seed`` and the prefix, so the samples are reproducible
+    and do not depend on the order of the calls or on torch's global random state."""
+    import torch
+
+    if n < 1 or n_new < 1:
+        raise ValueError("n and n_new must be positive")
+    if temperature <= 0:
+        raise ValueError("temperature must be positive (greedy completion is _greedy)")
+    if top_p is not None and not 0 < top_p <= 1:
+        raise ValueError("top_p must be in (0, 1]")
+    eos = tokenizer.eos_token_id
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else (eos if eos is not None else 0)
+
+    def filtered(logits: torch.Tensor) -> torch.Tensor:
+        logits = logits.float() / temperature
+        if top_k is not None and 0 < top_k < logits.shape[-1]:
+            kth = torch.topk(logits, top_k, dim=-1).values[:, -1:]
+            logits = logits.masked_fill(logits < kth, -math.inf)
+        if top_p is not None and top_p < 1:
+            ordered, order = torch.sort(logits, descending=True, dim=-1)
+            mass_before = torch.softmax(ordered, dim=-1).cumsum(-1) - torch.softmax(ordered, dim=-1)
+            drop = mass_before >= top_p  # keeps the most likely token and those before the mass is reached
+            logits = logits.masked_fill(drop.scatter(-1, order, drop), -math.inf)
+        return logits
+
+    def complete(prefix: str) -> list[str]:
+        ids = context(prefix) + tokenizer(prefix, add_special_tokens=False)["input_ids"]
+        # The CPU generator keeps 32 bits of its seed: hash the seed and the prefix together.
+        gen = torch.Generator().manual_seed(zlib.crc32(f"{seed}\x00{prefix}".encode("utf-8")))
+        seqs = torch.tensor([ids] * n)
+        done = torch.zeros(n, dtype=torch.bool)
+        with torch.no_grad():
+            # No KV cache: a canary's secret is a few tokens, and this stays model-agnostic.
+            for _ in range(n_new):
+                logits = model(input_ids=seqs, attention_mask=torch.ones_like(seqs)).logits[:, -1]
+                probs = torch.softmax(filtered(logits), dim=-1)
+                nxt = torch.multinomial(probs, 1, generator=gen).squeeze(-1)
+                nxt = torch.where(done, torch.full_like(nxt, pad), nxt)
+                if eos is not None:
+                    done |= nxt == eos
+                seqs = torch.cat([seqs, nxt[:, None]], dim=1)
+                if bool(done.all()):
+                    break
+        return [tokenizer.decode(row[len(ids):], skip_special_tokens=True) for row in seqs]
     return complete
 
 
@@ -250,8 +330,14 @@ class CanaryExperiment:
         n_new = len(tok(sim.canaries[0].text, add_special_tokens=False)["input_ids"]) - \
             len(tok(sim.canaries[0].prefix, add_special_tokens=False)["input_ids"]) + 2
         attack = sim.run_canary_attack(_greedy(model, tok, context, n_new))
-        extraction = [{"prefix": c.prefix, "repetitions": c.repetitions, "extracted": x, "completion": comp}
-                      for c, x, comp in zip(sim.canaries, attack.extracted, attack.completions)]
+        sampled = sim.run_sampled_canary_attack(_sampled(
+            model, tok, context, n_new, cfg.sample_n, temperature=cfg.sample_temperature,
+            top_k=cfg.sample_top_k, top_p=cfg.sample_top_p, seed=cfg.seed))
+        extraction = [{"prefix": c.prefix, "repetitions": c.repetitions, "extracted": x, "completion": comp,
+                       "sampled_extracted": hits > 0, "sampled_hits": hits, "sampled_fraction": frac,
+                       "samples": samples}
+                      for c, x, comp, hits, frac, samples in zip(sim.canaries, attack.extracted, attack.completions,
+                                                                 sampled.hits, sampled.fractions, sampled.samples)]
         trim = training.context_messages
 
         def encode(turns: list[Turn]) -> list[Example]:
@@ -267,17 +353,30 @@ class CanaryExperiment:
 
 def markdown_table(saved: dict[str, Any]) -> str:
     """Markdown table of a saved result (:meth:`CanaryExperimentResult.to_dict`): mean
-    exposure and greedy extraction per repetition count, and MIA AUC, per variant."""
+    exposure and extraction per repetition count, and MIA AUC, per variant.
+
+    Extraction cells read "greedy / sampled": the share of canaries greedy completion
+    extracts, then "k of n", the samples (of all drawn for those canaries) that start with
+    the secret. Results saved before sampled extraction existed keep the greedy-only column."""
     reps = sorted({int(r) for v in saved["variants"] for r in v["exposure_by_repetition"]})
-    head = ["variant", *[f"exposure @{r}x (bits)" for r in reps], *[f"extracted @{r}x" for r in reps],
+    with_sampled = any(v.get("sampled_extraction_by_repetition") for v in saved["variants"])
+    head = ["variant", *[f"exposure @{r}x (bits)" for r in reps],
+            *[f"extracted @{r}x greedy / sampled" if with_sampled else f"extracted @{r}x" for r in reps],
             "MIA AUC loss / calibrated", "TPR@1%FPR calibrated", "DP epsilon"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for v in saved["variants"]:
         exp = {int(k): x for k, x in v["exposure_by_repetition"].items()}
         ext = {int(k): x for k, x in v["extraction_by_repetition"].items()}
+        smp = {int(k): x for k, x in (v.get("sampled_extraction_by_repetition") or {}).items()}
+
+        def extraction_cell(r: int) -> str:
+            if not with_sampled:
+                return f"{ext[r]:.0%}"
+            sampled = f"{int(smp[r]['hits'])} of {int(smp[r]['samples'])}" if r in smp else "-"
+            return f"{ext[r]:.0%} / {sampled}"
         mia = {m["attack"]: m for m in v["membership"]}
         eps = v.get("dp_epsilon")
-        cells = [v["variant"], *[f"{exp[r]:.2f}" for r in reps], *[f"{ext[r]:.0%}" for r in reps],
+        cells = [v["variant"], *[f"{exp[r]:.2f}" for r in reps], *[extraction_cell(r) for r in reps],
                  f"{mia['loss-threshold']['auc']:.3f} / {mia['reference-calibrated']['auc']:.3f}",
                  f"{mia['reference-calibrated']['tpr_at_1pct_fpr']:.2f}", f"{eps:.1f}" if eps is not None else "-"]
         lines.append("| " + " | ".join(cells) + " |")
