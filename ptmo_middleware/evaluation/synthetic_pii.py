@@ -119,19 +119,20 @@ def _b64(rng: random.Random, n: int, alphabet: str = string.ascii_letters + stri
     return "".join(rng.choice(alphabet) for _ in range(n))
 
 
-def _luhn_complete(prefix: str, rng: random.Random, length: int = 16) -> str:
-    digits = prefix + "".join(rng.choice(string.digits) for _ in range(length - len(prefix) - 1))
+def luhn_complete(body: str) -> str:
+    """``body`` plus its Luhn check digit (a valid card number when ``body`` is one short)."""
     total = 0
-    for i, ch in enumerate(reversed(digits)):
+    for i, ch in enumerate(reversed(body)):
         d = int(ch)
         if i % 2 == 0:
             d = d * 2 - 9 if d * 2 > 9 else d * 2
         total += d
-    return digits + str((10 - total % 10) % 10)
+    return body + str((10 - total % 10) % 10)
 
 
 def _card(rng: random.Random) -> str:
-    number = _luhn_complete(rng.choice(["4", "51", "55", "37"]), rng)
+    prefix = rng.choice(["4", "51", "55", "37"])
+    number = luhn_complete(prefix + "".join(rng.choice(string.digits) for _ in range(15 - len(prefix))))
     sep = rng.choice(["", " ", "-"])
     return sep.join(number[i:i + 4] for i in range(0, 16, 4))
 

@@ -21,6 +21,8 @@ from typing import Callable
 
 from faker import Faker
 
+from ptmo_middleware.evaluation.synthetic_pii import luhn_complete
+
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "corpus.jsonl"
 
@@ -45,17 +47,6 @@ LEET = {"a": ["4", "@"], "e": ["3"], "i": ["1", "!"], "o": ["0"], "s": ["5", "$"
 
 
 # -- values ---------------------------------------------------------------------------------
-def luhn_complete(body: str) -> str:
-    """``body`` plus the Luhn check digit."""
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        d = int(ch)
-        if i % 2 == 0:
-            d = d * 2 - 9 if d * 2 > 9 else d * 2
-        total += d
-    return body + str((10 - total % 10) % 10)
-
-
 def credit_card(rng: random.Random) -> str:
     prefix, length = rng.choice([("4", 16), ("51", 16), ("55", 16), ("2221", 16), ("34", 15), ("37", 15)])
     body = prefix + "".join(rng.choice(string.digits) for _ in range(length - len(prefix) - 1))
