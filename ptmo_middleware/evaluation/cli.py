@@ -16,20 +16,40 @@ console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 DEFAULT_CANARIES = Path("benchmarks/results/attacks.json")
+ANSWER_TOKENS = 512  # per answer of the judged run
 
 
 def bench(
+    ctx: typer.Context,
     out: Path = typer.Option(Path("reports/bench"), "--out", help="Folder for report.md, results.json and the plots."),
     quick: bool = typer.Option(False, "--quick", help="Small sizes for CI: 20 sessions, first and last budget, 30 prompts, rules only."),
     episodes: int = typer.Option(100, "--episodes", min=1, help="Held-out sessions per policy and budget."),
     budgets: str = typer.Option("0.3,0.5,0.7,1.0", "--budgets", help="Comma-separated privacy budgets."),
     canaries: Optional[Path] = typer.Option(None, "--canaries",
                                             help=f"Saved canary results (default: {DEFAULT_CANARIES} if present)."),
+    judge: bool = typer.Option(
+        False, "--judge",
+        help="Optional, needs GROQ_API_KEY: instead of the suite, the judged quality run (docs/judged_quality.md). "
+             "The cloud model judges our answer against a reference, twice with the order swapped (PAPILLON); "
+             "writes judge.md and judge.json. By default nothing leaves the device that the router would not "
+             "send: the reference is the local model and the judge reads the masked prompt and answers."),
+    judge_n: int = typer.Option(20, "--judge-n", min=1, help="Prompts of the PUPA_New dev split to judge."),
+    judge_raw: bool = typer.Option(
+        False, "--judge-raw",
+        help="With --judge, PAPILLON's protocol: the reference is the cloud model answering the raw prompt and "
+             "the judge reads raw prompts and answers. SENDS EVERY PROMPT RAW TO THE CLOUD: public benchmark "
+             "data only."),
 ) -> None:
-    """Run every routing policy at every budget (environment + PUPA prompts) and write the report."""
+    """Run every routing policy at every budget (environment + PUPA prompts) and write the report;
+    with --judge, the optional judged quality run instead."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .benchmark import BenchmarkConfig, BenchmarkSuite
+
+    if judge_raw and not judge:
+        raise typer.BadParameter("--judge-raw only applies with --judge")
+    if judge:
+        return _judge(ctx, out, judge_n, judge_raw)
 
     eps = [float(b) for b in budgets.split(",") if b.strip()]
     cfg = BenchmarkConfig(num_episodes=episodes, privacy_budgets=eps,
@@ -47,6 +67,44 @@ def bench(
         suite.run_benchmark(progress=step)
     suite.generate_report(out)
     console.print(f"wrote {out / 'report.md'}")
+
+
+def _judge(ctx: typer.Context, out: Path, n: int, raw: bool) -> None:
+    """The judged quality run of ``ptmo bench --judge`` on the first ``n`` PUPA dev prompts."""
+    from ..cli import make_router
+    from ..types import Message
+    from .judge import MaskedView, PairwiseJudge, RawView, judged_comparison
+    from .leakage import data_dir, dev_split, load_pupa
+
+    router = make_router(ctx)
+    if not (os.environ.get("GROQ_API_KEY") or router.settings.groq_api_key):
+        err_console.print("ptmo bench --judge needs GROQ_API_KEY (the judge is the Groq cloud model); "
+                          "nothing was run.")
+        raise typer.Exit(2)
+    if getattr(router.cloud_backend, "provider", None) != "groq":
+        raise typer.BadParameter(f"the judge is the Groq cloud model; the configured cloud is "
+                                 f"{router.settings.cloud!r}")
+    prompts = [r["query"] for r in dev_split(load_pupa(data_dir() / "PUPA_New.csv"))[:n]]
+    side = router.cloud_backend if raw else router.local_backend
+
+    def reference(prompt: str, conversation_id: str) -> str:
+        return side.chat([Message("user", prompt)], max_tokens=ANSWER_TOKENS).text
+
+    def ours(prompt: str, conversation_id: str) -> str:
+        return router.invoke(prompt, conversation_id=conversation_id, max_tokens=ANSWER_TOKENS).text
+
+    name = f"{'cloud, raw prompt (unprotected)' if raw else 'local model only'}: {side.name}"
+    result = judged_comparison(prompts, ours, reference, PairwiseJudge(router.cloud_backend),
+                               RawView() if raw else MaskedView(router), reference_name=name,
+                               progress=lambda done, total: err_console.print(f"judged {done}/{total}"))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "judge.json").write_text(json.dumps(result.to_dict(), indent=1), encoding="utf-8")
+    (out / "judge.md").write_text(
+        f"## Judged quality: ours vs {name}\n\nJudge: {result.judge}, each prompt asked twice with the answers "
+        f"swapped (a win or a loss needs both orders to agree). Prompts: the first {len(prompts)} of the PUPA_New "
+        f"dev split.\n\n{result.markdown()}", encoding="utf-8")
+    console.print(result.markdown())
+    console.print(f"wrote {out / 'judge.md'}")
 
 
 def _prompts(path: Optional[Path], n: int) -> list[str]:
