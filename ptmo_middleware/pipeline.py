@@ -9,7 +9,6 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import logging
-import re
 import threading
 import time
 from typing import Any, Iterable, Sequence
@@ -20,6 +19,7 @@ from .config import Settings
 from .errors import ConfigError, InvalidPromptError, PluginError
 from .shield import apply_shield
 from .types import Classification, Message, Part, Plan, Route, SensitivityLevel, Span
+from .value_propagation import VaultValues, repeats_in_text, shared_across
 from .vault import MaskVault
 
 log = logging.getLogger(__name__)
@@ -120,6 +120,7 @@ class Planner:
         self.classifiers = self._build_classifiers(settings)
         self._decomposers: dict[str, Any] = {}
         self._policies: dict[str, Any] = {}
+        self._vault_values = VaultValues(settings.level_of)
         self.decomposer(settings.decomposer)
         self.policy(settings.policy)
 
@@ -188,27 +189,14 @@ class Planner:
         spans = [_with_text(s, text) for s in spans if _valid(s, text)]
         spans = [s for s in spans if s.start < s.end]
         if vault is not None:
-            spans.extend(self._known_value_spans(text, vault))
-        spans.extend(_repeats_of_masked(text, spans))
+            spans.extend(self._vault_values.spans(text, vault))
+        spans.extend(repeats_in_text(text, spans))
         spans = merge_spans(spans, text)
         if failed:
             spans.append(Span(0, len(text), "CLASSIFIER_FAILURE", SensitivityLevel.PRIVATE, 1.0,
                               "+".join(failed), text, maskable=False))
         level = max((s.level for s in spans), default=SensitivityLevel.PUBLIC)
         return Classification(level, score_of(spans), spans, failed)
-
-    def _known_value_spans(self, text: str, vault: MaskVault) -> list[Span]:
-        known = [(v, t) for v, t in vault.known_values() if v.strip()]
-        if not known:
-            return []
-        out = []
-        for value, etype in known:
-            patterns = [re.escape(value)] + [rf"(?<!\w){re.escape(p)}(?!\w)" for p in _name_parts(value, etype)]
-            for pattern in patterns:
-                for m in re.finditer(pattern, text, re.IGNORECASE):
-                    out.append(Span(m.start(), m.end(), etype, self.settings.level_of(etype), 1.0,
-                                    "vault", m.group(0)))
-        return out
 
     # -- planning ---------------------------------------------------------------------
     def plan(self, prompt: MessagesLike, vault: MaskVault, *, policy: str | None = None,
@@ -318,56 +306,10 @@ def _with_text(s: Span, text: str) -> Span:
     return Span(start, end, s.entity_type, s.level, s.score, s.source, text[start:end], s.maskable)
 
 
-def _name_parts(value: str, entity_type: str) -> list[str]:
-    """The given names and surnames of a masked person's name (capitalised words of 5+
-    letters), so that "Whitfield" alone is masked after "Sharon Whitfield" was."""
-    if entity_type != "PERSON":
-        return []
-    words = value.split()
-    return [w for w in words if len(words) > 1 and len(w) >= 5 and w[:1].isupper() and w.isalpha()]
-
-
-def _repeats_of_masked(text: str, spans: list[Span]) -> list[Span]:
-    """Every other occurrence of a value that will be masked, so that a secret or a name
-    found once is masked wherever it appears (a SEMI_SENSITIVE value only where it
-    stands as a whole word, in the same case)."""
-    out = []
-    seen = set()
-    for s in spans:
-        value = text[s.start:s.end]
-        if s.level < SensitivityLevel.SEMI_SENSITIVE or not s.maskable or len(value) < 4 or value in seen:
-            continue
-        seen.add(value)
-        pattern = re.escape(value)
-        if s.level < SensitivityLevel.PRIVATE:
-            pattern = rf"(?<!\w){pattern}(?!\w)"
-        for m in re.finditer(pattern, text):
-            if m.start() != s.start:
-                out.append(Span(m.start(), m.end(), s.entity_type, s.level, s.score, s.source, value))
-    return out
-
-
 def _share_values(classifications: Sequence[Classification], texts: Sequence[str]) -> None:
-    """Mask a value found in one message of a request in all of them: a secret or a name
-    stated once may come back, earlier or later, in another turn (an assistant's echo).
-    PRIVATE values match anywhere; other values (3+ characters) as whole words, any case."""
-    found: dict[str, Span] = {}
-    for c in classifications:
-        for s in c.spans:
-            value = s.text.strip()
-            if not s.maskable or s.level <= SensitivityLevel.PUBLIC:
-                continue
-            if len(value) >= 4 or (len(value) >= 3 and s.level < SensitivityLevel.PRIVATE):
-                found.setdefault(value, s)
-            for part in _name_parts(value, s.entity_type):
-                found.setdefault(part, s)
-    if not found:
-        return
-    patterns = [(re.compile(re.escape(v)) if s.level >= SensitivityLevel.PRIVATE
-                 else re.compile(rf"(?<!\w){re.escape(v)}(?!\w)", re.IGNORECASE), s) for v, s in found.items()]
-    for c, text in zip(classifications, texts):
-        extra = [Span(m.start(), m.end(), s.entity_type, s.level, s.score, s.source, m.group(0))
-                 for pattern, s in patterns for m in pattern.finditer(text)]
+    """Add to each message's classification the values found in the request's other
+    messages (see :func:`~ptmo_middleware.value_propagation.shared_across`)."""
+    for c, text, extra in zip(classifications, texts, shared_across([c.spans for c in classifications], texts)):
         if extra:
             c.spans = merge_spans(c.spans + extra, text)
             c.level = max(c.level, *(e.level for e in extra))

@@ -299,6 +299,49 @@ def test_same_value_keeps_its_placeholder_across_turns(router):
     assert b.placeholders == {"[PASSWORD_1]": "hunter22", "[PASSWORD_2]": "tiger99"}
 
 
+def _letters(i: int) -> str:
+    """A distinct made-up word for ``i`` (letters only, so it can be a name part)."""
+    word = ""
+    while True:
+        i, r = divmod(i, 26)
+        word += "abcdefghijklmnopqrstuvwxyz"[r]
+        if not i:
+            return "Zq" + word + "ster"
+
+
+def test_known_values_match_anywhere_in_any_case_and_name_parts_as_words(router):
+    vault = router.vault("known")
+    for i in range(700):  # more than Python's regex cache holds
+        vault.placeholder_for(f"{_letters(i)} {_letters(i + 5000)}", "PERSON")
+    vault.placeholder_for("bluebird7", "PASSWORD")
+    vault.placeholder_for("Sharon Whitfield", "PERSON")
+    vault.placeholder_for("İstanbul", "LOCATION")
+    plan = router.plan("SHARON WHITFIELD's code, XBLUEBIRD7X, whitfield, Whitfields, "
+                       f"{_letters(650).upper()}, {_letters(9)}x, ISTANBUL.", conversation_id="known")
+    # Each match is masked as the value it reads (so "whitfield" gets its own placeholder).
+    assert plan.cloud_payloads == ["[PERSON_701]'s code, X[PASSWORD_1]X, [PERSON_702], Whitfields, "
+                                   f"[PERSON_703], {_letters(9)}x, [LOCATION_2]."]
+
+
+def test_planning_stays_fast_with_thousands_of_known_values(router):
+    def seconds(conversation_id: str) -> float:
+        text = "Please summarise: Sharon met the team on Monday about the budget. " * 8
+        best = float("inf")
+        for _ in range(3):
+            t = time.perf_counter()
+            router.plan(text, conversation_id=conversation_id)
+            best = min(best, time.perf_counter() - t)
+        return best
+
+    vault = router.vault("many")
+    for i in range(2000):
+        vault.placeholder_for(f"{_letters(i)} {_letters(i + 5000)}", "PERSON")
+    small = seconds("few")
+    # A generous linearity guard: re-compiling every value's pattern on each call
+    # (what Python's 512-entry regex cache made of the old code) took seconds here.
+    assert seconds("many") < 20 * small + 0.05
+
+
 # -- the seed's names -----------------------------------------------------------------
 
 def test_seed_api():
