@@ -18,7 +18,7 @@ ORDER = ["leakage", "pii_detection", "rules_latency", "tagger_threshold_cv", "em
 
 #: What a missing fragment means, where it is expected to be missing.
 ABSENT = {
-    "qlora_gpu": "QLoRA on a GPU: not measured. No GPU device was lent to the sessions so far; "
+    "qlora_gpu": "QLoRA on a GPU: not measured in this checkout (it needs a CUDA GPU); "
                  "`benchmarks/qlora_gpu.py` is the prepared script for one (see docs/personalization.md).",
 }
 
