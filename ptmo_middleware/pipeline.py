@@ -9,6 +9,7 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import logging
+import re
 import threading
 import time
 from typing import Any, Iterable, Sequence
@@ -23,6 +24,10 @@ from .value_propagation import VaultValues, repeats_in_text, shared_across
 from .vault import MaskVault
 
 log = logging.getLogger(__name__)
+
+#: What a vault's placeholder looks like (``[PERSON_1]``).
+_PLACEHOLDER = re.compile(r"\[[A-Z0-9_]+\]")
+
 
 class _ClassifierPool:
     """Threads that run classifiers time-boxed. A call that times out keeps its thread,
@@ -251,8 +256,8 @@ class Planner:
         level = max([c.level for _, c in history] + [cls.level])
         classification = Classification(level, max([c.score for _, c in history] + [cls.score]),
                                         cls.spans, sorted(set(cls.failed).union(*(c.failed for _, c in history))))
-        used = {ph: orig for ph, orig in vault.mapping.items()
-                if any(ph in m.content for m in cloud_messages)}
+        sent = {ph for m in cloud_messages for ph in _PLACEHOLDER.findall(m.content)}
+        used = {ph: orig for ph, orig in vault.mapping.items() if ph in sent}
         plan = Plan(messages=messages, classification=classification, strategy=strategy_name,
                     policy=policy_name, parts=parts, route=overall, cloud_messages=cloud_messages,
                     placeholders=used, conversation_id=vault.conversation_id,

@@ -22,7 +22,7 @@ import functools
 import re
 import threading
 import weakref
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from .types import SensitivityLevel, Span
 from .vault import MaskVault
@@ -61,6 +61,27 @@ class _Rule:
             body = rf"(?<!\w){body}(?!\w)"
         return re.compile(body, re.IGNORECASE if self.ignore_case else 0)
 
+    def find(self, text: str) -> Iterator[tuple[int, int]]:
+        """(start, end) of the matches in ``text``, as ``re.finditer`` of :attr:`pattern`
+        gives them; a case-sensitive value is found with ``str.find`` (no regex to
+        compile for the values of a single request)."""
+        if self.ignore_case:
+            yield from (m.span() for m in self.pattern.finditer(text))
+            return
+        n = len(self.value)
+        i = text.find(self.value)
+        while i >= 0:
+            if self.whole_word and (_word_char(text, i - 1) or _word_char(text, i + n)):
+                i = text.find(self.value, i + 1)
+                continue
+            yield i, i + n
+            i = text.find(self.value, i + n)
+
+
+def _word_char(text: str, i: int) -> bool:
+    """Whether ``text[i]`` exists and is what ``\\w`` matches."""
+    return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
+
 
 class ValueIndex:
     """Values to find in texts, each with its matching rule and the span it makes."""
@@ -94,8 +115,8 @@ class ValueIndex:
                     continue
             elif rule.key not in text:
                 continue
-            out += [Span(m.start(), m.end(), rule.entity_type, rule.level, rule.score, rule.source, m.group(0))
-                    for m in rule.pattern.finditer(text)]
+            out += [Span(a, b, rule.entity_type, rule.level, rule.score, rule.source, text[a:b])
+                    for a, b in rule.find(text)]
         return out
 
 
