@@ -75,6 +75,10 @@ class Settings(BaseModel):
     unmaskable PRIVATE parts local, whatever this says)."""
     classifier_timeout_s: float = Field(5.0, gt=0)
     ner_model: str = "en_core_web_sm"
+    ner_gate: bool = True
+    """Run the ``ner`` classifier's spaCy model only around capitalised words, on at most
+    800 characters per text (see :mod:`ptmo_middleware.plugins.classifiers.ner`);
+    ``False`` runs it on every character."""
     max_prompt_chars: int = Field(2_000_000, gt=0)
     cloud_fallback: Literal["local", "error"] = "local"
     """When the cloud fails after retries: answer locally (flagged) or raise."""
@@ -144,7 +148,7 @@ class Settings(BaseModel):
             raise ConfigError(f"invalid ptmo configuration: {problems}") from None
 
 
-_ENV_SCALARS = ("local", "cloud", "policy", "decomposer", "aggregator", "ner_model",
+_ENV_SCALARS = ("local", "cloud", "policy", "decomposer", "aggregator", "ner_model", "ner_gate",
                 "classifier_timeout_s", "max_prompt_chars", "cloud_fallback", "principal", "audit_log",
                 "backend_timeout_s", "cloud_max_retries", "adapter_store")
 

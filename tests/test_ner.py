@@ -8,7 +8,8 @@ from ptmo_middleware.components import ClassifyContext
 from ptmo_middleware.config import Settings
 from ptmo_middleware.errors import ConfigError
 from ptmo_middleware.pipeline import merge_spans
-from ptmo_middleware.plugins.classifiers.ner import NerClassifier, chunks, is_false_positive, spacy_model_name
+from ptmo_middleware.plugins.classifiers.ner import (GATE_BUDGET, NerClassifier, candidates, chunks, common_words, gate,
+                                                     is_false_positive, joined, spacy_model_name)
 from ptmo_middleware.types import SensitivityLevel, Span
 
 pytestmark = pytest.mark.skipif(not NerClassifier.available(), reason="presidio / spaCy model not installed")
@@ -168,3 +169,55 @@ def test_shared_tok2vec_dropped_only_when_ner_does_not_listen(arch, kept):
     nlp = _FakeNlp(arch)
     _drop_unused_tok2vec(nlp)
     assert nlp.pipe_names == kept
+
+
+# -- the gate ---------------------------------------------------------------------------
+
+def test_candidates_are_capitalised_words_but_not_i_nor_a_common_sentence_opener() -> None:
+    common = frozenset({"please", "the", "write"})
+    text = "Please call Sharon. I think The Hague is nice. Write to ACME!\nThe end, thanks to O'Brien."
+    assert [text[a:b] for a, b in candidates(text, common)] == ["Sharon", "The", "Hague", "ACME", "O'Brien"]
+
+
+def test_gate_windows_stay_in_their_sentence_and_the_budget() -> None:
+    text = "The weather is fine today. " * 20 + "Please meet Sharon Whitfield in Boston. " + "Nothing else. " * 20
+    (window,) = gate(text, frozenset({"please", "the", "nothing"}))
+    assert text[slice(*window)].strip() == "Please meet Sharon Whitfield in Boston."
+    assert gate("all lower case, i think", frozenset()) == []
+    many = " ".join(f"Zed{i} met Quinn{i} at the old Harbour{i} market today." for i in range(100))
+    windows = gate(many, frozenset())
+    assert sum(b - a for a, b in windows) <= GATE_BUDGET and windows == sorted(windows)
+    assert all(many[a:b].startswith("Zed") and many[a:b].strip().endswith(".") for a, b in windows)
+
+
+def test_joined_windows_map_back_to_their_offsets() -> None:
+    text = "abc Sharon def. ghi Boston jkl."
+    piece, where = joined(text, [(4, 10), (20, 26)])
+    assert piece == "Sharon\n\nBoston"
+    assert [piece[s:e] for s, e, _ in where] == [text[o:o + e - s] for s, e, o in where] == ["Sharon", "Boston"]
+
+
+def test_gated_ner_finds_names_at_their_offsets_in_long_text(ner: NerClassifier) -> None:
+    text = ("we went over the figures again and nothing stood out. " * 40 + "Later Barack Obama met Angela "
+            "Merkel in Berlin. " + "then we went home and slept. " * 40)
+    spans = ner.classify(text, ClassifyContext(ner.settings))
+    assert {s.text for s in spans} >= {"Barack Obama", "Angela Merkel", "Berlin"}
+    assert all(text[s.start:s.end] == s.text for s in spans)
+
+
+def test_gate_skips_spacy_on_text_without_candidates(ner: NerClassifier) -> None:
+    calls = []
+    real = ner.analyzer.analyze
+    ner.analyzer.analyze = lambda *a, **k: calls.append(1) or real(*a, **k)
+    try:
+        assert ner.classify("what is the capital of france? i forgot it again", ClassifyContext(ner.settings)) == []
+    finally:
+        ner.analyzer.analyze = real
+    assert not calls
+
+
+def test_gate_off_reads_every_character() -> None:
+    ungated = NerClassifier(Settings.load(ner_gate=False))
+    text = "i live in lowercase land. " * 10 + "Sharon lives in Boston."
+    assert [(p, w) for p, w in ungated._inputs(text)] == [(text, [(0, len(text), 0)])]
+    assert Settings.load(ner_gate=True).ner_gate and len(common_words(4)) > len(common_words())
