@@ -77,7 +77,7 @@ class Settings(BaseModel):
     ner_model: str = "en_core_web_sm"
     ner_gate: bool = True
     """Run the ``ner`` classifier's spaCy model only around capitalised words, on at most
-    800 characters per text (see :mod:`ptmo_middleware.plugins.classifiers.ner`);
+    1200 characters per text (see :mod:`ptmo_middleware.plugins.classifiers.ner`);
     ``False`` runs it on every character."""
     max_prompt_chars: int = Field(2_000_000, gt=0)
     cloud_fallback: Literal["local", "error"] = "local"

@@ -23,14 +23,17 @@ reads only windows of up to ``GATE_REACH`` characters either side of a *candidat
 sentence), within the candidate's sentence; at most ``GATE_BUDGET`` characters of them
 per text, the windows densest in candidates first, joined into one text (one spaCy call;
 spans are mapped back to their offsets, and one crossing a join is dropped). A text
-without a candidate costs nothing. Chosen on PUPA_New's training split (531 prompts,
-full default router): spaCy reads 321 characters a prompt on average instead of 1096
-(p95 783 instead of 4634) for a leak of 0.089 instead of 0.078 (retain 0.915 vs 0.911).
-Budgets of 1000 / 1500 / none gave 0.088 / 0.085 / 0.085 for a p95 of 991 / 1463 / 3213
-characters. Tried and dropped: skipping code-looking lines (leak 0.092) or mostly
-non-English texts (0.086), and leaving out capitalised common words everywhere (0.091).
-On the prompts over 4000 characters the NER found no private unit that the rules and
-the ml tagger had not. ``ner_gate = false`` (or ``PTMO_NER_GATE=0``) reads everything.
+without a candidate costs nothing. Chosen on PUPA_New's training split (531 prompts):
+spaCy reads 319 characters a prompt on average instead of 1096 (p50 143 instead of 355,
+p95 1186 instead of 4634); the full default router leaks 0.087 instead of 0.078 (retain
+0.913 vs 0.911). The ml tagger was trained on those rows, so the loss shows better
+without it: rules + ner leak 0.429 instead of 0.383. There, windows of 100 / 25 / 12
+characters without a budget gave 0.409 / 0.412 / 0.423; with 25, budgets of 800 / 1600
+gave 0.452 / 0.416 (the budget bounds the p95). Tried on the full router and dropped
+for the units they lost: skipping code-looking lines (0.092 vs 0.085, windows of 6
+tokens, no budget) or mostly non-English texts (0.086 vs 0.085), and leaving out
+capitalised common words anywhere (0.091 vs 0.089, 100 characters, budget 800).
+``ner_gate = false`` (or ``PTMO_NER_GATE=0``) reads everything.
 """
 from __future__ import annotations
 
@@ -142,9 +145,9 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
 
 
 #: The most characters of a text that the gate lets spaCy read.
-GATE_BUDGET = 800
+GATE_BUDGET = 1200
 #: How far (in characters) a gate window reaches either side of its candidate word.
-GATE_REACH = 100
+GATE_REACH = 25
 _WORD = re.compile(r"[^\W\d_](?:[\w'’.-]*\w)?")
 _SELF = frozenset({"I", "I'm", "I've", "I'll", "I'd", "I’m", "I’ve", "I’ll", "I’d"})
 _OPENERS = " \t\"'“‘([*•>#-"
