@@ -10,9 +10,10 @@ from ptmo_middleware.components import ClassifyContext
 from ptmo_middleware.config import Settings
 from ptmo_middleware.evaluation.synthetic_pii import SLOT_TYPES, generate
 from ptmo_middleware.evaluation.topic_data import TOPICS
-from ptmo_middleware.plugins.classifiers.ml import ARTIFACT, MLClassifier, unit_type
+from ptmo_middleware.plugins.classifiers.ml import ARTIFACT, MLClassifier, runs_beside_ner, unit_type
 from ptmo_middleware.plugins.classifiers.topics import TopicModel
-from ptmo_middleware.plugins.classifiers.unit_tagger import Token, _grow, shape, tokenize
+from ptmo_middleware.plugins.classifiers.unit_tagger import (Lexicon, Token, UnitTagger, _grow, self_features, shape,
+                                                             token_features, tokenize)
 from ptmo_middleware.types import SensitivityLevel
 
 
@@ -159,3 +160,50 @@ def test_token_dataclass_is_frozen() -> None:
     t = Token(0, 1, "a", True)
     with pytest.raises(AttributeError):
         t.start = 3  # type: ignore[misc]
+
+
+LEX = Lexicon({"the": 7, "to": 7, "is": 7, "hot": 5}, {}, frozenset({"sharon"}), frozenset({"jeddah"}),
+              frozenset({"york"}))
+
+
+def test_tokens_record_the_characters_around_them() -> None:
+    toks = tokenize('Ask "Sharon" (@bob), then go.')
+    assert [(t.text, t.before, t.after) for t in toks][1:3] == [("Sharon", '"', '"'), ("@bob", "(", ")")]
+    assert toks[0].before == " " and toks[-1].after == "."
+
+
+def test_place_gazetteer_marks_places_and_parts_of_place_names() -> None:
+    assert "place" in self_features("jeddah", LEX) and "place|lower|0" in self_features("jeddah", LEX)
+    assert "placepart|title" in self_features("York", LEX)
+    assert not {"place", "placepart"} & set(self_features("hot", LEX))
+
+
+def test_a_word_capitalised_elsewhere_in_the_text_is_marked() -> None:
+    feats = list(token_features(tokenize("I moved to Jeddah. jeddah is hot"), LEX))
+    assert "capel|l=True" in feats[4] and "rep|l=2" in feats[4]
+    assert "capel|l=False" in feats[6]
+    assert "pcw|c=to|T" in feats[3] and "n2w=is" in feats[3] and "bef=_" in feats[3] and "aft=." in feats[3]
+
+
+def test_cached_logits_equal_the_sum_of_every_feature_weight() -> None:
+    text = 'Hi "Sharon", I moved to Jeddah. jeddah is hot (@bob). Sharon knows.'
+    toks = tokenize(text)
+    feats = list(token_features(toks, LEX))
+    weights = {f: (hash(f) % 97 - 48) / 50 for fs in feats for f in fs}
+    tagger = UnitTagger(weights, 0.25, LEX)
+    for _ in range(2):  # cold, then from the cache
+        assert tagger.logits(toks) == pytest.approx([0.25 + sum(weights[f] for f in fs) for fs in feats])
+
+
+def test_threshold_is_lower_when_no_ner_runs_beside_the_tagger() -> None:
+    assert not runs_beside_ner(Settings.load(classifiers=["rules", "ml"]))
+    assert runs_beside_ner(Settings.load(classifiers=["rules", "ner", "ml"]))
+    alone = MLClassifier(Settings.load(classifiers=["rules", "ml"]))
+    beside = MLClassifier(Settings.load(classifiers=["rules", "ner", "ml"]))
+    assert beside.threshold == alone.meta["threshold"] == alone.tagger.threshold
+    assert alone.threshold == alone.meta["threshold_without_ner"] < beside.threshold
+    text = "Dear Ms Sharon, I am Ravikrishnan working as manager in Boom General Contractors in Dubai."
+
+    def covered(m: MLClassifier) -> set[int]:
+        return {i for sp in m.unit_spans(text) for i in range(sp.start, sp.end)}
+    assert covered(beside) <= covered(alone)

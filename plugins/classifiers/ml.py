@@ -9,8 +9,10 @@ request's level and score say it is sensitive; set a topic to ``private`` in
 ``level_policy`` to keep such sentences on the device).
 
 Retrain with ``ptmo train-classifier`` (see :mod:`ptmo_middleware.evaluation.train_classifier`).
-The tagger's threshold (0.4) was chosen by 2-fold cross-validation on PUPA_New's
-training split: the lowest whose retain stays >= 0.90 (benchmarks/tagger_threshold_cv.py).
+The tagger's thresholds were chosen by 2-fold cross-validation on PUPA_New's training
+split, each the lowest whose retain stays >= 0.90 (benchmarks/tagger_threshold_cv.py):
+0.35 beside spaCy's ``ner`` (the full default router), and 0.3 when ``ner`` does not run
+(``rules`` + ``ml``), since the tagger then has to find the units NER found.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ptmo_middleware import plugin_manager
 from ptmo_middleware.components import ClassifyContext
 from ptmo_middleware.config import Settings
 from ptmo_middleware.hookspecs import hookimpl
@@ -39,10 +42,11 @@ def _load(path: str) -> tuple[UnitTagger, TopicModel, dict[str, Any]]:
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         art = json.load(fh)
     lex = art["lexicon"]
-    lexicon = Lexicon(lex["en"], lex["other"], frozenset(lex["names"]))
+    lexicon = Lexicon(lex["en"], lex["other"], frozenset(lex["names"]), frozenset(lex["places"]),
+                      frozenset(lex["place_parts"]))
     tg = art["tagger"]
     tp = art["topics"]
-    return (UnitTagger(tg["weights"], tg["bias"], lexicon, tg["threshold"]),
+    return (UnitTagger(tg["weights"], tg["bias"], lexicon, tg["threshold"], tg["threshold_without_ner"]),
             TopicModel(tp["labels"], tp["weights"], tp["bias"], tp["threshold"]), art["meta"])
 
 
@@ -50,6 +54,14 @@ def load_models(path: str | Path = ARTIFACT) -> tuple[UnitTagger, TopicModel, di
     """The tagger, the topic model and the training metadata (loaded once per process)."""
     with _lock:
         return _load(str(path))
+
+
+def runs_beside_ner(settings: Settings) -> bool:
+    """Whether a planner built from ``settings`` runs the ``ner`` classifier too."""
+    if settings.classifiers is not None:
+        return "ner" in settings.classifiers
+    ner = plugin_manager.get_classifiers().get("ner")
+    return ner is not None and getattr(ner, "available", lambda: True)()
 
 
 def unit_type(value: str, names: frozenset[str]) -> str:
@@ -78,6 +90,7 @@ class MLClassifier:
     def __init__(self, settings: Settings, artifact: str | Path = ARTIFACT) -> None:
         self.settings = settings
         self.tagger, self.topics, self.meta = load_models(artifact)
+        self.threshold = self.tagger.threshold if runs_beside_ner(settings) else self.tagger.threshold_without_ner
 
     @staticmethod
     def available() -> bool:
@@ -90,7 +103,7 @@ class MLClassifier:
         """Maskable spans of the private units the tagger finds."""
         names = self.tagger.lexicon.names
         out = []
-        for start, end, p in self.tagger.units(text):
+        for start, end, p in self.tagger.units(text, self.threshold):
             etype = unit_type(text[start:end], names)
             out.append(Span(start, end, etype, self.settings.level_of(etype), round(p, 4), self.name,
                             text[start:end]))

