@@ -10,9 +10,10 @@ Three sources of values, each with its own matching rule:
 - the messages of one request (:func:`shared_across`): a value found in one message,
   in all of them (PRIVATE anywhere in the same case, others as whole words, any case).
 
-A :class:`ValueIndex` holds the values; it runs a value's (compiled once) pattern only
-on texts that hold the value at all (a substring test on the case-folded text), so a
-conversation with thousands of masked values costs a pass of substring tests per
+A :class:`ValueIndex` holds the values. It looks for a value only in texts that hold it
+at all (a substring test, on the case-folded text for a case-blind value), then with
+``str.find`` when case matters or a pattern compiled once per value when it does not;
+so a conversation with thousands of masked values costs a pass of substring tests per
 text, not a regex compile per value.
 """
 from __future__ import annotations
