@@ -8,8 +8,9 @@ from ptmo_middleware.components import ClassifyContext
 from ptmo_middleware.config import Settings
 from ptmo_middleware.errors import ConfigError
 from ptmo_middleware.pipeline import merge_spans
-from ptmo_middleware.plugins.classifiers.ner import (GATE_BUDGET, NerClassifier, candidates, chunks, common_words, gate,
-                                                     is_false_positive, joined, spacy_model_name)
+from ptmo_middleware.plugins.classifiers.ner import (GATE_BUDGET, GATE_REACH, GATE_WINDOW, NerClassifier, candidates,
+                                                     chunks, common_words, gate, is_false_positive, joined,
+                                                     spacy_model_name)
 from ptmo_middleware.types import SensitivityLevel, Span
 
 pytestmark = pytest.mark.skipif(not NerClassifier.available(), reason="presidio / spaCy model not installed")
@@ -179,15 +180,16 @@ def test_candidates_are_capitalised_words_but_not_i_nor_a_common_sentence_opener
     assert [text[a:b] for a, b in candidates(text, common)] == ["Sharon", "The", "Hague", "ACME", "O'Brien"]
 
 
-def test_gate_windows_stay_in_their_sentence_and_the_budget() -> None:
+def test_gate_windows_reach_around_candidates_and_fit_the_budget() -> None:
     text = "The weather is fine today. " * 20 + "Please meet Sharon Whitfield in Boston. " + "Nothing else. " * 20
     (window,) = gate(text, frozenset({"please", "the", "nothing"}))
-    assert text[slice(*window)].strip() == "Please meet Sharon Whitfield in Boston."
+    assert "Sharon Whitfield in Boston" in text[slice(*window)]
+    assert window[1] - window[0] <= 2 * GATE_REACH + len("Sharon Whitfield in Boston")
     assert gate("all lower case, i think", frozenset()) == []
     many = " ".join(f"Zed{i} met Quinn{i} at the old Harbour{i} market today." for i in range(100))
     windows = gate(many, frozenset())
-    assert sum(b - a for a, b in windows) <= GATE_BUDGET and windows == sorted(windows)
-    assert all(many[a:b].startswith("Zed") and many[a:b].strip().endswith(".") for a, b in windows)
+    assert windows == sorted(windows) and len(windows) > 1
+    assert sum(b - a for a, b in windows) <= GATE_BUDGET and all(b - a <= GATE_WINDOW for a, b in windows)
 
 
 def test_joined_windows_map_back_to_their_offsets() -> None:

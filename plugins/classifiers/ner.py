@@ -18,22 +18,24 @@ model guesses on lower-case and non-English text).
 
 The gate (``settings.ner_gate``, on by default): spaCy costs time in proportion to the
 tokens it reads, plus about 1.5 ms a call, and is nearly all of ``plan()``'s time. So it
-reads only windows of up to ``GATE_REACH`` characters either side of a *candidate* word
-(one with a capital letter, other than "I" and a common English word opening a
-sentence), within the candidate's sentence; at most ``GATE_BUDGET`` characters of them
-per text, the windows densest in candidates first, joined into one text (one spaCy call;
-spans are mapped back to their offsets, and one crossing a join is dropped). A text
-without a candidate costs nothing. Chosen on PUPA_New's training split (531 prompts):
-spaCy reads 319 characters a prompt on average instead of 1096 (p50 143 instead of 355,
-p95 1186 instead of 4634); the full default router leaks 0.087 instead of 0.078 (retain
-0.913 vs 0.911). The ml tagger was trained on those rows, so the loss shows better
-without it: rules + ner leak 0.429 instead of 0.383. There, windows of 100 / 25 / 12
-characters without a budget gave 0.409 / 0.412 / 0.423; with 25, budgets of 800 / 1600
-gave 0.452 / 0.416 (the budget bounds the p95). Tried on the full router and dropped
-for the units they lost: skipping code-looking lines (0.092 vs 0.085, windows of 6
-tokens, no budget) or mostly non-English texts (0.086 vs 0.085), and leaving out
-capitalised common words anywhere (0.091 vs 0.089, 100 characters, budget 800).
-``ner_gate = false`` (or ``PTMO_NER_GATE=0``) reads everything.
+reads only windows of ``GATE_REACH`` characters either side of a *candidate* word (one
+with a capital letter, other than "I" and a common English word opening a sentence);
+at most ``GATE_BUDGET`` characters of them per text, the windows densest in candidates
+first, joined into one text (one spaCy call; spans are mapped back to their offsets, and
+one crossing a join is dropped). A text without a candidate costs nothing.
+
+Chosen on PUPA_New's training split (531 prompts): spaCy reads 335 characters a prompt
+on average instead of 1096 (p50 155 instead of 355, p95 1188 instead of 4634); the full
+default router leaks 0.086 instead of 0.078 (retain 0.912 vs 0.911). The ml tagger was
+trained on those rows, so the loss shows better without it: rules + ner leak 0.419
+instead of 0.383 (0.395 without the budget, which bounds the p95). Windows cut at
+sentence ends lost initials ("Peter W. | Flint"): 0.429. Tried on the full router and
+dropped for the units they lost: skipping code-looking lines (0.092 vs 0.085, windows of
+6 tokens, no budget) or mostly non-English texts (0.086 vs 0.085), and leaving out
+capitalised common words anywhere (0.091 vs 0.089, 100 characters, budget 800). What the
+gate still misses: lower-case places ("dubai"), text without letter case (Chinese), and
+country names opening a list item ("2. China"). ``ner_gate = false`` (or
+``PTMO_NER_GATE=0``) reads everything.
 """
 from __future__ import annotations
 
@@ -50,7 +52,6 @@ from ptmo_middleware.components import ClassifyContext
 from ptmo_middleware.config import Settings
 from ptmo_middleware.errors import ConfigError
 from ptmo_middleware.hookspecs import hookimpl
-from ptmo_middleware.plugins.decomposers.base import sentence_boundaries
 from ptmo_middleware.types import Span
 
 log = logging.getLogger(__name__)
@@ -148,6 +149,9 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
 GATE_BUDGET = 1200
 #: How far (in characters) a gate window reaches either side of its candidate word.
 GATE_REACH = 25
+#: The longest a window grows by merging with its neighbours (so that a text dense in
+#: candidates still yields windows that fit in the budget).
+GATE_WINDOW = 200
 _WORD = re.compile(r"[^\W\d_](?:[\w'’.-]*\w)?")
 _SELF = frozenset({"I", "I'm", "I've", "I'll", "I'd", "I’m", "I’ve", "I’ll", "I’d"})
 _OPENERS = " \t\"'“‘([*•>#-"
@@ -178,29 +182,26 @@ def candidates(text: str, common: frozenset[str]) -> list[tuple[int, int]]:
 def gate(text: str, common: frozenset[str], budget: int = GATE_BUDGET,
          reach: int = GATE_REACH) -> list[tuple[int, int]]:
     """The parts of ``text`` for spaCy to read, in order: a window of ``reach``
-    characters either side of each candidate word (cut at its sentence and at white
-    space; overlapping windows merged), the densest in candidates first while they fit
-    in ``budget`` characters."""
-    cands = candidates(text, common)
-    if not cands:
-        return []
-    bounds = [0] + sentence_boundaries(text) + [len(text)]
-    windows: list[list[int]] = []  # [start, end, candidates, sentence]
-    for a, b in cands:
-        k = bisect.bisect_right(bounds, a) - 1
-        lo, hi = max(bounds[k], a - reach), min(bounds[k + 1], b + reach)
-        if lo > bounds[k]:
+    characters either side of each candidate word (cut at white space; overlapping
+    windows merged up to ``GATE_WINDOW`` characters), the densest in candidates first
+    while they fit in ``budget`` characters."""
+    windows: list[list[int]] = []  # [start, end, candidates]
+    for a, b in candidates(text, common):
+        lo, hi = max(0, a - reach), min(len(text), b + reach)
+        if lo > 0:
             lo = text.find(" ", lo, a) + 1 or lo
-        if hi < bounds[k + 1]:
+        if hi < len(text):
             cut = text.rfind(" ", b, hi)
             hi = cut if cut >= 0 else hi
-        if windows and lo <= windows[-1][1] and windows[-1][3] == k:
-            windows[-1][1] = max(hi, windows[-1][1])
-            windows[-1][2] += 1
-        else:
-            windows.append([lo, hi, 1, k])
+        if windows and lo <= windows[-1][1]:
+            if hi - windows[-1][0] <= GATE_WINDOW:
+                windows[-1][1] = max(hi, windows[-1][1])
+                windows[-1][2] += 1
+                continue
+            lo = windows[-1][1]
+        windows.append([lo, hi, 1])
     chosen, used = [], 0
-    for lo, hi, n, _ in sorted(windows, key=lambda w: -w[2] / (w[1] - w[0] + 50)):
+    for lo, hi, n in sorted(windows, key=lambda w: -w[2] / (w[1] - w[0] + 50)):
         if used + hi - lo <= budget:
             chosen.append((lo, hi))
             used += hi - lo
