@@ -11,7 +11,7 @@ request's level and score say it is sensitive; set a topic to ``private`` in
 Retrain with ``ptmo train-classifier`` (see :mod:`ptmo_middleware.evaluation.train_classifier`).
 The tagger's thresholds were chosen by 2-fold cross-validation on PUPA_New's training
 split, each the lowest whose retain stays >= 0.90 (benchmarks/tagger_threshold_cv.py):
-0.35 beside spaCy's ``ner`` (the full default router), and 0.3 when ``ner`` does not run
+0.4 beside spaCy's ``ner`` (the full default router), and 0.3 when ``ner`` does not run
 (``rules`` + ``ml``), since the tagger then has to find the units NER found.
 """
 from __future__ import annotations
