@@ -94,7 +94,7 @@ NOTES = """Where the targets are missed, and why:
   left at the median is spaCy's fixed cost per call (about 1.5 ms) and its cost per token
   on those windows, and at the p95 the budgeted spaCy call beside the ml tagger's pass
   over a long prompt. The gate costs leak: on the training split the full default router
-  leaks 0.086 with it and 0.078 without (rules + ner alone: 0.419 vs 0.383); ner_gate =
+  leaks 0.067 with it and 0.062 without (rules + ner alone: 0.419 vs 0.383); ner_gate =
   false reads everything. The row without spaCy (rules + ml) shows the fast path and what
   it gives up in leak.
 """
