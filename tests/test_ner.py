@@ -1,6 +1,8 @@
 """Classifier ``ner`` (Presidio on spaCy), merging, multi-turn masking, odd input."""
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from ptmo_middleware import PrivacyRouter
@@ -190,6 +192,16 @@ def test_gate_windows_reach_around_candidates_and_fit_the_budget() -> None:
     windows = gate(many, frozenset())
     assert windows == sorted(windows) and len(windows) > 1
     assert sum(b - a for a, b in windows) <= GATE_BUDGET and all(b - a <= GATE_WINDOW for a, b in windows)
+
+
+def test_gate_windows_are_ordered_disjoint_and_within_the_text() -> None:
+    rng = random.Random(7)
+    words = ["Ann", "the", "B" * 230, "x" * 40, "Zoë", "i", "The", ".", "\n", "Quinn-Lee", "O'Neil", "42"]
+    for _ in range(300):
+        text = "".join(rng.choice(words) + rng.choice(["", " ", "  ", ". "]) for _ in range(rng.randint(0, 120)))
+        windows = gate(text, frozenset({"the"}), budget=rng.choice([50, 300, 1200]), reach=rng.choice([5, 25]))
+        assert all(0 <= a < b <= len(text) for a, b in windows)
+        assert all(b1 <= a2 for (_, b1), (a2, _) in zip(windows, windows[1:]))
 
 
 def test_joined_windows_map_back_to_their_offsets() -> None:

@@ -199,6 +199,8 @@ def gate(text: str, common: frozenset[str], budget: int = GATE_BUDGET,
                 windows[-1][2] += 1
                 continue
             lo = windows[-1][1]
+            if hi <= lo:
+                continue
         windows.append([lo, hi, 1])
     chosen, used = [], 0
     for lo, hi, n in sorted(windows, key=lambda w: -w[2] / (w[1] - w[0] + 50)):
