@@ -269,7 +269,7 @@ class UnitTagger:
         """The threshold to use when no NER model runs beside the tagger."""
         self._cache_size = cache_size
         self._words: dict[str, _WordScores] = {}
-        self._parts: dict[Part, float] = {}
+        self._locals: dict[tuple[Any, ...], float] = {}
 
     def _sum(self, feats: list[str]) -> float:
         w = self.weights
@@ -292,29 +292,34 @@ class UnitTagger:
                 case_class(word), word.casefold(), "T" if word[:1].isupper() else "l")
         return rec
 
-    def _part(self, part: Part) -> float:
-        s = self._parts.get(part)
-        if s is None:
-            if len(self._parts) > self._cache_size:
-                self._parts.clear()
-            s = self._parts[part] = self._sum(part_features(part, self.lexicon))
+    def _local(self, key: tuple[Any, ...]) -> float:
+        """The sum of the parts that depend on the token's surroundings, not on words:
+        ``key`` is (previous, own, next case class, sentence start, English bucket,
+        head, capitalised elsewhere, repeats, character before, character after)."""
+        pc, c, nc, first, doc_en, head, capel, rep, before, after = key
+        parts = [("run", pc, c, nc), ("pos", first, doc_en, head), ("doc", c, capel, rep), ("punct", before, after)]
+        if len(self._locals) > self._cache_size:
+            self._locals.clear()
+        s = self._locals[key] = sum(self._sum(part_features(part, self.lexicon)) for part in parts)
         return s
 
     def logits(self, tokens: list[Token]) -> list[float]:
-        """The model's log-odds for each token: the bias plus the cached sum of each of
-        its parts (the same features as :func:`token_parts`, grouped by word)."""
+        """The model's log-odds for each token: the bias plus the cached sums of its
+        parts (the same features as :func:`token_parts`, grouped by what they depend on)."""
         doc_en, capitalised, counts = doc_statistics(tokens, self.lexicon)
         edge = self._word(_EDGE)
         recs = [edge, edge] + [self._word(t.text) for t in tokens] + [edge, edge]
-        part = self._part
+        locals_, bias = self._locals, self.bias
         out = []
         for i, tok in enumerate(tokens):
             p2, p, r, n, n2 = recs[i:i + 5]
             cls, lower = r[7], r[8]
-            out.append(self.bias + r[0] + p[1] + n[2] + p2[3] + n2[4] + p[5][cls] + n[6][cls]
-                       + part(("run", p[7], cls, n[7])) + part(("pos", tok.first, doc_en, r[9]))
-                       + part(("doc", cls, lower in capitalised, min(counts[lower], 3)))
-                       + part(("punct", tok.before, tok.after)))
+            key = (p[7], cls, n[7], tok.first, doc_en, r[9], lower in capitalised, min(counts[lower], 3),
+                   tok.before, tok.after)
+            local = locals_.get(key)
+            if local is None:
+                local = self._local(key)
+            out.append(bias + r[0] + p[1] + n[2] + p2[3] + n2[4] + p[5][cls] + n[6][cls] + local)
         return out
 
     def units(self, text: str, threshold: float | None = None) -> list[tuple[int, int, float]]:
