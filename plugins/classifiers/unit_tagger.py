@@ -200,7 +200,8 @@ _SIDED = frozenset({"p", "n", "p2", "n2", "pc", "nc"})
 
 Part = tuple[Any, ...]
 """One group of a token's features, ``(kind, *arguments)``: every feature of the
-group follows from this key, so a group's weight sum is cached per key."""
+group follows from this key (the tagger caches the sums of a word's groups together,
+and those of the token's surroundings together)."""
 
 
 def part_features(part: Part, lex: Lexicon) -> list[str]:
