@@ -92,11 +92,14 @@ NOTES = """Where the targets are missed, and why:
   tagger, parser and lemmatizer besides). So the ner classifier reads only up to 1200
   characters around capitalised words (ner_gate, see plugins/classifiers/ner.py); what is
   left at the median is spaCy's fixed cost per call (about 1.5 ms) and its cost per token
-  on those windows, and at the p95 the budgeted spaCy call beside the ml tagger's pass
-  over a long prompt. The gate costs leak: on the training split the full default router
-  leaks 0.067 with it and 0.062 without (rules + ner alone: 0.419 vs 0.383); ner_gate =
-  false reads everything. The row without spaCy (rules + ml) shows the fast path and what
-  it gives up in leak.
+  on those windows, and at the p95 the budgeted spaCy call (about 20 ms on a loaded
+  machine) beside the ml tagger's pass over a long prompt (about 9 ms), which overlap
+  little when the two cores are busy. The gate costs leak: on the training split the
+  full default router leaks 0.067 with it and 0.062 without (rules + ner alone: 0.419 vs
+  0.383); on the dev split rules + ner leak 0.472 against 0.386 in the last run without
+  it, a larger loss than on the training split the gate was chosen on. ner_gate = false
+  reads everything. The row without spaCy (rules + ml) shows the fast path and what it
+  gives up in leak.
 """
 
 
