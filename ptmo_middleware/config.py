@@ -76,9 +76,12 @@ class Settings(BaseModel):
     classifier_timeout_s: float = Field(5.0, gt=0)
     ner_model: str = "en_core_web_sm"
     ner_gate: bool = True
-    """Run the ``ner`` classifier's spaCy model only around capitalised words, on at most
-    1200 characters per text (see :mod:`ptmo_middleware.plugins.classifiers.ner`);
-    ``False`` runs it on every character."""
+    """Run the ``ner`` classifier's spaCy model only on windows around capitalised words
+    (see :mod:`ptmo_middleware.plugins.classifiers.ner`); ``False`` runs it on every character."""
+    ner_gate_budget: int | None = Field(None, gt=0)
+    """With the gate: the most characters per text spaCy reads (the windows densest in
+    capitalised words first); ``None`` reads every window. A cap bounds the p95 latency of
+    long prompts and leaves names past it unread."""
     max_prompt_chars: int = Field(2_000_000, gt=0)
     cloud_fallback: Literal["local", "error"] = "local"
     """When the cloud fails after retries: answer locally (flagged) or raise."""
@@ -148,7 +151,7 @@ class Settings(BaseModel):
             raise ConfigError(f"invalid ptmo configuration: {problems}") from None
 
 
-_ENV_SCALARS = ("local", "cloud", "policy", "decomposer", "aggregator", "ner_model", "ner_gate",
+_ENV_SCALARS = ("local", "cloud", "policy", "decomposer", "aggregator", "ner_model", "ner_gate", "ner_gate_budget",
                 "classifier_timeout_s", "max_prompt_chars", "cloud_fallback", "principal", "audit_log",
                 "backend_timeout_s", "cloud_max_retries", "adapter_store")
 

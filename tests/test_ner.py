@@ -10,7 +10,7 @@ from ptmo_middleware.components import ClassifyContext
 from ptmo_middleware.config import Settings
 from ptmo_middleware.errors import ConfigError
 from ptmo_middleware.pipeline import merge_spans
-from ptmo_middleware.plugins.classifiers.ner import (GATE_BUDGET, GATE_REACH, GATE_WINDOW, NerClassifier, candidates,
+from ptmo_middleware.plugins.classifiers.ner import (GATE_REACH, GATE_WINDOW, NerClassifier, candidates,
                                                      chunks, common_words, gate, is_false_positive, joined,
                                                      spacy_model_name)
 from ptmo_middleware.types import SensitivityLevel, Span
@@ -189,9 +189,18 @@ def test_gate_windows_reach_around_candidates_and_fit_the_budget() -> None:
     assert window[1] - window[0] <= 2 * GATE_REACH + len("Sharon Whitfield in Boston")
     assert gate("all lower case, i think", frozenset()) == []
     many = " ".join(f"Zed{i} met Quinn{i} at the old Harbour{i} market today." for i in range(100))
-    windows = gate(many, frozenset())
+    windows = gate(many, frozenset(), budget=1200)
     assert windows == sorted(windows) and len(windows) > 1
-    assert sum(b - a for a, b in windows) <= GATE_BUDGET and all(b - a <= GATE_WINDOW for a, b in windows)
+    assert sum(b - a for a, b in windows) <= 1200 and all(b - a <= GATE_WINDOW for a, b in windows)
+
+
+def test_gate_reads_every_candidate_without_a_budget() -> None:
+    many = " ".join(f"Zed{i} met Quinn{i} at the old Harbour{i} market today." for i in range(100))
+    windows = gate(many, frozenset())
+    for word in ("Zed0", "Quinn57", "Harbour99"):
+        at = many.index(word)
+        assert any(a <= at and at + len(word) <= b for a, b in windows), word
+    assert len(gate(many, frozenset(), budget=1200)) < len(windows)
 
 
 def test_gate_windows_are_ordered_disjoint_and_within_the_text() -> None:
