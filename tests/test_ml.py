@@ -56,6 +56,19 @@ def test_tokenize_strips_punctuation_and_marks_sentence_starts() -> None:
     assert shape("McDonald2") == "XxXx"
 
 
+def test_tokenize_splits_at_dashes_and_slashed_names_only() -> None:
+    text = "the subjects—Lance showing, 2019–2020, Roth/Kirschenbaum Films"
+    toks = tokenize(text)
+    assert [t.text for t in toks] == ["the", "subjects", "—", "Lance", "showing", "2019", "–", "2020",
+                                      "Roth", "Kirschenbaum", "Films"]
+    assert all(text[t.start:t.end] == t.text for t in toks)
+    assert (toks[1].start, toks[1].end, toks[3].start, toks[3].end) == (4, 12, 13, 18)
+    assert toks[3].before == "—" and toks[1].after == "—"
+    kept = ["Jean-Luc", "/home/user/file.txt", "https://example.org/a/b", "12/05/2024", "and/or"]
+    text = " ".join(kept)
+    assert [(text[t.start:t.end], t.text) for t in tokenize(text)] == [(w, w) for w in kept]
+
+
 def test_people_companies_and_places_are_whole_units(ml: MLClassifier) -> None:
     found = units(ml, "Dear Ms Sharon, I am Ravikrishnan working as manager in Boom General Contractors in Dubai.")
     assert "Ravikrishnan" in found

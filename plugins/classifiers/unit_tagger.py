@@ -19,18 +19,26 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
-_CHUNK = re.compile(r"\S+")
 _LEAD = "\"'“‘«([{<*`"
 _TRAIL = "\"'”’»)]}>*`.,;:!?"
 _SENT_END = frozenset(".!?。！？")
+_DASHES = "\u2012\u2013\u2014\u2015\u2e3a\u2e3b\ufe58"
+"""Dash-like separators (figure, en, em, horizontal bar, two/three-em, small em dash):
+words they join are separate chunks ("subjects—Lance", "2019–2020"); a run of them is
+a chunk of its own, as when spaced. Not the hyphen, which is inside names ("Jean-Luc")."""
+_CHUNK = re.compile(f"[{_DASHES}]+|[^\\s{_DASHES}]+")
+_SLASHED = re.compile(r"[^\W\d_](?:[^\W\d_'’-]*[^\W\d_])?(?:/[^\W\d_](?:[^\W\d_'’-]*[^\W\d_])?)+")
+"""Words joined by "/" ("Roth/Kirschenbaum"): split when every part is capitalised;
+paths, URLs, dates ("12/05") and "and/or" stay one token."""
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _CYR = re.compile(r"[\u0400-\u04ff]")
 _WORDCHARS = re.compile(r"[^\W_]", re.UNICODE)
 
 
 class Token(NamedTuple):
-    """A whitespace chunk stripped of surrounding punctuation: ``text[start:end]``
-    (a named tuple: made by the thousand per text, it must be cheap)."""
+    """A whitespace chunk (or a piece of one split at dashes, or at the slashes between
+    capitalised words) stripped of surrounding punctuation: ``text[start:end]`` (a named
+    tuple: made by the thousand per text, it must be cheap)."""
 
     start: int
     end: int
@@ -55,11 +63,19 @@ def tokenize(text: str) -> list[Token]:
             a += 1
         while b > a and chunk[b - 1] in _TRAIL:
             b -= 1
-        if m.start() > 0 and "\n" in text[max(0, m.start() - 2):m.start()]:
+        if m.start() > 0 and "\n" in text[max(0, m.start() - 2):m.start()] and text[m.start() - 1].isspace():
             boundary = True
         if b > a:
             s, e = m.start() + a, m.start() + b
-            out.append(Token(s, e, chunk[a:b], boundary, text[s - 1] if s else " ", text[e] if e < n else " "))
+            word = chunk[a:b]
+            if "/" in word and _SLASHED.fullmatch(word) and all(w[0].isupper() for w in word.split("/")):
+                for w in word.split("/"):
+                    out.append(Token(s, s + len(w), w, boundary, text[s - 1] if s else " ",
+                                     text[s + len(w)] if s + len(w) < n else " "))
+                    boundary = False
+                    s += len(w) + 1
+            else:
+                out.append(Token(s, e, word, boundary, text[s - 1] if s else " ", text[e] if e < n else " "))
             boundary = chunk[-1] in _SENT_END or chunk.endswith((":", '."', ".”"))
         else:
             boundary = boundary or chunk[-1:] in _SENT_END
