@@ -77,6 +77,12 @@ def test_people_companies_and_places_are_whole_units(ml: MLClassifier) -> None:
     assert "Dubai" in found
 
 
+def test_technologies_alone_are_not_units(ml: MLClassifier) -> None:
+    assert units(ml, "I code in Java and Python on Android, then deploy to Ubuntu.") == []
+    found = units(ml, "Sharon Whitfield teaches Python at Kessler Analytics in Boston.")
+    assert any("Sharon" in u for u in found) and "Boston" in found and "Python" not in found
+
+
 def test_handles_urls_and_lower_case_names(ml: MLClassifier) -> None:
     found = units(ml, "@NarendraModi posted on https://example.org/profile/narendra about beltline1221")
     assert "@NarendraModi" in found

@@ -47,6 +47,16 @@ def test_false_positives_dropped(ner: NerClassifier) -> None:
     assert is_false_positive("kako zaraditi", "PERSON")
     assert not is_false_positive("Sharon Whitfield", "PERSON")
     assert not is_false_positive("jeddah", "LOCATION")
+    assert is_false_positive("Linux", "LOCATION") and is_false_positive("Ubuntu and Windows", "ORGANIZATION")
+    assert is_false_positive("Fahrenheit", "LOCATION") and is_false_positive("Celsius", "NRP")
+    assert is_false_positive("Convert", "PERSON", person_common=frozenset({"convert"}))
+    assert not is_false_positive("Convert", "ORGANIZATION", person_common=frozenset({"convert"}))
+
+
+def test_technologies_and_units_are_not_entities(ner: NerClassifier) -> None:
+    assert found(ner, "How do I change a password on Linux?") == {}
+    assert found(ner, "Convert 30 degrees Celsius to Fahrenheit.") == {}
+    assert "Berlin" in found(ner, "I installed Ubuntu and Windows on my laptop in Berlin.")
 
 
 def test_loaded_once_and_model_names(ner: NerClassifier) -> None:

@@ -30,6 +30,7 @@ from ptmo_middleware.hookspecs import hookimpl
 from ptmo_middleware.plugins.decomposers.base import sentence_boundaries
 from ptmo_middleware.types import Span
 
+from .generic_terms import is_generic
 from .topics import TopicModel
 from .unit_tagger import Lexicon, UnitTagger
 
@@ -100,10 +101,13 @@ class MLClassifier:
         return self.unit_spans(text) + self.topic_spans(text)
 
     def unit_spans(self, text: str) -> list[Span]:
-        """Maskable spans of the private units the tagger finds."""
+        """Maskable spans of the private units the tagger finds (not those made only of
+        technologies, products and units: :mod:`.generic_terms`)."""
         names = self.tagger.lexicon.names
         out = []
         for start, end, p in self.tagger.units(text, self.threshold):
+            if is_generic(text[start:end]):
+                continue
             etype = unit_type(text[start:end], names)
             out.append(Span(start, end, etype, self.settings.level_of(etype), round(p, 4), self.name,
                             text[start:end]))

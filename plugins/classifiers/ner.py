@@ -11,8 +11,8 @@ URL recognizer, the one that would make tldextract fetch a suffix list, is not l
 spaCy labels map to entity types (ORG -> ORGANIZATION, GPE/LOC/FAC -> LOCATION,
 NORP -> NRP; PRODUCT is left out: on 250 PUPA training rows 38 of 41 were not private)
 whose level comes from the settings' level policy. Known false positives are dropped:
-programming languages, software products and AI assistants tagged as PERSON or ORG,
-"names" without letters, and all-lower-case entities other than places (on those
+technologies and units of any type (:mod:`.generic_terms`: "Linux" as a place,
+"ChatGPT" as a person), company and service names as PERSON or ORG, a common word as a person ("Convert"), "names" without letters, and all-lower-case entities other than places (on those
 rows 121 of 131 such PERSON/ORG/NRP spans were wrong: the small English
 model guesses on lower-case and non-English text).
 
@@ -57,6 +57,8 @@ from ptmo_middleware.errors import ConfigError
 from ptmo_middleware.hookspecs import hookimpl
 from ptmo_middleware.types import Span
 
+from .generic_terms import SERVICE_NAMES, is_generic
+
 log = logging.getLogger(__name__)
 
 LABEL_MAP: dict[str, str] = {
@@ -67,16 +69,6 @@ ENTITIES = sorted(set(LABEL_MAP.values()))
 _SPACY_EXCLUDE = ("parser", "lemmatizer", "attribute_ruler", "senter", "tagger", "morphologizer")
 CHUNK_CHARS = 100_000
 
-#: Words spaCy's small models like to call PERSON or ORG that are not private.
-TECH_TERMS = frozenset("""
-python java javascript typescript kotlin swift rust golang go ruby perl php scala haskell matlab
-c c++ c# sql mysql postgresql sqlite mongodb redis html css json xml yaml bash powershell latex
-react angular vue django flask fastapi spring node node.js nodejs numpy pandas pytorch tensorflow
-keras docker kubernetes linux ubuntu windows macos android ios excel word powerpoint outlook
-chatgpt gpt gpt-3 gpt-4 gpt-3.5 openai bard gemini claude copilot llama midjourney dall-e
-google youtube facebook instagram twitter tiktok whatsapp telegram linkedin github gitlab
-aws azure gcp api sdk ai ml nlp seo cv
-""".split())
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -231,16 +223,21 @@ _CODE = re.compile(r"[=(){}\[\];<>]|&&|\|\|")
 _TITLES = frozenset({"mr", "mrs", "ms", "dr", "prof", "sir", "mr.", "mrs.", "ms.", "dr.", "prof."})
 
 
-def is_false_positive(value: str, entity_type: str, common: frozenset[str] = frozenset()) -> bool:
-    """Spans spaCy gets wrong often enough to drop: no letters, programming languages
-    and tech products as PERSON or ORG, code (operators, brackets), a bare title ("Dr"),
-    one common word (``common``: frequent English words), and lower-case non-places."""
+def is_false_positive(value: str, entity_type: str, common: frozenset[str] = frozenset(),
+                      person_common: frozenset[str] = frozenset()) -> bool:
+    """Spans spaCy gets wrong often enough to drop: no letters, technologies and units
+    of any type and company or service names as PERSON or ORG (:mod:`.generic_terms`), code (operators, brackets), a bare
+    title ("Dr"), one common word as PERSON or ORG (``common``: frequent English words
+    that are not names) or as PERSON (``person_common``: a wider such list, for the
+    imperatives that open prompts: "Convert"), and lower-case non-places."""
     v = value.strip().casefold()
-    if not _HAS_LETTER.search(v) or _CODE.search(value) or v in _TITLES:
+    if not _HAS_LETTER.search(v) or _CODE.search(value) or v in _TITLES or is_generic(value):
         return True
-    if entity_type in ("PERSON", "ORGANIZATION") and v.removesuffix("'s") in TECH_TERMS:
+    if entity_type in ("PERSON", "ORGANIZATION") and v.removesuffix("'s") in SERVICE_NAMES:
         return True
     if entity_type in ("PERSON", "ORGANIZATION") and " " not in v and v in common:
+        return True
+    if entity_type == "PERSON" and " " not in v and v in person_common:
         return True
     return entity_type != "LOCATION" and not any(c.isupper() for c in value)
 
@@ -330,7 +327,7 @@ class NerClassifier:
                 end -= 2
                 value = value[:-2]
             part_start, part_end, offset = where[bisect.bisect_right(starts, start) - 1]
-            if end <= start or end > part_end or is_false_positive(value, r.entity_type, self.common):
+            if end <= start or end > part_end or is_false_positive(value, r.entity_type, self.common, self.gate_common):
                 continue
             shift = offset - part_start
             out.append(Span(start + shift, end + shift, r.entity_type, self.settings.level_of(r.entity_type),
