@@ -79,9 +79,28 @@ def to_messages(prompt: MessagesLike) -> list[Message]:
         raise InvalidPromptError(f"prompt must be a string or a list of messages, got {type(prompt).__name__}")
     if not messages:
         raise InvalidPromptError("no messages given")
+    for i, m in enumerate(messages):
+        if not isinstance(m.content, str):
+            raise InvalidPromptError(f"message {i}: content must be text, got {type(m.content).__name__}")
+        _check_unicode(m.content, f"message {i}")
+        if isinstance(m.role, str):
+            _check_unicode(m.role, f"message {i} role")
     if not messages[-1].content.strip():
         raise InvalidPromptError("the prompt is empty")
     return messages
+
+
+def _check_unicode(text: str, where: str) -> None:
+    """Refuse text that cannot be encoded as UTF-8 (a lone surrogate): no backend could
+    send it. One encode for the check; the offender is located only on failure."""
+    if text.isascii():
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidPromptError(
+            f"{where}: lone surrogate U+{ord(text[exc.start]):04X} at offset {exc.start} cannot be encoded "
+            "as UTF-8; the text is not valid Unicode (decode bytes with errors='replace', or drop it)") from None
 
 
 #: Catch-all entity types: a specific type (PERSON, URL ...) found for the same text wins.

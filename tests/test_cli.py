@@ -60,9 +60,13 @@ def test_markup_in_text_is_printed_literally():
 
 
 def test_lone_surrogates_and_controls_do_not_crash():
-    out = run("plan", "-c", "rules", "bad \udcff byte and \x1b[31m escape, pw: hunter22").stdout
-    assert "\\udcff" in out and "hunter22" not in cloud_section(out)
-    run("classify", "-c", "rules", "\ud800 pw: hunter22")
+    out = run("plan", "-c", "rules", "an \x1b[31m escape and a \x00, pw: hunter22").stdout
+    assert "hunter22" not in cloud_section(out)
+    # a lone surrogate cannot be sent anywhere: the plan is refused, naming it
+    out = run("plan", "-c", "rules", "bad \udcff byte, pw: hunter22", code=2).output
+    assert "U+DCFF at offset 4" in out and "hunter22" not in out
+    out = run("classify", "-c", "rules", "\ud800 pw: hunter22").stdout
+    assert "PASSWORD" in out
 
 
 def test_classify_table_and_json():

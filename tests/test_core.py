@@ -237,7 +237,6 @@ def test_one_megabyte_prompt_splits_in_linear_time(router, strategy):
 @pytest.mark.parametrize("text", [
     "\x00\x01\x02\xff\xfe binary \x7f\x1b[31m" * 50,
     "Привет, меня зовут Иван. 我的密码是 hunter22。 مرحبا password is hunter22 שלום",
-    "lone surrogate \ud800 and \udfff in text; my password is hunter22",
     "\u202eRTL override and zero\u200bwidth and e\u0301 combining, pw: hunter22",
     "🙂" * 1000 + " my password is hunter22",
     "a",
@@ -248,6 +247,11 @@ def test_odd_text_gives_a_sane_plan(router, text):
     assert all("hunter22" not in p for p in plan.cloud_payloads)
     json.dumps(plan.to_dict())
     assert len(plan.payload_hash()) == 64
+
+
+def test_lone_surrogate_is_an_invalid_prompt(router):
+    with pytest.raises(InvalidPromptError, match=r"message 0: lone surrogate U\+D800 at offset 15"):
+        router.plan("lone surrogate \ud800 and \udfff in text; my password is hunter22")
 
 
 def test_message_objects_and_dicts_are_accepted(router):

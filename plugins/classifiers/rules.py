@@ -3,7 +3,8 @@ data and secrets; fast and dependency-free.
 
 The text is first folded into a working string (invisible characters dropped, NFKC,
 foreign digits to ASCII, look-alike letters in mixed-script words; see :mod:`.normalize`),
-every detector scans that, and each hit is mapped back onto the original text, so
+every detector scans that (a text with white-space control characters is read twice,
+see :func:`.normalize.readings`), and each hit is mapped back onto the original text, so
 ``text[span.start:span.end]`` is exactly what the user wrote, zero-width characters
 inside it included. Detectors: secrets (:mod:`.secret_patterns`), personal data
 (:mod:`.pii_patterns`), national IDs, values split or encoded to hide them, and Markdown
@@ -19,7 +20,7 @@ from ptmo_middleware.types import Span
 from .encoded_values import encoded_secrets
 from .hits import Detector
 from .national_ids import national_ids
-from .normalize import normalize
+from .normalize import readings
 from .pii_patterns import PII_DETECTORS
 from .secret_patterns import SECRET_DETECTORS
 from .split_values import split_values
@@ -39,15 +40,15 @@ class RulesClassifier:
 
     def classify(self, text: str, context: ClassifyContext | None = None) -> list[Span]:
         """Spans of personal data and secrets in ``text``, with original offsets."""
-        norm = normalize(text)
         spans: dict[tuple[int, int, str], Span] = {}
-        for detect in self.detectors:
-            for hit in detect(norm):
-                start, end = norm.to_original(hit.start, hit.end)
-                key = (start, end, hit.entity_type)
-                if end > start and key not in spans:
-                    spans[key] = Span(start, end, hit.entity_type, self.settings.level_of(hit.entity_type),
-                                      hit.score, self.name, text[start:end])
+        for norm in readings(text):
+            for detect in self.detectors:
+                for hit in detect(norm):
+                    start, end = norm.to_original(hit.start, hit.end)
+                    key = (start, end, hit.entity_type)
+                    if end > start and key not in spans:
+                        spans[key] = Span(start, end, hit.entity_type, self.settings.level_of(hit.entity_type),
+                                          hit.score, self.name, text[start:end])
         return _drop_contained(sorted(spans.values(), key=lambda s: (s.start, -s.end, -s.score)))
 
 
