@@ -1,11 +1,9 @@
 """What the LangChain and LlamaIndex adapters share: building the router lazily,
-scoping a call's conversation (mask map), and summarising a reply's plan for metadata."""
+splitting a call's options, and summarising a reply's plan for metadata."""
 from __future__ import annotations
 
 import threading
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from ptmo_middleware.backends import GENERATION_OPTIONS
@@ -52,20 +50,6 @@ def build_router(*, local: Any, cloud: Any, config: str | None, settings: dict[s
     return PrivacyRouter(config, local=local, cloud=cloud, **overrides)
 
 
-@contextmanager
-def conversation_scope(router: PrivacyRouter, conversation_id: str | None) -> Iterator[str]:
-    """The conversation id a call runs under. Without one, the call gets a fresh mask map
-    of its own, dropped afterwards, so unrelated calls never share placeholders."""
-    if conversation_id is not None:
-        yield conversation_id
-        return
-    ephemeral = f"call-{uuid.uuid4().hex}"
-    try:
-        yield ephemeral
-    finally:
-        router.vaults.drop(ephemeral)
-
-
 def split_options(kwargs: dict[str, Any], defaults: dict[str, Any], owner: str) -> tuple[str | None, dict[str, Any]]:
     """(conversation id or None, router keyword arguments) from a call's keyword arguments
     over the integration's defaults; unknown arguments raise ``TypeError``."""
@@ -100,7 +84,9 @@ def with_options(model: Any, options: dict[str, Any]) -> Any:
 
 def plan_summary(reply: Any) -> dict[str, Any]:
     """What was decided for a reply, without any raw prompt text: route, level, span
-    types, policy, budget spent, the hash of what left the device, backends used."""
+    types, policy, budget spent, the hash of what left the device, whether anything
+    did, backends used, flags, and the cloud's error when it failed and the reply was
+    answered on the device."""
     plan = reply.plan
     return {
         "route": plan.route.value,
@@ -109,9 +95,10 @@ def plan_summary(reply: Any) -> dict[str, Any]:
         "policy": plan.policy,
         "budget_spent": plan.budget_cost,
         "payload_hash": plan.payload_hash(),
-        "left_device": bool(plan.cloud_messages),
+        "left_device": reply.left_device,
         "backends": dict(reply.backends),
         "flags": [str(f) for f in reply.flags],
+        "cloud_error": reply.cloud_error,
     }
 
 

@@ -31,7 +31,7 @@ from ptmo_middleware.backends import AsyncTextStream, BackendReply, StopCutter, 
 from ptmo_middleware.router import PrivacyRouter
 from ptmo_middleware.types import Message
 
-from ._routing import (LazyRouter, answered_by, build_router, conversation_scope, plan_summary,
+from ._routing import (LazyRouter, answered_by, build_router, plan_summary,
                        side_label, split_options, with_options)
 
 #: Run-metadata keys read as the conversation id (LangGraph uses ``thread_id``).
@@ -277,16 +277,14 @@ class PrivacyRouterChatModel(BaseChatModel):
         prompt = to_router_messages(messages)
         conversation, options = self._call_args(stop, run_manager, kwargs)
         router = self.get_router()
-        with conversation_scope(router, conversation) as cid:
-            return self._result(router.invoke(prompt, conversation_id=cid, **options))
+        return self._result(router.invoke(prompt, conversation_id=conversation, **options))
 
     async def _agenerate(self, messages: list[BaseMessage], stop: list[str] | None = None,
                          run_manager: AsyncCallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
         prompt = to_router_messages(messages)
         conversation, options = self._call_args(stop, run_manager, kwargs)
         router = self.get_router()
-        with conversation_scope(router, conversation) as cid:
-            return self._result(await router.ainvoke(prompt, conversation_id=cid, **options))
+        return self._result(await router.ainvoke(prompt, conversation_id=conversation, **options))
 
     def _chunk(self, piece: Any) -> ChatGenerationChunk | None:
         """A router stream piece as a LangChain chunk: its text, and on the last piece
@@ -301,14 +299,13 @@ class PrivacyRouterChatModel(BaseChatModel):
         prompt = to_router_messages(messages)
         conversation, options = self._call_args(stop, run_manager, kwargs)
         router = self.get_router()
-        with conversation_scope(router, conversation) as cid:
-            for piece in router.stream(prompt, conversation_id=cid, **options):
-                chunk = self._chunk(piece)
-                if chunk is None:
-                    continue
-                if run_manager and piece.text:
-                    run_manager.on_llm_new_token(piece.text, chunk=chunk)
-                yield chunk
+        for piece in router.stream(prompt, conversation_id=conversation, **options):
+            chunk = self._chunk(piece)
+            if chunk is None:
+                continue
+            if run_manager and piece.text:
+                run_manager.on_llm_new_token(piece.text, chunk=chunk)
+            yield chunk
 
     async def _astream(self, messages: list[BaseMessage], stop: list[str] | None = None,
                        run_manager: AsyncCallbackManagerForLLMRun | None = None,
@@ -316,11 +313,10 @@ class PrivacyRouterChatModel(BaseChatModel):
         prompt = to_router_messages(messages)
         conversation, options = self._call_args(stop, run_manager, kwargs)
         router = self.get_router()
-        with conversation_scope(router, conversation) as cid:
-            async for piece in router.astream(prompt, conversation_id=cid, **options):
-                chunk = self._chunk(piece)
-                if chunk is None:
-                    continue
-                if run_manager and piece.text:
-                    await run_manager.on_llm_new_token(piece.text, chunk=chunk)
-                yield chunk
+        async for piece in router.astream(prompt, conversation_id=conversation, **options):
+            chunk = self._chunk(piece)
+            if chunk is None:
+                continue
+            if run_manager and piece.text:
+                await run_manager.on_llm_new_token(piece.text, chunk=chunk)
+            yield chunk

@@ -31,7 +31,7 @@ from ptmo_middleware.backends import AsyncTextStream, BackendReply, StopCutter, 
 from ptmo_middleware.router import PrivacyRouter
 from ptmo_middleware.types import Message
 
-from ._routing import (LazyRouter, answered_by, build_router, conversation_scope, plan_summary,
+from ._routing import (LazyRouter, answered_by, build_router, plan_summary,
                        side_label, split_options, with_options)
 
 
@@ -211,8 +211,7 @@ class PrivacyRouterLLM(LLM):
         prompt = to_router_messages(messages)
         conversation, options = self._options(kwargs)
         router = self.get_router()
-        with conversation_scope(router, conversation) as cid:
-            reply = router.invoke(prompt, conversation_id=cid, **options)
+        reply = router.invoke(prompt, conversation_id=conversation, **options)
         return self._response(reply.text, reply)
 
     @llm_chat_callback()
@@ -220,8 +219,7 @@ class PrivacyRouterLLM(LLM):
         prompt = to_router_messages(messages)
         conversation, options = self._options(kwargs)
         router = self.get_router()
-        with conversation_scope(router, conversation) as cid:
-            reply = await router.ainvoke(prompt, conversation_id=cid, **options)
+        reply = await router.ainvoke(prompt, conversation_id=conversation, **options)
         return self._response(reply.text, reply)
 
     @llm_chat_callback()
@@ -232,11 +230,10 @@ class PrivacyRouterLLM(LLM):
 
         def gen() -> ChatResponseGen:
             text = ""
-            with conversation_scope(router, conversation) as cid:
-                for piece in router.stream(prompt, conversation_id=cid, **options):
-                    text += piece.text
-                    if piece.text or piece.reply is not None:
-                        yield self._response(text, piece.reply, piece.text)
+            for piece in router.stream(prompt, conversation_id=conversation, **options):
+                text += piece.text
+                if piece.text or piece.reply is not None:
+                    yield self._response(text, piece.reply, piece.text)
 
         return gen()
 
@@ -248,11 +245,10 @@ class PrivacyRouterLLM(LLM):
 
         async def gen() -> ChatResponseAsyncGen:
             text = ""
-            with conversation_scope(router, conversation) as cid:
-                async for piece in router.astream(prompt, conversation_id=cid, **options):
-                    text += piece.text
-                    if piece.text or piece.reply is not None:
-                        yield self._response(text, piece.reply, piece.text)
+            async for piece in router.astream(prompt, conversation_id=conversation, **options):
+                text += piece.text
+                if piece.text or piece.reply is not None:
+                    yield self._response(text, piece.reply, piece.text)
 
         return gen()
 

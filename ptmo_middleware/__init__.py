@@ -11,7 +11,7 @@ from typing import Any
 
 from .config import Settings
 from .errors import (BackendError, BudgetExhausted, BudgetStoreError, CloudBackendUnavailable, ConfigError,
-                     InvalidPromptError, LocalBackendUnavailable, PluginError, PtmoError)
+                     InvalidPromptError, LocalBackendUnavailable, PluginError, PtmoError, RequestTimeout)
 from .backends import Backend, BackendReply, Usage
 from .execution import Reply, ReplyChunk
 from .hookspecs import hookimpl
@@ -47,6 +47,6 @@ __all__ = [
     "SensitivityLevel", "Span", "Classification", "Part", "Plan", "Route", "Message", "MaskVault",
     "SensitivityClassifier", "PrivacyManager", "QueryDecomposer", "OffloadingDecision",
     "PtmoError", "ConfigError", "InvalidPromptError", "PluginError", "BackendError",
-    "LocalBackendUnavailable", "CloudBackendUnavailable", "BudgetExhausted", "BudgetStoreError",
+    "LocalBackendUnavailable", "CloudBackendUnavailable", "RequestTimeout", "BudgetExhausted", "BudgetStoreError",
     "LoRATrainer", "train_personal_lora", "BenchmarkSuite", "BenchmarkConfig", "PrivacyAttackSimulator",
 ]

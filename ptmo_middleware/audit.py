@@ -1,7 +1,7 @@
 """The audit log: one JSON line per decision, never any raw text of a prompt.
 
-A ``plan`` record is written when a request is planned and a ``send`` record when a
-payload actually leaves the device. Each holds the time (UTC), principal, conversation
+A ``plan`` record is written when a request is planned and a ``send`` record for each
+body that leaves the device (a retry is another one, with its ``attempt`` number). Each holds the time (UTC), principal, conversation
 id, request id, route, level, span types with their counts, the SHA-256 of what leaves
 the device (:meth:`Plan.payload_hash`), the budget the plan costs (``plan``) or spent
 (``send``), and the policy's name and version.
@@ -153,10 +153,12 @@ class AuditLog:
         return record
 
     def record_send(self, plan: Plan, messages: Sequence[Message], *, backend: str,
-                    budget_spent: float | None = None) -> dict[str, Any]:
+                    budget_spent: float | None = None, attempt: int = 1) -> dict[str, Any]:
         """Record that ``messages`` leave the device for ``backend`` on behalf of ``plan``,
-        charging ``budget_spent`` (default: the plan's cost). ``matches_plan`` is false
-        when the messages differ from what the plan decided."""
+        charging ``budget_spent`` (default: the plan's cost; 0 for a retry, which the
+        first attempt paid for). One record per body sent: ``attempt`` counts them
+        within the request. ``matches_plan`` is false when the messages differ from what
+        the plan decided."""
         sent_hash = messages_hash(list(messages))
         record = _base(plan, "send")
         record.update({
@@ -166,7 +168,9 @@ class AuditLog:
             "matches_plan": sent_hash == plan.payload_hash(),
             "n_cloud_messages": len(messages),
             "cloud_chars": sum(len(m.content) for m in messages),
-            "budget_spent": float(plan.budget_cost if budget_spent is None else budget_spent),
+            "budget_spent": float(budget_spent if budget_spent is not None
+                                  else plan.budget_cost if attempt == 1 else 0.0),
+            "attempt": attempt,
         })
         self.write(record)
         return record

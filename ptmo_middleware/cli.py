@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ContextManager, Iterator, Optional, TextIO
@@ -410,42 +411,78 @@ def chat(
     show_route: bool = typer.Option(False, "--show-route", help="Print each turn's route and what left the device."),
     max_tokens: Optional[int] = typer.Option(None, "--max-tokens", help="Answer length per model call."),
 ) -> None:
-    """Chat in the terminal, answers streamed. Type /route to toggle the route display, /quit to leave."""
+    """Chat in the terminal, answers streamed; the conversation is kept (its placeholders
+    too). /route toggles the route display, /reset starts a new conversation, /quit leaves."""
     router = make_router(ctx, local=local, cloud=cloud, policy=policy, aggregator=aggregator)
-    conversation = "chat"
     err_console.print(f"local: {router.settings.local}   cloud: {router.settings.cloud}   "
-                      "(/route toggles the route display, /quit or Ctrl-D leaves)")
+                      "(/route toggles the route display, /reset forgets the conversation, /quit or Ctrl-D leaves)")
+    session = ChatSession(router, max_tokens)
     while True:
         try:
             line = console.input("[bold]you> [/bold]")
         except EOFError:
             break
-        if line.strip() in ("/quit", "/exit"):
+        command = line.strip()
+        if command in ("/quit", "/exit"):
             break
-        if line.strip() == "/route":
+        if command == "/route":
             show_route = not show_route
             err_console.print(f"route display {'on' if show_route else 'off'}")
             continue
-        if not line.strip():
+        if command == "/reset":
+            session.reset()
+            err_console.print("conversation reset: history and placeholders forgotten")
+            continue
+        if not command:
             continue
         try:
-            for chunk in router.stream(line, conversation_id=conversation, max_tokens=max_tokens):
+            for chunk in session.say(line):
                 if chunk.reply is None:
                     console.print(Text(safe_text(chunk.text)), end="")
                 else:
                     console.print()
-                    if show_route:
-                        _show_chat_route(chunk.reply)
+                    _show_chat_outcome(chunk.reply, show_route)
         except PtmoError as exc:  # one failed turn does not end the chat
             console.print()
             err_console.print(Text(f"Error: {safe_text(str(exc))}", style="bold red"))
 
 
-def _show_chat_route(reply: Any) -> None:
+class ChatSession:
+    """A terminal conversation: every turn sends the history with the new message, under
+    one conversation id, so placeholders stay consistent; a failed turn is not kept."""
+
+    def __init__(self, router: Any, max_tokens: int | None) -> None:
+        self.router = router
+        self.max_tokens = max_tokens
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the history and the conversation's placeholders."""
+        self.history: list[dict[str, str]] = []
+        self.conversation = f"chat-{uuid.uuid4().hex}"
+
+    def say(self, line: str) -> Iterator[Any]:
+        """Stream the answer to ``line``; the turn joins the history once answered."""
+        messages = self.history + [{"role": "user", "content": line}]
+        for chunk in self.router.stream(messages, conversation_id=self.conversation, max_tokens=self.max_tokens):
+            if chunk.reply is not None:
+                self.history = messages + [{"role": "assistant", "content": chunk.reply.text}]
+            yield chunk
+
+
+def _show_chat_outcome(reply: Any, show_route: bool) -> None:
+    """A cloud failure always; with ``show_route``, the level, the route and exactly what
+    left the device (or that nothing did)."""
+    if reply.cloud_error:
+        err_console.print(Text(safe_text(f"[the cloud failed, answered on this device: {reply.cloud_error}]"),
+                               style="yellow"))
+    if not show_route:
+        return
     plan = reply.plan
-    sent = " | ".join(m.content for m in plan.cloud_messages) or "nothing"
+    sent = (f"left the device: {' | '.join(m.content for m in plan.cloud_messages)}" if reply.left_device
+            else "nothing left the device")
     flags = f"  flags: {', '.join(reply.flags)}" if reply.flags else ""
-    err_console.print(Text(safe_text(f"[{plan.level.name} -> {plan.route.value}; left the device: {sent}; "
+    err_console.print(Text(safe_text(f"[{plan.level.name} -> {plan.route.value}; {sent}; "
                                      f"answered by {', '.join(reply.backends.values())}]{flags}"), style="dim"))
 
 

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from .errors import ConfigError
+from .fetchable import CONTEXTS, FetchContext
 from .types import SensitivityLevel
 
 #: Entity type -> level. Secrets and government IDs are PRIVATE; identifying but
@@ -88,7 +89,15 @@ class Settings(BaseModel):
     backend_timeout_s: float = Field(120.0, gt=0)
     """Per-call timeout of the model backends (a call's ``timeout`` option overrides it)."""
     cloud_max_retries: int = Field(3, ge=0)
-    """Retries of a cloud call on 429/5xx/connection errors, with backoff (honours retry-after)."""
+    """Retries of a cloud call on 408/409/429/5xx/connection errors, with backoff (honours
+    retry-after); every attempt is budgeted and audited by the router's egress."""
+    request_timeout_s: float = Field(600.0, gt=0)
+    """The longest a whole request (planning, both models, aggregation) may take before
+    it fails with :class:`~ptmo_middleware.errors.RequestTimeout`."""
+    restore_withheld_in: list[FetchContext] = Field(default_factory=lambda: list(CONTEXTS))
+    """Where placeholders in an answer are left masked because a client would fetch
+    rather than show them (see :mod:`ptmo_middleware.fetchable`): ``[]`` restores
+    everywhere."""
     groq_api_key: SecretStr | None = None
     """Groq API key; ``None`` reads ``GROQ_API_KEY``. Never logged nor shown."""
     principal: str = "default"
@@ -153,7 +162,7 @@ class Settings(BaseModel):
 
 _ENV_SCALARS = ("local", "cloud", "policy", "decomposer", "aggregator", "ner_model", "ner_gate", "ner_gate_budget",
                 "classifier_timeout_s", "max_prompt_chars", "cloud_fallback", "principal", "audit_log",
-                "backend_timeout_s", "cloud_max_retries", "adapter_store")
+                "backend_timeout_s", "cloud_max_retries", "request_timeout_s", "adapter_store")
 
 
 def _from_env() -> dict[str, Any]:

@@ -19,7 +19,16 @@ class PluginError(PtmoError):
 
 
 class BackendError(PtmoError):
-    """A model backend failed (down, timed out, returned garbage)."""
+    """A model backend failed (down, timed out, returned garbage).
+
+    ``retryable``: the same request may succeed if sent again (rate limit, server error,
+    connection failure); ``retry_after``: the seconds the server asked to wait, if any.
+    """
+
+    def __init__(self, message: str, *, retryable: bool = False, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+        self.retry_after = retry_after
 
 
 class LocalBackendUnavailable(BackendError):
@@ -28,6 +37,10 @@ class LocalBackendUnavailable(BackendError):
 
 class CloudBackendUnavailable(BackendError):
     """The cloud model failed after retries."""
+
+
+class RequestTimeout(BackendError):
+    """A request did not complete within ``request_timeout_s``."""
 
 
 class BudgetExhausted(PtmoError):

@@ -2,26 +2,31 @@
 
 One :class:`Execution` answers one planned request. Its rules (DESIGN.md invariants):
 
-- The cloud receives ``plan.cloud_messages`` and nothing else, and only through
-  ``PrivacyRouter._send_to_cloud`` (where the budget is charged and the audit written).
+- The cloud receives ``plan.cloud_messages`` and nothing else, and only through the
+  router's :class:`~ptmo_middleware.egress.Egress` (budget charged, every body audited).
 - The local model sees the original text (it runs on the device): the whole request
   when nothing leaves the device, else the text of the parts kept local.
 - When both sides are needed they run concurrently, but the cloud call starts only once
   the local model has produced its first token (or finished): a local model that is down
   raises :class:`LocalBackendUnavailable` and nothing is sent to the cloud.
-- A cloud failure (after the backend's retries), or a budget that refuses the charge,
-  answers the cloud's parts locally from their original text and flags the reply;
-  ``cloud_fallback = "error"`` raises :class:`CloudBackendUnavailable` instead. A budget
+- A cloud failure (after the egress's retries), or a budget that refuses the charge,
+  answers the cloud's parts locally from their original text, flags the reply, puts the
+  backend's message in ``reply.cloud_error`` and logs it (logger
+  ``ptmo_middleware.execution``); ``cloud_fallback = "error"`` raises
+  :class:`CloudBackendUnavailable` instead. A budget
   store that fails at the charge (:class:`BudgetStoreError`) sends nothing either: the
   cloud's parts are answered locally, flagged ``budget_store_failed_answered_locally``.
 - With an adapter store configured and a local backend that switches adapters per call,
   every local generation of the request (its local parts, a cloud fallback, a refining
   aggregator) uses the adapter(s) the request's principal resolves to, passed as the
   call's ``adapter`` option; the cloud's calls never carry it.
+- A request that has not finished within ``request_timeout_s`` (planning included)
+  raises :class:`RequestTimeout`.
 """
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -29,11 +34,15 @@ from typing import TYPE_CHECKING, Any
 
 from .backends import ADAPTER_OPTION, Backend, Usage, usage_of
 from .components import Answers, ChunkRestorer
-from .errors import BudgetExhausted, BudgetStoreError, CloudBackendUnavailable, LocalBackendUnavailable, PluginError
+from .errors import (BudgetExhausted, BudgetStoreError, CloudBackendUnavailable, LocalBackendUnavailable, PluginError,
+                     RequestTimeout)
 from .types import Message, Part, Plan
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from .router import PrivacyRouter
+    from .vault import MaskVault
 
 #: Flags a reply may carry.
 FLAG_CLOUD_FAILED = "cloud_failed_fell_back_to_local"
@@ -43,6 +52,10 @@ FLAG_NO_ADAPTER = "no_adapter_for_principal"
 """An adapter store is configured but holds nothing for the request's principal, its
 groups or everyone: the local model answered without a per-principal adapter
 (``backends["local_adapter"]`` says with what)."""
+FLAG_WITHHELD = "placeholders_withheld_where_fetched"
+"""Some placeholders stayed masked in the answer because a client would fetch them there
+(a URL, a link or image target, an HTML tag, a download command): see
+:mod:`ptmo_middleware.fetchable` and ``Settings.restore_withheld_in``."""
 
 
 @dataclass
@@ -59,6 +72,11 @@ class Reply:
     store, ``"local_adapter"``: the adapter (or weighted mix) the local model used, or
     ``"base"``."""
     flags: list[str] = field(default_factory=list)
+    left_device: bool = False
+    """Whether any body was sent to the cloud (``plan.cloud_messages`` says what a body
+    holds; the audit log has one record per body)."""
+    cloud_error: str | None = None
+    """The cloud backend's message when it failed and the reply was answered locally."""
 
 
 @dataclass
@@ -80,12 +98,16 @@ def local_messages(plan: Plan, parts: list[Part]) -> list[Message]:
 class Execution:
     """Answers one plan with the router's backends and aggregator (async core)."""
 
-    def __init__(self, router: "PrivacyRouter", plan: Plan, options: dict[str, Any], started: float) -> None:
+    def __init__(self, router: "PrivacyRouter", plan: Plan, vault: "MaskVault", options: dict[str, Any],
+                 started: float) -> None:
         self.router = router
         self.plan = plan
         self.options = options
         self.started = started
-        self.vault = router.vault(plan.conversation_id)
+        self.deadline = started + router.settings.request_timeout_s
+        self.vault = vault
+        self.bodies_sent = 0
+        self.cloud_error: str | None = None
         self.aggregator = router.aggregator
         self.usage = Usage()
         self.timings: dict[str, float] = dict(plan.timings_ms)
@@ -106,9 +128,22 @@ class Execution:
         own = getattr(self.router.local_backend, "adapter", None)
         return options, str(own) if own else "base"
 
+    def _timed_out(self) -> RequestTimeout:
+        return RequestTimeout(f"the request did not complete within {self.router.settings.request_timeout_s:g} s "
+                              "(request_timeout_s); it was cancelled")
+
+    def _sent(self) -> None:
+        self.bodies_sent += 1
+
     # -- complete answers -------------------------------------------------------------
     async def run(self) -> Reply:
-        """Call what the plan needs, aggregate, and return the reply."""
+        """Call what the plan needs, aggregate, and return the reply (within the deadline)."""
+        try:
+            return await asyncio.wait_for(self._run(), max(0.0, self.deadline - time.perf_counter()))
+        except asyncio.TimeoutError:
+            raise self._timed_out() from None
+
+    async def _run(self) -> Reply:
         answers = Answers(local_backend=self.router.local_backend, options=self.local_options)
         if not self.needs_cloud:
             answers.local = await self._local(local_messages(self.plan, self.plan.parts))
@@ -167,7 +202,7 @@ class Execution:
         cloud = self.router.cloud_backend
         t0 = time.perf_counter()
         try:
-            reply = await self.router._send_to_cloud(self.plan, lambda msgs: cloud.achat(msgs, **self.options))
+            reply = await self.router.egress.chat(self.plan, self.options, self._sent)
         except Exception as exc:
             return await self._fallback(exc)
         finally:
@@ -185,13 +220,30 @@ class Execution:
             raise CloudBackendUnavailable(f"the cloud model {self.router.cloud_backend.name} failed: {exc}") from exc
         else:
             self.flags.append(FLAG_CLOUD_FAILED)
+            self.cloud_error = f"{type(exc).__name__}: {exc}"
+            logger.warning("the cloud model %s failed; its part is answered on this device: %s",
+                           self.router.cloud_backend.name, self.cloud_error)
         return await self._local(local_messages(self.plan, self.plan.cloud_parts))
 
     # -- streams ----------------------------------------------------------------------
     async def stream(self) -> AsyncIterator[ReplyChunk]:
         """The answer as it arrives: the cloud's stream restored live, then what the
         aggregator adds (the local section, or a refined answer); a last chunk with the
-        reply."""
+        reply. Each chunk must come before the request's deadline."""
+        chunks = self._stream().__aiter__()
+        try:
+            while True:
+                try:
+                    chunk = await asyncio.wait_for(chunks.__anext__(), max(0.0, self.deadline - time.perf_counter()))
+                except StopAsyncIteration:
+                    return
+                except asyncio.TimeoutError:
+                    raise self._timed_out() from None
+                yield chunk
+        finally:
+            await chunks.aclose()
+
+    async def _stream(self) -> AsyncIterator[ReplyChunk]:
         if not self.needs_cloud:
             pieces: list[str] = []
             async for piece in self._local_stream(local_messages(self.plan, self.plan.parts)):
@@ -277,7 +329,7 @@ class Execution:
         t0 = time.perf_counter()
         pieces: list[str] = []
         try:
-            stream = self.router._send_to_cloud(self.plan, lambda msgs: cloud.astream(msgs, **self.options))
+            stream = self.router.egress.stream(self.plan, self.options, self._sent)
             async for piece in stream:
                 pieces.append(piece)
                 yield piece
@@ -314,9 +366,12 @@ class Execution:
         if answers.extra_usage:
             self.backends.setdefault("local", self.router.local_backend.name)
             self._note_adapter()
+        if self.plan.placeholders and self.vault.withheld(text, self.plan.placeholders):
+            self.flags.append(FLAG_WITHHELD)
         self.timings["total"] = _ms(self.started)
         return Reply(text=text, plan=self.plan, usage=usage, timings_ms=self.timings,
-                     backends=dict(self.backends), flags=list(self.flags))
+                     backends=dict(self.backends), flags=list(self.flags), left_device=self.bodies_sent > 0,
+                     cloud_error=self.cloud_error)
 
 
 def _cancel(task: "asyncio.Task[Any] | None") -> None:

@@ -7,6 +7,7 @@ import asyncio
 import os
 import threading
 import time
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -15,11 +16,11 @@ from .audit import AuditLog, component_version, resolve_path
 from .backends import Backend, check_options, resolve_backend, takes_adapters
 from .budget.guard import BudgetGuard
 from .config import Settings
-from .errors import BudgetExhausted
+from .egress import Egress
 from .execution import Execution, Reply, ReplyChunk
 from .pipeline import MessagesLike, Planner
 from .syncbridge import iterate_sync, run_sync
-from .types import Classification, Message, Plan
+from .types import Classification, Plan
 from .vault import MaskVault, VaultRegistry
 
 T = TypeVar("T")
@@ -44,6 +45,7 @@ class PrivacyRouter:
                 self._backends[side] = resolve_backend(overrides[side], None)  # type: ignore[arg-type]
                 overrides[side] = self._backends[side].name
         self._backend_lock = threading.Lock()
+        self._egress: Egress | None = None
         self._aggregator: Any = None
         self._adapter_store: tuple[str, AdapterStore] | None = None
         if isinstance(config, Settings):
@@ -51,27 +53,35 @@ class PrivacyRouter:
         else:
             self.settings = Settings.load(config, **overrides)
         self.planner = Planner(self.settings)
-        self.vaults = VaultRegistry()
+        self.vaults = VaultRegistry(withhold=self.settings.restore_withheld_in)
         self.budget = BudgetGuard.from_settings(self.settings)
         audit_path = resolve_path(self.settings.audit_log)
         self.audit: AuditLog | None = AuditLog(audit_path) if audit_path else None
 
-    def vault(self, conversation_id: str = "default") -> MaskVault:
-        """The mask map of one conversation."""
+    def vault(self, conversation_id: str | None = None) -> MaskVault:
+        """The mask map of one conversation; without an id, a new one of its own that
+        nothing else shares (it is not kept)."""
+        if conversation_id is None:
+            return self.vaults.new(f"call-{uuid.uuid4().hex}")
         return self.vaults.get(conversation_id)
 
-    def classify(self, text: str, conversation_id: str = "default") -> Classification:
+    def classify(self, text: str, conversation_id: str | None = None) -> Classification:
         """Sensitivity of one text: level, score and spans."""
         return self.planner.classify(text, self.vault(conversation_id))
 
-    def plan(self, prompt: MessagesLike, *, conversation_id: str = "default", policy: str | None = None,
+    def plan(self, prompt: MessagesLike, *, conversation_id: str | None = None, policy: str | None = None,
              strategy: str | None = None, principal: str | None = None) -> Plan:
         """Classify, decompose and route ``prompt`` without calling any model.
 
-        ``plan.cloud_messages`` is exactly what would leave the device.
+        ``plan.cloud_messages`` is exactly what would leave the device. Without a
+        ``conversation_id`` the request gets a mask map of its own; pass the same id on
+        every turn to keep a conversation's placeholders.
         """
-        plan = self.budget.plan(self.planner, prompt, self.vault(conversation_id), policy=policy,
-                                strategy=strategy, principal=principal)
+        return self._plan(prompt, self.vault(conversation_id), policy, strategy, principal)
+
+    def _plan(self, prompt: MessagesLike, vault: MaskVault, policy: str | None, strategy: str | None,
+              principal: str | None) -> Plan:
+        plan = self.budget.plan(self.planner, prompt, vault, policy=policy, strategy=strategy, principal=principal)
         if self.audit is not None:
             self.audit.record_plan(plan, component_version(self.planner.policy(plan.policy)))
         return plan
@@ -129,41 +139,39 @@ class PrivacyRouter:
         groups = self.settings.adapter_groups
         return store.resolve(principal, groups.get(principal, groups.get("*", [])))
 
-    def _send_to_cloud(self, plan: Plan, send: Callable[[list[Message]], T]) -> T:
-        """The only way anything leaves the device: ``send(plan.cloud_messages)``, after
-        the privacy budget is charged and the audit log records the send. ``send`` may
-        return a coroutine or an async iterator (the async paths await it); the checks
-        run before it is called either way. Raises :class:`BudgetExhausted` when the
-        budget refuses: nothing is sent."""
-        messages = list(plan.cloud_messages)
-        if not self.budget.charge(plan):
-            raise BudgetExhausted(f"privacy budget of {plan.principal!r} cannot pay {plan.budget_cost:.4f} now")
-        if self.audit is not None:
-            self.audit.record_send(plan, messages, backend=self.cloud_backend.name)
-        return send(messages)
+    @property
+    def egress(self) -> Egress:
+        """The one door out to the cloud backend (budget, audit, retries)."""
+        cloud = self.cloud_backend
+        with self._backend_lock:
+            if self._egress is None or self._egress.backend is not cloud:
+                self._egress = Egress(cloud, self.budget, self.audit, self.settings.cloud_max_retries)
+            return self._egress
 
-    def _execution(self, prompt: MessagesLike, conversation_id: str, principal: str | None,
+    def _execution(self, prompt: MessagesLike, conversation_id: str | None, principal: str | None,
                    policy: str | None, strategy: str | None, options: dict[str, Any]) -> Execution:
         started = time.perf_counter()
         options = check_options(options, frozenset({"num_ctx"}))
-        plan = self.plan(prompt, conversation_id=conversation_id, policy=policy, strategy=strategy,
-                         principal=principal)
-        return Execution(self, plan, options, started)
+        vault = self.vault(conversation_id)
+        plan = self._plan(prompt, vault, policy, strategy, principal)
+        return Execution(self, plan, vault, options, started)
 
-    async def ainvoke(self, prompt: MessagesLike, *, conversation_id: str = "default", principal: str | None = None,
-                      policy: str | None = None, strategy: str | None = None, **options: Any) -> Reply:
+    async def ainvoke(self, prompt: MessagesLike, *, conversation_id: str | None = None,
+                      principal: str | None = None, policy: str | None = None, strategy: str | None = None,
+                      **options: Any) -> Reply:
         """Plan ``prompt`` and answer it: local and cloud parts concurrently, masked
-        values restored. Options: temperature, max_tokens, stop, seed, timeout."""
+        values restored. Options: temperature, max_tokens, stop, seed, timeout.
+        Without a ``conversation_id`` the call's placeholders are its own."""
         execution = await _in_thread(self._execution, prompt, conversation_id, principal, policy, strategy, options)
         return await execution.run()
 
-    def invoke(self, prompt: MessagesLike, *, conversation_id: str = "default", principal: str | None = None,
+    def invoke(self, prompt: MessagesLike, *, conversation_id: str | None = None, principal: str | None = None,
                policy: str | None = None, strategy: str | None = None, **options: Any) -> Reply:
         """Sync :meth:`ainvoke`."""
         return run_sync(lambda: self.ainvoke(prompt, conversation_id=conversation_id, principal=principal,
                                              policy=policy, strategy=strategy, **options))
 
-    async def astream(self, prompt: MessagesLike, *, conversation_id: str = "default", principal: str | None = None,
+    async def astream(self, prompt: MessagesLike, *, conversation_id: str | None = None, principal: str | None = None,
                       policy: str | None = None, strategy: str | None = None,
                       **options: Any) -> AsyncIterator[ReplyChunk]:
         """Plan ``prompt`` and stream the answer; a placeholder split across chunks is
@@ -172,7 +180,7 @@ class PrivacyRouter:
         async for chunk in execution.stream():
             yield chunk
 
-    def stream(self, prompt: MessagesLike, *, conversation_id: str = "default", principal: str | None = None,
+    def stream(self, prompt: MessagesLike, *, conversation_id: str | None = None, principal: str | None = None,
                policy: str | None = None, strategy: str | None = None, **options: Any) -> Iterator[ReplyChunk]:
         """Sync :meth:`astream`."""
         return iterate_sync(lambda: self.astream(prompt, conversation_id=conversation_id, principal=principal,

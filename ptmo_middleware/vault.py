@@ -2,17 +2,22 @@
 
 A :class:`MaskVault` belongs to one conversation. The same value always gets the same
 placeholder (``[PERSON_1]``), so the cloud model can reason about "[PERSON_1]" across
-turns; vaults are never shared between conversations.
+turns; vaults are never shared between conversations. Restoring writes values only
+where the user reads them: a placeholder where a client would fetch (a URL, a markdown
+link or image target, an HTML tag, a download command; see
+:mod:`ptmo_middleware.fetchable`) stays masked.
 """
 from __future__ import annotations
 
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Collection
 from typing import Container, Iterable, Iterator
 
 import regex
 
+from .fetchable import CONTEXTS, LOOKBACK, fetch_context
 from .types import Span
 
 _TYPE_CLEAN = re.compile(r"[^A-Z0-9]+")
@@ -45,10 +50,12 @@ def _canonical(m: regex.Match[str]) -> str:
 
 
 class MaskVault:
-    """Placeholder <-> original map of one conversation. Thread-safe."""
+    """Placeholder <-> original map of one conversation. Thread-safe. ``withhold``: the
+    :data:`~ptmo_middleware.fetchable.CONTEXTS` where placeholders are not restored."""
 
-    def __init__(self, conversation_id: str = "default") -> None:
+    def __init__(self, conversation_id: str = "default", withhold: Collection[str] = CONTEXTS) -> None:
         self.conversation_id = conversation_id
+        self.withhold = tuple(withhold)
         self._lock = threading.Lock()
         self._by_value: dict[tuple[str, str], str] = {}
         self._originals: dict[str, str] = {}
@@ -121,9 +128,10 @@ class MaskVault:
 
     def restore(self, text: str, pos: int = 0, only: Container[str] | None = None) -> str:
         """Put the original values back wherever a placeholder (or a near variant) occurs
-        at or after ``pos`` (the text before it is context, returned unchanged). With
-        ``only``, just those placeholders are restored (e.g. the ones a cloud call
-        carried: a model that invents another one gets no original value out of it)."""
+        at or after ``pos`` (the text before it is context, returned unchanged), except
+        where a client would fetch it (``withhold``). With ``only``, just those
+        placeholders are restored (e.g. the ones a cloud call carried: a model that
+        invents another one gets no original value out of it)."""
         pattern = self._regex()
         if pattern is None or not text:
             return text
@@ -132,9 +140,20 @@ class MaskVault:
             originals = {ph: v for ph, v in originals.items() if ph in only}
 
         def sub(m: regex.Match[str]) -> str:
-            return originals.get(_canonical(m), m.group(0))
+            original = originals.get(_canonical(m))
+            if original is None or (self.withhold and fetch_context(text, m.start(), self.withhold)):
+                return m.group(0)
+            return original
 
         return pattern.sub(sub, text, pos=pos)
+
+    def withheld(self, text: str, only: Container[str]) -> list[str]:
+        """The placeholders of ``only`` that ``text`` (a restored answer) still holds:
+        those left masked where a client would fetch them."""
+        pattern = self._regex()
+        if pattern is None:
+            return []
+        return sorted({c for m in pattern.finditer(text) if (c := _canonical(m)) in only})
 
     @property
     def max_placeholder_len(self) -> int:
@@ -175,7 +194,7 @@ class StreamRestorer:
         self._vault = vault
         self._only = only
         self._buf = ""
-        self._before = ""  # the last character released: context for word boundaries
+        self._before = ""  # the end of what was released: context for boundaries and withholding
 
     @property
     def held(self) -> int:
@@ -201,7 +220,7 @@ class StreamRestorer:
         offset = len(self._before)
         out = self._vault.restore(text[:cut], offset, self._only)[offset:]
         if cut > offset:
-            self._before = text[cut - 1]
+            self._before = text[max(0, cut - LOOKBACK):cut]
         self._buf = text[cut:]
         return out
 
@@ -223,18 +242,24 @@ class StreamRestorer:
 
 
 class VaultRegistry:
-    """Vaults by conversation id, bounded (least recently used are dropped)."""
+    """Vaults by conversation id, bounded (least recently used are dropped); each
+    restores with the registry's ``withhold``."""
 
-    def __init__(self, max_conversations: int = 10_000) -> None:
+    def __init__(self, max_conversations: int = 10_000, withhold: Collection[str] = CONTEXTS) -> None:
         self._vaults: OrderedDict[str, MaskVault] = OrderedDict()
         self._lock = threading.Lock()
         self.max_conversations = max_conversations
+        self.withhold = tuple(withhold)
+
+    def new(self, conversation_id: str) -> MaskVault:
+        """A vault that is not kept here (one call's own)."""
+        return MaskVault(conversation_id, self.withhold)
 
     def get(self, conversation_id: str) -> MaskVault:
         with self._lock:
             vault = self._vaults.get(conversation_id)
             if vault is None:
-                vault = MaskVault(conversation_id)
+                vault = self.new(conversation_id)
                 self._vaults[conversation_id] = vault
                 while len(self._vaults) > self.max_conversations:
                     self._vaults.popitem(last=False)

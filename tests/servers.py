@@ -31,16 +31,30 @@ def pieces(text: str, size: int = 3) -> list[str]:
     return [text[i:i + size] for i in range(0, len(text), size)] or [""]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """Says nothing when a client hangs up mid-answer (a cancelled stream, a timeout);
+    queues as many pending connections as a busy real server would."""
+
+    request_queue_size = 256
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
 class _Server:
     """A ThreadingHTTPServer in a daemon thread, recording request bodies."""
 
     def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.stall = 0.0  # seconds to wait after reading a request, before answering
         self.bodies: list[dict[str, Any]] = []
         self.paths: list[str] = []
         self.headers: list[dict[str, str]] = []
         self.lock = threading.Lock()
         handler.server_state = self  # type: ignore[attr-defined]
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd = _QuietServer(("127.0.0.1", 0), handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
@@ -69,14 +83,20 @@ class _Server:
 
 class _Handler(BaseHTTPRequestHandler):
     server_state: _Server
+    #: Keep-alive, as the real servers do: a client reuses its pooled connections, so a
+    #: connection bound to a closed event loop shows up here as it would in production.
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # as real servers do: no 40 ms delayed-ACK stalls on keep-alive
 
     def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
         pass
 
     def _body(self) -> dict[str, Any]:
+        """The request's JSON body, recorded; then ``stall`` seconds of silence."""
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         body = json.loads(raw or b"{}")
         self.server_state.record(self.path, dict(self.headers), body)
+        time.sleep(self.server_state.stall)
         return body
 
     def _json(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
@@ -90,14 +110,19 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def _lines(self, content_type: str, lines: list[str], delay: float) -> None:
+        """Stream ``lines`` with chunked transfer encoding (the connection stays open)."""
         self.send_response(200)
         self.send_header("Content-Type", content_type)
+        self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
         for line in lines:
-            self.wfile.write(line.encode())
+            data = line.encode()
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
             self.wfile.flush()
             if delay:
                 time.sleep(delay)
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
 
 
 class OllamaServer(_Server):

@@ -117,7 +117,7 @@ def test_groq_retries_429_and_5xx_honouring_retry_after(groq_server):
 
 def test_groq_stream_is_retried_too(groq_server):
     groq_server.failures = [(429, "0.1")]
-    assert "".join(GroqBackend("m").stream(ASK)) == "groq heard: What is Python?"
+    assert "".join(GroqBackend("m", max_retries=1).stream(ASK)) == "groq heard: What is Python?"
     assert len(groq_server.bodies) == 2
 
 

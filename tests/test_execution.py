@@ -266,8 +266,8 @@ def test_leaving_a_stream_early_stops_it(ollama_server, groq_server):
 def test_a_placeholder_the_cloud_was_not_sent_is_not_restored(ollama_server, groq_server):
     groq_server.answer = lambda messages: "Keep [PASSWORD_1] safe."  # invents one it never received
     r = split_router()
-    reply = r.invoke("My password is hunter2secret. What is Python?")
-    assert "[PASSWORD_1]" in r.vault().mapping  # the local part's secret is in the mask map ...
+    reply = r.invoke("My password is hunter2secret. What is Python?", conversation_id="c")
+    assert "[PASSWORD_1]" in r.vault("c").mapping  # the local part's secret is in the mask map ...
     assert reply.text.startswith("Keep [PASSWORD_1] safe." + LOCAL_SECTION)  # ... but never put in
-    chunks, streamed = stream_text(r, "My password is hunter2secret. What is Python?")
+    chunks, streamed = stream_text(r, "My password is hunter2secret. What is Python?", conversation_id="c")
     assert "".join(c.text for c in chunks) == streamed.text == reply.text

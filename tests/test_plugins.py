@@ -153,8 +153,8 @@ def test_hook_register_aggregators(register_plugin):
     register_plugin(ThrowawayPlugin(), "throwaway")
     aggregator = pmod.get_component("aggregator", "cloud-first")(None)
     router = PrivacyRouter(classifiers=["rules"])
-    plan = router.plan("my password is hunter22 ok")
-    vault = router.vault()
+    plan = router.plan("my password is hunter22 ok", conversation_id="c")
+    vault = router.vault("c")
     assert aggregator.aggregate(plan, Answers(cloud="Yes, [PASSWORD_1] is weak."), vault) == "Yes, hunter22 is weak."
     assert aggregator.aggregate(plan, Answers(local="local says hi"), vault) == "local says hi"
     restorer = aggregator.stream_restorer(plan, vault)
@@ -396,8 +396,8 @@ def test_example_plugin_restores_from_the_vault(example_site):
     pmod.load_entrypoint_plugins(["ptmo-plugin-example"])
     try:
         router = PrivacyRouter(classifiers=["employee-id"])
-        router.plan("Who is EMP-654321?")
-        assert router.vault().restore("[EMPLOYEE_ID_1] is on leave.") == "EMP-654321 is on leave."
+        router.plan("Who is EMP-654321?", conversation_id="c")
+        assert router.vault("c").restore("[EMPLOYEE_ID_1] is on leave.") == "EMP-654321 is on leave."
     finally:
         pmod.pm.unregister(name="employee_id")
 

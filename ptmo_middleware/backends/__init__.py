@@ -25,7 +25,7 @@ import threading
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from ..errors import BackendError, ConfigError
 from ..types import Message
@@ -228,6 +228,31 @@ class StopCutter:
 
 T = TypeVar("T")
 
+
+class PerLoop(Generic[T]):
+    """One object per event loop, made by ``make`` on first use on each loop.
+
+    An async SDK client holds connections bound to the loop it first ran on; using it
+    from another loop, or after that loop closed, fails or hangs. Entries of closed loops
+    are dropped. Thread-safe."""
+
+    def __init__(self, make: Callable[[], T]) -> None:
+        self._make = make
+        self._by_loop: dict[asyncio.AbstractEventLoop, T] = {}
+        self._lock = threading.Lock()
+
+    def get(self) -> T:
+        """The object of the running loop."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            obj = self._by_loop.get(loop)
+            if obj is None:
+                for closed in [lp for lp in self._by_loop if lp.is_closed()]:
+                    del self._by_loop[closed]
+                obj = self._by_loop[loop] = self._make()
+            return obj
+
+
 Translate = Callable[[Exception], BackendError | None]
 
 
@@ -304,8 +329,8 @@ def resolve_backend(spec: "str | Backend", settings: "Settings") -> Backend:
     if kind == "groq":
         from .groq import GroqBackend
 
-        return GroqBackend(_model(arg, spec), api_key=settings.groq_api_key,
-                           timeout=settings.backend_timeout_s, max_retries=settings.cloud_max_retries)
+        # The router retries cloud calls itself (each attempt budgeted and audited): no SDK retries.
+        return GroqBackend(_model(arg, spec), api_key=settings.groq_api_key, timeout=settings.backend_timeout_s)
     if kind == "embedded":
         from .embedded import EmbeddedBackend
 
@@ -319,6 +344,6 @@ def _model(arg: str, spec: str) -> str:
     return arg.strip()
 
 
-__all__ = ["ADAPTER_OPTION", "AsyncTextStream", "Backend", "BackendReply", "GENERATION_OPTIONS", "StopCutter",
+__all__ = ["ADAPTER_OPTION", "AsyncTextStream", "Backend", "BackendReply", "GENERATION_OPTIONS", "PerLoop", "StopCutter",
            "TextStream", "Usage", "atranslated", "check_options", "cut_at_stop", "iterate_in_thread", "resolve_backend", "takes_adapters",
            "translated", "usage_of"]

@@ -1,13 +1,17 @@
 """Groq backend (the cloud) through the official ``groq`` SDK.
 
 The API key comes from the settings (a ``SecretStr``) or ``GROQ_API_KEY``; the base URL
-from ``base_url`` or the SDK's ``GROQ_BASE_URL``. 429, 5xx and connection errors are
-retried by the SDK with exponential backoff, honouring ``retry-after``. The key is
-never put in a message, a log line or a repr.
+from ``base_url`` or the SDK's ``GROQ_BASE_URL``. The SDK retries nothing unless
+``max_retries`` says so: behind a router, each cloud attempt is made by the router's
+egress, which budgets and audits every body it sends. Failures that a retry may cure
+(408, 409, 429, 5xx, connection errors and timeouts) are :class:`BackendError` with
+``retryable`` set and the server's ``retry-after``. The key is never put in a message,
+a log line or a repr. Async calls use one client per event loop.
 """
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -15,7 +19,10 @@ from pydantic import SecretStr
 
 from ..errors import BackendError
 from ..types import Message
-from . import AsyncTextStream, BackendReply, TextStream, Usage, atranslated, check_options, translated
+from . import AsyncTextStream, BackendReply, PerLoop, TextStream, Usage, atranslated, check_options, translated
+
+#: Statuses a retry may cure (the SDK's own list).
+RETRYABLE_STATUSES = frozenset({408, 409, 429})
 
 
 class GroqBackend:
@@ -24,14 +31,16 @@ class GroqBackend:
     provider = "groq"
 
     def __init__(self, model: str, api_key: SecretStr | str | None = None, base_url: str | None = None,
-                 timeout: float | None = None, max_retries: int = 3) -> None:
+                 timeout: float | None = None, max_retries: int = 0) -> None:
         self.model = model
         self.name = f"groq:{model}"
         self._api_key = SecretStr(api_key) if isinstance(api_key, str) else api_key
         self.base_url = base_url
         self.timeout = timeout
         self.max_retries = max_retries
-        self._clients: dict[bool, Any] = {}
+        self._sync_client: Any = None
+        self._sync_lock = threading.Lock()
+        self._async_clients: PerLoop[Any] = PerLoop(lambda: self._make_client(True))
 
     def __repr__(self) -> str:
         return f"GroqBackend(model={self.model!r}, base_url={self.base_url!r})"
@@ -42,14 +51,25 @@ class GroqBackend:
             raise BackendError("no Groq API key: set GROQ_API_KEY or groq_api_key in the config")
         return key
 
-    def _client(self, asynchronous: bool) -> Any:
-        if asynchronous not in self._clients:
-            import groq
+    def check_ready(self) -> None:
+        """Raise :class:`BackendError` when no call can be made (no API key), before
+        anything is charged or sent."""
+        self._key()
 
-            cls = groq.AsyncGroq if asynchronous else groq.Groq
-            self._clients[asynchronous] = cls(api_key=self._key(), base_url=self.base_url,
-                                              timeout=self.timeout, max_retries=self.max_retries)
-        return self._clients[asynchronous]
+    def _make_client(self, asynchronous: bool) -> Any:
+        import groq
+
+        cls = groq.AsyncGroq if asynchronous else groq.Groq
+        return cls(api_key=self._key(), base_url=self.base_url, timeout=self.timeout, max_retries=self.max_retries)
+
+    def _client(self, asynchronous: bool) -> Any:
+        """The sync client (one, thread-safe), or the running loop's async client."""
+        if asynchronous:
+            return self._async_clients.get()
+        with self._sync_lock:
+            if self._sync_client is None:
+                self._sync_client = self._make_client(False)
+            return self._sync_client
 
     def _request(self, messages: list[Message], options: dict[str, Any]) -> dict[str, Any]:
         opts = check_options(options)
@@ -109,11 +129,24 @@ class GroqBackend:
 
         where = self.base_url or os.environ.get("GROQ_BASE_URL") or "api.groq.com"
         if isinstance(exc, groq.APIStatusError):
-            hint = {401: " (check GROQ_API_KEY)", 429: " (rate limited; retries exhausted)"}.get(exc.status_code, "")
-            return BackendError(f"Groq at {where} answered {exc.status_code}{hint}: {_error_message(exc)}")
-        if isinstance(exc, groq.APIError):  # connection errors and timeouts, after retries
-            return BackendError(f"cannot reach Groq at {where}: {type(exc).__name__}")
+            status = exc.status_code
+            hint = {401: " (check GROQ_API_KEY)", 429: " (rate limited)"}.get(status, "")
+            return BackendError(f"Groq at {where} answered {status}{hint}: {_error_message(exc)}",
+                                retryable=status in RETRYABLE_STATUSES or status >= 500,
+                                retry_after=_retry_after(exc.response.headers))
+        if isinstance(exc, groq.APIError):  # connection errors and timeouts
+            return BackendError(f"cannot reach Groq at {where}: {type(exc).__name__}", retryable=True)
         return None
+
+
+def _retry_after(headers: Any) -> float | None:
+    """Seconds to wait from ``retry-after-ms`` or ``retry-after`` (seconds), if given."""
+    for name, scale in (("retry-after-ms", 1e-3), ("retry-after", 1.0)):
+        try:
+            return max(0.0, float(headers.get(name)) * scale)
+        except (TypeError, ValueError):
+            continue
+    return None
 
 
 def _take(chunk: Any) -> list[str | Usage]:

@@ -2,17 +2,19 @@
 
 The server is the SDK's: ``OLLAMA_HOST`` (default ``127.0.0.1:11434``) unless a host is
 given. Errors become :class:`~ptmo_middleware.errors.BackendError` with a message that
-says what to do (start the server, pull the model).
+says what to do (start the server, pull the model). Async calls use one client per
+event loop; sync calls share one thread-safe client (per timeout).
 """
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from ..errors import BackendError
 from ..types import Message
-from . import AsyncTextStream, BackendReply, TextStream, Usage, atranslated, check_options, translated
+from . import AsyncTextStream, BackendReply, PerLoop, TextStream, Usage, atranslated, check_options, translated
 
 _EXTRA = frozenset({"num_ctx"})
 
@@ -28,6 +30,7 @@ class OllamaBackend:
         self.host = host
         self.timeout = timeout
         self._clients: dict[tuple[bool, float | None], Any] = {}
+        self._lock = threading.Lock()
 
     @property
     def where(self) -> str:
@@ -35,13 +38,18 @@ class OllamaBackend:
         return self.host or os.environ.get("OLLAMA_HOST") or "127.0.0.1:11434"
 
     def _client(self, asynchronous: bool, timeout: float | None) -> Any:
+        """The sync client, or the running loop's async client, for ``timeout``."""
         import ollama
 
         key = (asynchronous, timeout or self.timeout)
-        if key not in self._clients:
-            cls = ollama.AsyncClient if asynchronous else ollama.Client
-            self._clients[key] = cls(host=self.host, timeout=key[1])
-        return self._clients[key]
+        with self._lock:
+            if key not in self._clients:
+                if asynchronous:
+                    self._clients[key] = PerLoop(lambda: ollama.AsyncClient(host=self.host, timeout=key[1]))
+                else:
+                    self._clients[key] = ollama.Client(host=self.host, timeout=key[1])
+            client = self._clients[key]
+        return client.get() if asynchronous else client
 
     def _request(self, messages: list[Message], options: dict[str, Any]) -> dict[str, Any]:
         opts = check_options(options, _EXTRA)
