@@ -236,3 +236,17 @@ def test_closing_a_sync_stream_early_ends_it(tmp_path, ollama_server, groq_serve
     next(stream)
     stream.close()
     assert router.invoke("What is the capital of France?").flags == []  # the loop is still healthy
+
+
+def test_a_new_event_loop_per_call_works_and_leaves_no_noise(tmp_path, ollama_server, groq_server, caplog):
+    """Scripts often run each request in its own asyncio.run: clients of closed loops are
+    dropped without errors, and each call still sends once."""
+    import gc
+
+    router = make_router(tmp_path)
+    replies = []
+    for k in range(4):
+        replies.append(asyncio.run(router.ainvoke(f"My password is Pw{k}-zq7Lmx!. What is Python?")))
+        gc.collect()
+    check_counts(router, replies, ollama_server, groq_server, tmp_path)
+    assert "never retrieved" not in caplog.text and "Event loop is closed" not in caplog.text

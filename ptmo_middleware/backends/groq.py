@@ -59,8 +59,13 @@ class GroqBackend:
     def _make_client(self, asynchronous: bool) -> Any:
         import groq
 
-        cls = groq.AsyncGroq if asynchronous else groq.Groq
-        return cls(api_key=self._key(), base_url=self.base_url, timeout=self.timeout, max_retries=self.max_retries)
+        options: dict[str, Any] = dict(api_key=self._key(), base_url=self.base_url, timeout=self.timeout,
+                                       max_retries=self.max_retries)
+        if not asynchronous:
+            return groq.Groq(**options)
+        # The SDK's own async HTTP client schedules its close on whatever loop runs when it
+        # is collected, which fails for one made on a loop that has closed since.
+        return groq.AsyncGroq(**options, http_client=groq.DefaultAsyncHttpxClient())
 
     def _client(self, asynchronous: bool) -> Any:
         """The sync client (one, thread-safe), or the running loop's async client."""
