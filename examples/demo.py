@@ -17,8 +17,9 @@ import sys
 import textwrap
 import time
 
+from ptmo_middleware.execution import Reply
 from ptmo_middleware.router import PrivacyRouter
-from ptmo_middleware.types import Plan, SensitivityLevel
+from ptmo_middleware.types import SensitivityLevel
 
 TURNS = [
     ("a public question", "What is the boiling point of water in Celsius?"),
@@ -46,15 +47,18 @@ def choose_backends() -> tuple[str, str, str]:
                                "the cloud, and receives exactly what Groq would have received.")
 
 
-def show_turn(n: int, title: str, prompt: str, plan: Plan, cloud_label: str) -> list[str]:
+def show_turn(n: int, title: str, prompt: str, reply: Reply, cloud_label: str) -> list[str]:
     """Print the decision for one turn; return the PRIVATE values found in the payload
     (always empty unless something is badly wrong)."""
+    plan = reply.plan
     print(f"\n=== Turn {n}: {title} ===")
     print(f"You:      {prompt}")
     types = ", ".join(f"{s.entity_type}({s.level.name.lower()})" for s in plan.spans) or "none"
     print(f"Level:    {plan.level.name}   detected: {types}")
     print(f"Route:    {plan.route.value}   parts: " + ", ".join(p.route.value for p in plan.parts))
-    if plan.cloud_messages:
+    if reply.cloud_error:
+        print(f"Cloud:    failed, answered on this device: {reply.cloud_error}")
+    if reply.left_device:
         print(f"Left the device, to {cloud_label}:")
         for m in plan.cloud_messages:
             print(textwrap.indent(textwrap.fill(m.content, 88), "    | "))
@@ -94,8 +98,8 @@ def main() -> int:
     turns = [(router, title, prompt) for title, prompt in TURNS] + [(strict, *STRICT_TURN)]
     for n, (turn_router, title, prompt) in enumerate(turns, 1):
         reply = turn_router.invoke(prompt, conversation_id="demo", max_tokens=args.max_tokens)
-        violations += show_turn(n, title, prompt, reply.plan, cloud_label)
-        sent += len(reply.plan.cloud_messages) > 0
+        violations += show_turn(n, title, prompt, reply, cloud_label)
+        sent += reply.left_device
         answered = " + ".join(f"{side}: {name}" for side, name in reply.backends.items())
         flags = f"  flags: {', '.join(reply.flags)}" if reply.flags else ""
         print(f"Answer    ({answered}; {reply.timings_ms['total'] / 1000:.1f} s){flags}:")
