@@ -73,8 +73,9 @@ class Reply:
     ``"base"``."""
     flags: list[str] = field(default_factory=list)
     left_device: bool = False
-    """Whether any body was sent to the cloud (``plan.cloud_messages`` says what a body
-    holds; the audit log has one record per body)."""
+    """Whether any body was handed to the cloud backend (``plan.cloud_messages`` says what
+    a body holds; the audit log has one record per body). A body whose connection failed
+    counts too: whether it reached the provider cannot be known."""
     cloud_error: str | None = None
     """The cloud backend's message when it failed and the reply was answered locally."""
 
