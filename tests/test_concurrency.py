@@ -93,6 +93,7 @@ def test_50_threads_mixing_invoke_stream_and_batch(tmp_path, ollama_server, groq
     model = PrivacyRouterChatModel(router=router)
     values = {v for k in range(50) for _, v in prompts(k) if v}
     replies: list = []
+    batched: list[dict] = []  # the plan summaries of the batched calls
     lock = threading.Lock()
 
     def caller(k: int) -> int:
@@ -104,6 +105,8 @@ def test_50_threads_mixing_invoke_stream_and_batch(tmp_path, ollama_server, groq
                 for (_, own), message in zip(mine, messages):
                     assert message.response_metadata["ptmo"]["flags"] == []
                     assert not any(v in message.content for v in values - {own})
+                with lock:
+                    batched.extend(m.response_metadata["ptmo"] for m in messages)
                 done += len(mine)
                 continue
             prompt, own = mine[i % 3]
@@ -118,14 +121,19 @@ def test_50_threads_mixing_invoke_stream_and_batch(tmp_path, ollama_server, groq
     with ThreadPoolExecutor(50) as pool:
         futures = [pool.submit(caller, k) for k in range(50)]
         counts = [f.result(timeout=CALL_TIMEOUT_S * 5) for f in futures]
-    assert sum(counts) == 50 * (16 + 4 * 3)
-    batched = 50 * 4 * 3
-    assert len(groq_server.bodies) == len([r for r in replies if r.plan.cloud_messages]) + batched
+    assert sum(counts) == 50 * (16 + 4 * 3) and len(batched) == 50 * 4 * 3
+    sent = [r for r in replies if r.plan.cloud_messages]
+    assert len(groq_server.bodies) == len(sent) + sum(m["left_device"] for m in batched)
+    assert len(ollama_server.bodies) == (sum(bool(r.plan.local_parts) for r in replies)
+                                         + sum("local" in m["backends"] for m in batched))
     assert not any(v in groq_server.received_text for v in values if "@" not in v)  # passwords never left
     assert time.monotonic() - started < CALL_TIMEOUT_S * 5
     sends = [r for r in read_records(tmp_path / "audit.jsonl") if r["event"] == "send"]
     assert len(sends) == len(groq_server.bodies)
     assert len({r["request_id"] for r in sends}) == len(sends)  # one body per request
+    spent = router.budget.budget.spent(router.settings.principal)
+    expected = sum(r.plan.budget_cost for r in sent) + sum(m["budget_spent"] for m in batched if m["left_device"])
+    assert spent == pytest.approx(expected, abs=1e-3)  # charged once per body
 
 
 async def test_asyncio_tasks_on_one_loop(tmp_path, ollama_server, groq_server):
