@@ -1,4 +1,5 @@
-"""The four extension points, as pluggy hook specifications.
+"""The extension points, as pluggy hook specifications: the four of the request path
+(classifier, decomposer, router policy, aggregator) and the model backends.
 
 Every hook is registration-style (as in simonw/llm): it receives a ``register``
 callback and calls it once per component class it provides. A component class has a
@@ -58,4 +59,16 @@ def register_aggregators(register: Register) -> None:
     answers into the reply and restores masked values; ``stream_restorer(plan, vault)``
     returns the object (``feed(chunk)``, ``flush()``) that restores the cloud's stream as
     it arrives.
+    """
+
+
+@hookspec
+def register_backends(register: Register) -> None:
+    """Register model backends by the prefix of their spec: ``register(factory, name="ollama")``.
+
+    A spec ``"<name>:<argument>"`` (``"ollama:llama3.2:3b"``) is built by calling
+    ``factory(argument, settings)`` with the text after the first colon (``""`` when
+    there is none) and the router's :class:`~ptmo_middleware.config.Settings`; it
+    returns an object satisfying :class:`~ptmo_middleware.backends.Backend`. Raise
+    :class:`~ptmo_middleware.errors.ConfigError` for an argument that names nothing.
     """

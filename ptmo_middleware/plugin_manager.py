@@ -23,6 +23,7 @@ from .errors import PluginError
 ENTRY_POINT_GROUP = "ptmo_middleware"
 
 DEFAULT_PLUGINS: tuple[str, ...] = (
+    "ptmo_middleware.backends.builtin",
     "ptmo_middleware.plugins.classifiers.rules",
     "ptmo_middleware.plugins.classifiers.ner",
     "ptmo_middleware.plugins.classifiers.ml",
@@ -167,11 +168,17 @@ def get_aggregators() -> dict[str, Any]:
     return _collect("register_aggregators")
 
 
+def get_backends() -> dict[str, Any]:
+    """Backend factories by spec prefix."""
+    return _collect("register_backends")
+
+
 def get_component(kind: str, name: str) -> Any:
     """The component class ``name`` of ``kind`` (classifier, decomposer, router policy,
-    aggregator); a :class:`PluginError` lists the available names when it is unknown."""
+    aggregator, backend); a :class:`PluginError` lists the available names when it is
+    unknown."""
     getters = {"classifier": get_classifiers, "decomposer": get_decomposers,
-               "router policy": get_router_policies, "aggregator": get_aggregators}
+               "router policy": get_router_policies, "aggregator": get_aggregators, "backend": get_backends}
     available = getters[kind]()
     try:
         return available[name]

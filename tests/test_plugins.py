@@ -20,7 +20,7 @@ from ptmo_middleware import PrivacyRouter, Route, SensitivityLevel, Span, hookim
 from ptmo_middleware import plugin_manager as pmod
 from ptmo_middleware.cli import app
 from ptmo_middleware.components import Aggregator, Answers, Classifier, Decomposer, RouterPolicy
-from ptmo_middleware.errors import PluginError
+from ptmo_middleware.errors import ConfigError, PluginError
 from ptmo_middleware.plugins.aggregators.base import StreamingAggregator
 from recording_backend import RecordingBackend
 
@@ -38,8 +38,8 @@ def hook_signature(name: str) -> str:
 
 # -- meta-tests ------------------------------------------------------------------------
 
-def test_there_are_four_hooks():
-    assert HOOKS == ["register_aggregators", "register_classifiers", "register_decomposers",
+def test_there_are_five_hooks():
+    assert HOOKS == ["register_aggregators", "register_backends", "register_classifiers", "register_decomposers",
                      "register_router_policies"]
 
 
@@ -160,6 +160,48 @@ def test_hook_register_aggregators(register_plugin):
     restorer = aggregator.stream_restorer(plan, vault)
     chunks = ["Yes, [PASS", "WORD_1] is", " weak."]
     assert "".join([restorer.feed(c) for c in chunks] + [restorer.flush()]) == "Yes, hunter22 is weak."
+
+
+class EchoBackend:
+    """A backend a plugin registers under the prefix ``echo``."""
+
+    provider = "echo"
+
+    def __init__(self, arg: str, settings) -> None:
+        self.name = f"echo:{arg}"
+        self.timeout = settings.backend_timeout_s
+
+    def chat(self, messages, **options):
+        from ptmo_middleware.backends import BackendReply, Usage
+
+        return BackendReply(f"echo: {messages[-1].content}", Usage(), self.name, self.provider)
+
+    def stream(self, messages, **options):
+        yield self.chat(messages).text
+
+    async def achat(self, messages, **options):
+        return self.chat(messages)
+
+    async def astream(self, messages, **options):
+        yield self.chat(messages).text
+
+
+class BackendPlugin:
+    @hookimpl
+    def register_backends(self, register):
+        register(EchoBackend, name="echo")
+
+
+def test_hook_register_backends(register_plugin):
+    register_plugin(BackendPlugin(), "echo-backend")
+    router = PrivacyRouter(classifiers=["rules"], local="echo:small", cloud="echo:big", backend_timeout_s=7)
+    reply = router.invoke("What is Python?")
+    assert reply.text == "echo: What is Python?" and reply.backends == {"cloud": "echo:big"}
+    assert router.invoke("What is Python?", policy="local-only").backends == {"local": "echo:small"}
+    assert router.cloud_backend.timeout == 7
+    assert set(pmod.get_backends()) >= {"echo", "ollama", "groq", "embedded"}
+    with pytest.raises(ConfigError, match="unknown backend 'nope:x'; available: .*'echo:...'"):
+        PrivacyRouter(local="nope:x").local_backend
 
 
 def protocol_members(proto) -> set[str]:

@@ -314,34 +314,24 @@ async def iterate_in_thread(make: Callable[[], Iterator[T]]) -> AsyncIterator[T]
         stop.set()
 
 
-def resolve_backend(spec: "str | Backend", settings: "Settings") -> Backend:
-    """A backend from a spec string (or the object itself when one is given)."""
+def resolve_backend(spec: "str | Backend", settings: "Settings | None") -> Backend:
+    """A backend from a spec string, through the ``register_backends`` hook
+    (``"ollama:<model>"``, ``"groq:<model>"``, ``"embedded"``, or a plugin's prefix), or
+    the object itself when one is given."""
     if not isinstance(spec, str):
         if not isinstance(spec, Backend):
             raise ConfigError(f"{spec!r} is neither a backend spec string nor a Backend object")
         return spec
+    from ..config import Settings
+    from ..plugin_manager import get_backends
+
     kind, _, arg = spec.partition(":")
-    kind = kind.strip().lower()
-    if kind == "ollama":
-        from .ollama import OllamaBackend
-
-        return OllamaBackend(_model(arg, spec), timeout=settings.backend_timeout_s)
-    if kind == "groq":
-        from .groq import GroqBackend
-
-        # The router retries cloud calls itself (each attempt budgeted and audited): no SDK retries.
-        return GroqBackend(_model(arg, spec), api_key=settings.groq_api_key, timeout=settings.backend_timeout_s)
-    if kind == "embedded":
-        from .embedded import EmbeddedBackend
-
-        return EmbeddedBackend(adapter=arg or None)
-    raise ConfigError(f"unknown backend {spec!r}; use 'ollama:<model>', 'groq:<model>' or 'embedded'")
-
-
-def _model(arg: str, spec: str) -> str:
-    if not arg.strip():
-        raise ConfigError(f"backend {spec!r} names no model, e.g. 'ollama:llama3.2:3b'")
-    return arg.strip()
+    factories = get_backends()
+    factory = factories.get(kind.strip().lower())
+    if factory is None:
+        raise ConfigError(f"unknown backend {spec!r}; available: "
+                          + ", ".join(f"'{name}:...'" for name in sorted(factories)))
+    return factory(arg, settings or Settings())
 
 
 __all__ = ["ADAPTER_OPTION", "AsyncTextStream", "Backend", "BackendReply", "GENERATION_OPTIONS", "PerLoop", "StopCutter",
