@@ -25,6 +25,7 @@ DEFAULT_LEVEL_POLICY: dict[str, str] = {
     "US_PASSPORT": "private", "US_DRIVER_LICENSE": "private", "US_BANK_NUMBER": "private",
     "US_ITIN": "private", "UK_NHS": "private", "MEDICAL_LICENSE": "private",
     "CRYPTO": "private", "GOV_ID": "private",
+    "MEDICAL_RECORD_NUMBER": "private",
     # identifying, maskable
     "PERSON": "semi-sensitive", "EMAIL_ADDRESS": "semi-sensitive",
     "PHONE_NUMBER": "semi-sensitive", "LOCATION": "semi-sensitive",

@@ -1,14 +1,17 @@
 """Rules classifier: regular expressions with validation (checksums, ranges) for personal
-data and secrets; fast and dependency-free.
+data and secrets; fast, and light (python-stdnum validates national and tax IDs).
 
 The text is first folded into a working string (invisible characters dropped, NFKC,
 foreign digits to ASCII, look-alike letters in mixed-script words; see :mod:`.normalize`),
 every detector scans that (a text with white-space control characters is read twice,
 see :func:`.normalize.readings`), and each hit is mapped back onto the original text, so
 ``text[span.start:span.end]`` is exactly what the user wrote, zero-width characters
-inside it included. Detectors: secrets (:mod:`.secret_patterns`), personal data
-(:mod:`.pii_patterns`), national IDs, values split or encoded to hide them, and Markdown
-table columns. docs/rules_classifier.md lists what each finds.
+inside it included. Detectors: secrets by pattern (:mod:`.secret_patterns`) and by the
+syntax that binds them (:mod:`.credential_syntax`), personal data (:mod:`.pii_patterns`),
+national, tax and health IDs (:mod:`.national_ids`, :mod:`.checked_ids`,
+:mod:`.record_numbers`), values split, spelled out, given in pieces or encoded to hide
+them, wallet seed phrases, and Markdown table columns. docs/rules_classifier.md lists
+what each finds.
 """
 from __future__ import annotations
 
@@ -17,12 +20,18 @@ from ptmo_middleware.config import Settings
 from ptmo_middleware.hookspecs import hookimpl
 from ptmo_middleware.types import Span
 
+from .checked_ids import checked_ids
+from .credential_syntax import credentials
 from .encoded_values import encoded_secrets
 from .hits import Detector
 from .national_ids import national_ids
 from .normalize import readings
+from .partial_values import partial_values
 from .pii_patterns import PII_DETECTORS
+from .record_numbers import record_numbers
 from .secret_patterns import SECRET_DETECTORS
+from .seed_phrases import seed_phrases
+from .spelled_values import spelled_values
 from .split_values import split_values
 from .table_values import table_values
 
@@ -33,7 +42,8 @@ class RulesClassifier:
     name = "rules"
     inline = True
     detectors: tuple[Detector, ...] = (SECRET_DETECTORS + PII_DETECTORS
-                                       + (national_ids, split_values, encoded_secrets, table_values))
+                                       + (national_ids, split_values, encoded_secrets, table_values, credentials,
+                                          spelled_values, seed_phrases, partial_values, checked_ids, record_numbers))
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
