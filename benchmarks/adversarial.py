@@ -15,7 +15,6 @@ import argparse
 import datetime
 import importlib.util
 import itertools
-import logging
 import statistics
 import sys
 import time
@@ -49,24 +48,12 @@ def ours_sanitizer(router: PrivacyRouter) -> Sanitizer:
 
 def presidio_sanitizer() -> Sanitizer:
     """Presidio defaults on the installed spaCy model; every message anonymised."""
-    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
-    import spacy
-    from presidio_analyzer import AnalyzerEngine
-    from presidio_analyzer.nlp_engine import NlpEngineProvider
-    from presidio_anonymizer import AnonymizerEngine
+    from ptmo_middleware.evaluation.presidio_anchor import sanitizer
 
-    model = "en_core_web_sm" if "en_core_web_sm" in spacy.util.get_installed_models() else \
-        next(iter(spacy.util.get_installed_models()))
-    conf = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": model}]}
-    analyzer = AnalyzerEngine(nlp_engine=NlpEngineProvider(nlp_configuration=conf).create_engine())
-    anonymizer = AnonymizerEngine()
+    sanitize_text = sanitizer()
 
     def sanitize(messages: list[dict[str, str]]) -> list[str]:
-        out = []
-        for m in messages:
-            results = analyzer.analyze(text=m["content"], language="en")
-            out.append(anonymizer.anonymize(text=m["content"], analyzer_results=results).text)
-        return out
+        return [sanitize_text(m["content"]) for m in messages]
 
     return sanitize
 

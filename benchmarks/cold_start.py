@@ -21,14 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "results" / "cold_start.md"
 PROMPT = "My friend Alice Johnson lives in Paris. My password is secret123. What is Python?"
 PTMO = str(Path(sys.executable).parent / "ptmo")
-#: Presidio with its defaults on the installed spaCy small model (as the other benchmarks' anchor).
-PRESIDIO = "; ".join([
-    "import spacy", "from presidio_analyzer import AnalyzerEngine",
-    "from presidio_analyzer.nlp_engine import NlpEngineProvider", "from presidio_anonymizer import AnonymizerEngine",
-    "name = next(m for m in spacy.util.get_installed_models() if m.startswith('en_core_web_sm'))",
-    "conf = {'nlp_engine_name': 'spacy', 'models': [{'lang_code': 'en', 'model_name': name}]}",
-    "analyzer = AnalyzerEngine(nlp_engine=NlpEngineProvider(nlp_configuration=conf).create_engine())",
-    f"t = {PROMPT!r}", "AnonymizerEngine().anonymize(t, analyzer.analyze(t, language='en'))"])
+#: Presidio with its defaults on the installed spaCy small model (the other benchmarks' anchor).
+PRESIDIO = ("from ptmo_middleware.evaluation.presidio_anchor import sanitizer; "
+            f"sanitizer()({PROMPT!r})")
 
 CASES = [
     ("`ptmo plan` (default classifiers: rules, ner, ml)", [PTMO, "plan", PROMPT]),

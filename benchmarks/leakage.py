@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import logging
 import os
 import statistics
 import sys
@@ -32,21 +31,9 @@ MACHINE = "2-core x86_64 CPU, no GPU"
 
 def presidio_default() -> Callable[[str], str]:
     """Presidio AnalyzerEngine + AnonymizerEngine with defaults on spaCy sm (as the anchor)."""
-    import spacy
-    from presidio_analyzer import AnalyzerEngine
-    from presidio_analyzer.nlp_engine import NlpEngineProvider
-    from presidio_anonymizer import AnonymizerEngine
+    from ptmo_middleware.evaluation.presidio_anchor import sanitizer
 
-    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
-    name = next(m for m in spacy.util.get_installed_models() if m.startswith("en_core_web_sm"))
-    conf = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": name}]}
-    analyzer = AnalyzerEngine(nlp_engine=NlpEngineProvider(nlp_configuration=conf).create_engine())
-    anonymizer = AnonymizerEngine()
-
-    def fn(q: str) -> str:
-        return anonymizer.anonymize(q, analyzer.analyze(q[:100000], language="en")).text
-    fn("warm up John Smith")
-    return fn
+    return sanitizer()
 
 
 def ours(classifiers: list[str] | None, **settings: object) -> Callable[[str], str | None]:

@@ -92,19 +92,12 @@ def ours() -> tuple[Callable[[str], Pred], PrivacyRouter]:
 
 
 def presidio() -> Callable[[str], Pred]:
-    import logging
+    from ptmo_middleware.evaluation.presidio_anchor import analyzer
 
-    import spacy
-    from presidio_analyzer import AnalyzerEngine
-    from presidio_analyzer.nlp_engine import NlpEngineProvider
-
-    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
-    name = next(m for m in spacy.util.get_installed_models() if m.startswith("en_core_web_sm"))
-    conf = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": name}]}
-    analyzer = AnalyzerEngine(nlp_engine=NlpEngineProvider(nlp_configuration=conf).create_engine())
+    engine = analyzer()
 
     def fn(text: str) -> Pred:
-        return [(r.start, r.end, r.entity_type) for r in analyzer.analyze(text, language="en")]
+        return [(r.start, r.end, r.entity_type) for r in engine.analyze(text, language="en")]
     fn("warm up John Smith")
     return fn
 
