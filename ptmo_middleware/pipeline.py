@@ -14,7 +14,7 @@ import threading
 import time
 from typing import Any, Iterable, Sequence
 
-from . import plugin_manager as plugins
+from .plugin_manager import get_classifiers, get_component
 from .components import ClassifyContext, RouteRequest
 from .config import Settings
 from .errors import ConfigError, InvalidPromptError, PluginError
@@ -150,7 +150,7 @@ class Planner:
 
     @staticmethod
     def _build_classifiers(settings: Settings) -> list[Any]:
-        available = plugins.get_classifiers()
+        available = get_classifiers()
         names = settings.classifiers
         built = []
         if names is None:
@@ -171,12 +171,12 @@ class Planner:
 
     def decomposer(self, name: str) -> Any:
         if name not in self._decomposers:
-            self._decomposers[name] = plugins.get_component("decomposer", name)(self.settings)
+            self._decomposers[name] = get_component("decomposer", name)(self.settings)
         return self._decomposers[name]
 
     def policy(self, name: str) -> Any:
         if name not in self._policies:
-            self._policies[name] = plugins.get_component("router policy", name)(self.settings)
+            self._policies[name] = get_component("router policy", name)(self.settings)
         return self._policies[name]
 
     # -- classification ---------------------------------------------------------------

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import plugin_manager as plugins
+from .plugin_manager import get_component
 from .audit import AuditLog, component_version, resolve_path
 from .backends import Backend, check_options, resolve_backend, takes_adapters
 from .budget.guard import BudgetGuard
@@ -111,7 +111,7 @@ class PrivacyRouter:
     def aggregator(self) -> Any:
         """The aggregator named by ``settings.aggregator``."""
         if self._aggregator is None:
-            self._aggregator = plugins.get_component("aggregator", self.settings.aggregator)(self.settings)
+            self._aggregator = get_component("aggregator", self.settings.aggregator)(self.settings)
         return self._aggregator
 
     @property
