@@ -14,6 +14,8 @@ import re
 from pathlib import Path
 from typing import Callable, Sequence
 
+from ptmo_middleware.evaluation.synthetic_pii import luhn_complete
+
 _WORDLIST = Path(__file__).resolve().parents[1] / "plugins" / "classifiers" / "data" / "bip39_english.txt"
 
 EN = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -38,18 +40,8 @@ class Case:
 
 
 # -- value generators -----------------------------------------------------------------------
-def _luhn_complete(body: str) -> str:
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        d = int(ch)
-        if i % 2 == 0:
-            d = d * 2 - 9 if d * 2 > 9 else d * 2
-        total += d
-    return body + str((10 - total % 10) % 10)
-
-
 def card(rng: random.Random) -> str:
-    return _luhn_complete("4" + "".join(rng.choice("0123456789") for _ in range(14)))
+    return luhn_complete("4" + "".join(rng.choice("0123456789") for _ in range(14)))
 
 
 def ssn(rng: random.Random) -> str:
