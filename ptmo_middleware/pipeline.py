@@ -227,6 +227,12 @@ class Planner:
              strategy: str | None = None, principal: str | None = None,
              budget_remaining: float | None = None, budget_epsilon: float | None = None) -> Plan:
         """Classify, decompose and route ``prompt`` (a string or chat messages)."""
+        return self.decide(self.analyse(prompt, vault, strategy), vault, policy=policy, principal=principal,
+                           budget_remaining=budget_remaining, budget_epsilon=budget_epsilon)
+
+    def analyse(self, prompt: MessagesLike, vault: MaskVault, strategy: str | None = None) -> Analysis:
+        """Classify every message of ``prompt`` and decompose the last one: everything
+        planning learns before a policy routes (and what a re-route reuses)."""
         messages = to_messages(prompt)
         total = sum(len(m.content) for m in messages)
         if total > self.settings.max_prompt_chars:
@@ -244,6 +250,17 @@ class Planner:
         parts = self.decomposer(strategy_name).decompose(last.content, cls.spans, vault)
         _check_parts(parts, last.content)
         t2 = time.perf_counter()
+        return Analysis(messages, history, cls, strategy_name, parts,
+                        {"classify": (t1 - t0) * 1e3, "decompose": (t2 - t1) * 1e3})
+
+    def decide(self, analysis: Analysis, vault: MaskVault, *, policy: str | None = None,
+               principal: str | None = None, budget_remaining: float | None = None,
+               budget_epsilon: float | None = None) -> Plan:
+        """Route ``analysis``'s parts with ``policy``, let the shield have the last word,
+        and assemble what would leave the device. ``analysis`` is not changed."""
+        t2 = time.perf_counter()
+        messages, history, cls, last = analysis.messages, analysis.history, analysis.classification, analysis.messages[-1]
+        parts = [dataclasses.replace(p, spans=list(p.spans)) for p in analysis.parts]
         policy_name = policy or self.settings.policy
         request = RouteRequest(cls, self.settings, budget_remaining, budget_epsilon,
                                features=request_features(cls, parts, last.content))
@@ -277,13 +294,26 @@ class Planner:
                                         cls.spans, sorted(set(cls.failed).union(*(c.failed for _, c in history))))
         sent = {ph for m in cloud_messages for ph in _PLACEHOLDER.findall(m.content)}
         used = {ph: orig for ph, orig in vault.mapping.items() if ph in sent}
-        plan = Plan(messages=messages, classification=classification, strategy=strategy_name,
+        return Plan(messages=messages, classification=classification, strategy=analysis.strategy,
                     policy=policy_name, parts=parts, route=overall, cloud_messages=cloud_messages,
                     placeholders=used, conversation_id=vault.conversation_id,
                     principal=principal or self.settings.principal, notes=notes,
-                    timings_ms={"classify": (t1 - t0) * 1e3, "decompose": (t2 - t1) * 1e3,
-                                "route": (t3 - t2) * 1e3})
-        return plan
+                    timings_ms={**analysis.timings_ms, "route": (t3 - t2) * 1e3})
+
+
+@dataclasses.dataclass(frozen=True)
+class Analysis:
+    """What planning learns of a request before any policy routes it."""
+
+    messages: list[Message]
+    history: list[tuple[Message, Classification]]
+    """The earlier messages with their classifications."""
+    classification: Classification
+    """The last message's."""
+    strategy: str
+    parts: list[Part]
+    """The last message decomposed (routes not set: :meth:`Planner.decide` routes copies)."""
+    timings_ms: dict[str, float]
 
 
 def request_features(cls: Classification, parts: Sequence[Part], text: str) -> dict[str, float]:

@@ -63,3 +63,15 @@ def test_langchain_model_goes_local_when_the_budget_is_spent():
     assert second.response_metadata["ptmo"]["route"] == "local"
     assert second.response_metadata["ptmo"]["left_device"] is False
     assert len(cloud.received) == 1
+
+
+@pytest.mark.parametrize("when_exhausted", ["local", "mask"])
+def test_an_exhausted_budget_reroutes_without_classifying_again(when_exhausted):
+    router = PrivacyRouter(classifiers=["rules"], budget={"enabled": True, "store": "memory", "epsilon": 1e-6,
+                                                          "window": "none", "when_exhausted": when_exhausted})
+    texts: list[str] = []
+    real = router.planner.classify
+    router.planner.classify = lambda text, *a, **k: texts.append(text) or real(text, *a, **k)
+    plan = router.plan([{"role": "user", "content": "I am Ann."}, {"role": "user", "content": TEXT}])
+    assert any("privacy budget" in n for n in plan.notes)
+    assert texts == ["I am Ann.", TEXT]  # each message classified once, whatever the re-routes

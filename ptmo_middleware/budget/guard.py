@@ -1,9 +1,10 @@
 """Planning within the budget, and the charge made before a payload leaves.
 
 ``BudgetGuard.plan`` prices every plan (``Plan.budget_cost`` = its risk) and, when the
-principal's account cannot pay it, plans again so that the request is answered locally
-(or, with ``when_exhausted = "mask"``, with every part masked if that fits) and says so
-in ``Plan.notes``. ``BudgetGuard.charge`` is the atomic check-and-spend the execution
+principal's account cannot pay it, routes the same analysis again (nothing is
+classified twice) so that the request is answered locally (or, with
+``when_exhausted = "mask"``, with every part masked if that fits) and says so in
+``Plan.notes``. ``BudgetGuard.charge`` is the atomic check-and-spend the execution
 path calls right before the cloud call; if a concurrent request took the budget in the
 meantime it refuses, and the caller must answer locally.
 """
@@ -41,22 +42,25 @@ class BudgetGuard:
         remaining = epsilon = None
         if self.budget is not None:
             remaining, epsilon = self.budget.remaining(principal, conv), self.budget.epsilon
-        plan = planner.plan(prompt, vault, policy=policy, strategy=strategy, principal=principal,
-                            budget_remaining=remaining, budget_epsilon=epsilon)
-        plan.budget_cost = self.risk.plan_risk(plan)
+        analysis = planner.analyse(prompt, vault, strategy)
+
+        def decide(policy_name: str | None) -> "Plan":
+            plan = planner.decide(analysis, vault, policy=policy_name, principal=principal,
+                                  budget_remaining=remaining, budget_epsilon=epsilon)
+            plan.budget_cost = self.risk.plan_risk(plan)
+            return plan
+
+        plan = decide(policy)
         if self.budget is None or self.budget.can_pay(plan.budget_cost, principal, conv):
             return plan
         why = (f"privacy budget: this payload's risk {plan.budget_cost:.4f} exceeds the {remaining:.4f} "
                f"left of epsilon {epsilon:g} for {principal!r}")
         if planner.settings.budget.when_exhausted == "mask":
-            masked = planner.plan(prompt, vault, policy="masked-only", strategy=strategy, principal=principal,
-                                  budget_remaining=remaining, budget_epsilon=epsilon)
-            masked.budget_cost = self.risk.plan_risk(masked)
+            masked = decide("masked-only")
             if self.budget.can_pay(masked.budget_cost, principal, conv):
                 masked.notes.append(f"{why}; every part masked instead (risk {masked.budget_cost:.4f})")
                 return masked
-        local = planner.plan(prompt, vault, policy="local-only", strategy=strategy, principal=principal,
-                             budget_remaining=remaining, budget_epsilon=epsilon)
+        local = decide("local-only")
         local.budget_cost = 0.0
         local.notes.append(f"{why}; answered locally (policy {plan.policy} asked {plan.route.value})")
         return local
