@@ -27,6 +27,7 @@ from .hits import Detector
 from .national_ids import national_ids
 from .normalize import readings
 from .partial_values import partial_values
+from .phone_numbers import phone_numbers
 from .pii_patterns import PII_DETECTORS
 from .record_numbers import record_numbers
 from .secret_patterns import SECRET_DETECTORS
@@ -43,7 +44,8 @@ class RulesClassifier:
     inline = True
     detectors: tuple[Detector, ...] = (SECRET_DETECTORS + PII_DETECTORS
                                        + (national_ids, split_values, encoded_secrets, table_values, credentials,
-                                          spelled_values, seed_phrases, partial_values, checked_ids, record_numbers))
+                                          spelled_values, seed_phrases, partial_values, checked_ids, record_numbers,
+                                          phone_numbers))
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings

@@ -1,0 +1,93 @@
+"""Phone numbers in international and national formats, read by the ``phonenumbers``
+library (the number plans of every country).
+
+Only candidate windows are parsed: runs of digits and phone punctuation holding enough
+digits (a text without digits costs a substring test per digit). A window written
+internationally (``+CC`` or ``00CC``) counts when it is a valid number of its country; a national one
+only when a phone word comes shortly before it and it is valid in one of
+:data:`NATIONAL_REGIONS` (most national digit strings are valid somewhere).
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+import phonenumbers
+
+from .hits import Hit
+from .normalize import Normalized
+
+#: Regions whose national formats are tried (the longest valid reading wins).
+NATIONAL_REGIONS = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "IN", "BR", "MX", "AU", "PL", "SE", "CH", "AT",
+                    "BE", "PT", "JP", "KR", "CN", "TR", "ZA", "NG", "RU")
+#: A region whose international call prefix is 00, to read ``00CC`` numbers.
+_IDD_00_REGION = "DE"
+
+#: Digits and phone punctuation, with an optional extension; starts on a concrete class.
+_WINDOW = re.compile(r"[+(0-9][0-9 \-.()/\u00a0]{5,26}[0-9](?:[ ,]{0,2}(?:ext\.?|x|#)[ .]?[0-9]{1,6})?(?!\w)")
+_MIN_DIGITS, _MAX_DIGITS = 7, 23
+#: Phone words (stems) that let a national format count; a verb only with its object.
+_CUE = re.compile(
+    r"(?<!\w)(?:(?:call|text|ring|reach|contact|dial)(?:\s+(?:me|us|him|her|them)\b|\s*:)|"
+    r"phone|tel\b|tel\.|telephone|mobile?|cell|sms|whats\s?app|signal\b|fax|hotline|helpline|"
+    r"t[ée]l[ée]phone|portable|appel|joindre|joignable|telefon|handy|ruf|anruf|erreichbar|"
+    r"tel[ée]fono|m[óo]vil|ll[áa]m|celular|cellulare|chiama|bel\b|bellen|mobiel|telefoon|"
+    r"zadzwo[ńn]|kom[óo]rk|номер|телефон)|电话|手机|電話|携帯|전화",
+    re.IGNORECASE)
+#: How far before a national number its phone word may be (with no digit between).
+_CUE_REACH = 30
+_DIGIT = re.compile(r"[0-9]")
+
+
+def phone_numbers(work: Normalized) -> Iterator[Hit]:
+    """PHONE_NUMBER hits: valid international numbers, and valid national ones after a
+    phone word."""
+    text = work.text
+    if not any(d in text for d in "0123456789"):     # the working string's digits are ASCII
+        return
+    for m in _WINDOW.finditer(text):
+        start = m.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] in "_+"):
+            continue
+        window = m.group()
+        digits = sum(ch.isdigit() for ch in window)
+        if not _MIN_DIGITS <= digits <= _MAX_DIGITS:
+            continue
+        lead = window.lstrip("(")
+        if lead.startswith(("+", "00")):
+            found = _match(window, _IDD_00_REGION)
+            score = 0.85
+        elif _cued(text, start):
+            found = _national(window)
+            score = 0.8
+        else:
+            continue
+        if found:
+            yield Hit(start + found[0], start + found[1], "PHONE_NUMBER", score)
+
+
+def _cued(text: str, start: int) -> bool:
+    """Whether a phone word ends shortly before ``start``, with no digit after it."""
+    cue = None
+    for cue in _CUE.finditer(text, max(0, start - _CUE_REACH), start):
+        pass
+    return cue is not None and _DIGIT.search(text, cue.end(), start) is None
+
+
+def _national(window: str) -> tuple[int, int] | None:
+    """The longest valid national reading of ``window`` over :data:`NATIONAL_REGIONS`."""
+    best: tuple[int, int] | None = None
+    for region in NATIONAL_REGIONS:
+        found = _match(window, region, phonenumbers.Leniency.STRICT_GROUPING)
+        if found and (best is None or found[1] - found[0] > best[1] - best[0]):
+            best = found
+            if found[1] - found[0] >= len(window.strip("()")):
+                break
+    return best
+
+
+def _match(window: str, region: str, leniency: int = phonenumbers.Leniency.VALID) -> tuple[int, int] | None:
+    """Offsets of the first valid number in ``window`` read in ``region``."""
+    for match in phonenumbers.PhoneNumberMatcher(window, region, leniency=leniency):
+        return match.start, match.end
+    return None
