@@ -9,9 +9,10 @@ see :func:`.normalize.readings`), and each hit is mapped back onto the original 
 inside it included. Detectors: secrets by pattern (:mod:`.secret_patterns`) and by the
 syntax that binds them (:mod:`.credential_syntax`), personal data (:mod:`.pii_patterns`),
 national, tax and health IDs (:mod:`.national_ids`, :mod:`.checked_ids`,
-:mod:`.record_numbers`), values split, spelled out, given in pieces or encoded to hide
-them, wallet seed phrases, and Markdown table columns. docs/rules_classifier.md lists
-what each finds.
+:mod:`.record_numbers`), phone numbers and street addresses (:mod:`.phone_numbers`,
+:mod:`.addresses`), values split, spelled out, given in pieces or encoded to hide them,
+wallet seed phrases, and Markdown table columns. docs/rules_classifier.md lists what each
+finds.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from ptmo_middleware.config import Settings
 from ptmo_middleware.hookspecs import hookimpl
 from ptmo_middleware.types import Span
 
+from .addresses import addresses
 from .checked_ids import checked_ids
 from .credential_syntax import credentials
 from .encoded_values import encoded_secrets
@@ -45,7 +47,7 @@ class RulesClassifier:
     detectors: tuple[Detector, ...] = (SECRET_DETECTORS + PII_DETECTORS
                                        + (national_ids, split_values, encoded_secrets, table_values, credentials,
                                           spelled_values, seed_phrases, partial_values, checked_ids, record_numbers,
-                                          phone_numbers))
+                                          phone_numbers, addresses))
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
