@@ -50,12 +50,14 @@ def build_router(*, local: Any, cloud: Any, config: str | None, settings: dict[s
     return PrivacyRouter(config, local=local, cloud=cloud, **overrides)
 
 
-def split_options(kwargs: dict[str, Any], defaults: dict[str, Any], owner: str) -> tuple[str | None, dict[str, Any]]:
+def split_options(kwargs: dict[str, Any], defaults: dict[str, Any], owner: str,
+                  extra: frozenset[str] = frozenset()) -> tuple[str | None, dict[str, Any]]:
     """(conversation id or None, router keyword arguments) from a call's keyword arguments
-    over the integration's defaults; unknown arguments raise ``TypeError``."""
+    over the integration's defaults; ``extra`` names more accepted arguments; unknown
+    arguments raise ``TypeError``."""
     kwargs = dict(kwargs)
     conversation = kwargs.pop("conversation_id", None)
-    accepted = GENERATION_OPTIONS | set(ROUTER_OPTIONS)
+    accepted = GENERATION_OPTIONS | set(ROUTER_OPTIONS) | extra
     unknown = set(kwargs) - accepted
     if unknown:
         raise TypeError(f"unsupported keyword argument(s) {sorted(unknown)}; {owner} accepts "

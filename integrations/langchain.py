@@ -10,26 +10,40 @@ The local and cloud sides are config strings, ptmo backends, or any LangChain ch
 model (a ``ChatOllama``, a ``ChatGroq``, a fake), which :class:`LangChainBackend` makes
 fit the backend protocol. The whole message history is classified and masked by the
 core; the answer's ``response_metadata["ptmo"]`` summarises the plan without any raw
-private text. Tool calling and structured output are not supported.
+private text.
+
+Tools work as with any chat model (``bind_tools``, ``with_structured_output``): tool
+schemas go to the model as given; the arguments of the tool calls the cloud returns
+have their placeholders restored before they reach ``AIMessage.tool_calls``; tool
+calls and tool results in the history are classified and masked like any text.
 """
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import Any
+import json
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from operator import itemgetter
+from typing import Any, Literal
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel, LangSmithParams
 from langchain_core.messages import (AIMessage, AIMessageChunk, BaseMessage, ChatMessage, HumanMessage,
                                      SystemMessage, ToolMessage)
 from langchain_core.messages.ai import UsageMetadata
+from langchain_core.messages.tool import ToolCall as LCToolCall, tool_call, tool_call_chunk
+from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
 from langchain_core.runnables.config import var_child_runnable_config
+from langchain_core.tools import BaseTool
 from langchain_core.utils import secret_from_env
-from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
+from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
+from langchain_core.utils.pydantic import is_basemodel_subclass
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
 
 from ptmo_middleware.backends import AsyncTextStream, BackendReply, StopCutter, TextStream, Usage, cut_at_stop
 from ptmo_middleware.router import PrivacyRouter
-from ptmo_middleware.types import Message
+from ptmo_middleware.tools import TOOL_OPTIONS
+from ptmo_middleware.types import Message, ToolCall
 
 from ._routing import (LazyRouter, answered_by, build_router, plan_summary,
                        side_label, split_options, with_options)
@@ -41,27 +55,52 @@ _ROLE_OF: tuple[tuple[type[BaseMessage], str], ...] = (
     (HumanMessage, "user"), (AIMessage, "assistant"), (SystemMessage, "system"))
 
 
-def to_router_messages(messages: Sequence[BaseMessage]) -> list[Message]:
-    """LangChain messages as the router's text messages.
+#: Content blocks that repeat an AI message's ``tool_calls`` (Anthropic's form, LangChain's own).
+_TOOL_CALL_BLOCKS = frozenset({"tool_use", "tool_call"})
 
-    Only text is accepted: an image or a tool exchange cannot be classified, so it is
+
+def to_router_messages(messages: Sequence[BaseMessage]) -> list[Message]:
+    """LangChain messages as the router's messages: text, an AI message's tool calls,
+    a tool result's call id.
+
+    Only text is accepted besides: an image or a file cannot be classified, so it is
     refused rather than sent anywhere unchecked.
     """
     out = []
     for i, m in enumerate(messages):
-        if isinstance(m, ToolMessage) or getattr(m, "tool_calls", None):
-            raise ValueError(f"message {i}: tool calls and tool results are not supported by "
-                             "PrivacyRouterChatModel")
+        calls = getattr(m, "tool_calls", None) or []
         if isinstance(m.content, list) and any(
-                not isinstance(b, str) and b.get("type") != "text" for b in m.content):
+                not isinstance(b, str) and b.get("type") != "text"
+                and not (calls and b.get("type") in _TOOL_CALL_BLOCKS) for b in m.content):
             raise ValueError(f"message {i}: only text content is supported (images, audio and files "
                              "cannot be classified)")
+        if isinstance(m, ToolMessage):
+            out.append(Message("tool", m.text, tool_call_id=m.tool_call_id))
+            continue
         role = m.role if isinstance(m, ChatMessage) else next(
             (r for kind, r in _ROLE_OF if isinstance(m, kind)), None)
         if role is None:
             raise ValueError(f"message {i}: unsupported message type {m.type!r}")
-        out.append(Message(role, m.text))
+        out.append(Message(role, m.text, tool_calls=[ToolCall(c.get("id") or "", c["name"], dict(c["args"]))
+                                                     for c in calls]))
     return out
+
+
+def to_langchain_tool_calls(calls: Sequence[ToolCall]) -> list[LCToolCall]:
+    """The router's tool calls as LangChain's."""
+    return [tool_call(name=c.name, args=c.arguments, id=c.id) for c in calls]
+
+
+def tool_choice_option(tool_choice: dict[str, Any] | str | bool | None) -> dict[str, Any] | str | None:
+    """LangChain's ``tool_choice`` in OpenAI's form: ``"any"`` or ``True`` -> ``"required"``,
+    a tool's name -> that function; ``"auto"``, ``"none"``, ``"required"`` and dicts as given."""
+    if tool_choice is None or tool_choice is False:
+        return None
+    if tool_choice is True or tool_choice == "any":
+        return "required"
+    if isinstance(tool_choice, str) and tool_choice not in ("auto", "none", "required"):
+        return {"type": "function", "function": {"name": tool_choice}}
+    return tool_choice
 
 
 def to_langchain_messages(messages: Sequence[Message]) -> list[BaseMessage]:
@@ -242,6 +281,58 @@ class PrivacyRouterChatModel(BaseChatModel):
                             settings=self.router_settings, policy=self.policy, api_key=self.api_key,
                             max_retries=self.max_retries, timeout=self.timeout)
 
+    # -- tools and structured output --------------------------------------------------
+    def bind_tools(self, tools: Sequence[dict[str, Any] | type | Callable[..., Any] | BaseTool], *,
+                   tool_choice: dict[str, Any] | str | bool | None = None,
+                   **kwargs: Any) -> Runnable[Any, AIMessage]:
+        """This model with ``tools`` (converted to OpenAI's function definitions, sent to
+        the model as given) and ``tool_choice`` (``"auto"``, ``"any"``/``"required"``,
+        ``"none"`` or a tool's name) bound to every call."""
+        formatted = [convert_to_openai_tool(t) for t in tools]
+        choice = tool_choice_option(tool_choice)
+        if choice is not None:
+            kwargs["tool_choice"] = choice
+        return self.bind(tools=formatted, **kwargs)
+
+    def with_structured_output(self, schema: dict[str, Any] | type | None = None, *,
+                               method: Literal["function_calling", "json_schema", "json_mode"] = "function_calling",
+                               include_raw: bool = False, strict: bool | None = None,
+                               **kwargs: Any) -> Runnable[Any, dict[str, Any] | BaseModel]:
+        """Answers as ``schema`` (a pydantic model, a TypedDict or a JSON schema), every
+        string in them restored. ``method``: ``"function_calling"`` (a forced tool call,
+        LangChain's own implementation over :meth:`bind_tools`), ``"json_schema"`` (the
+        model's JSON answer constrained by the schema) or ``"json_mode"`` (any JSON
+        object; the prompt must say which). ``include_raw=True`` returns
+        ``{"raw": AIMessage, "parsed": ..., "parsing_error": ...}``."""
+        if method == "function_calling":
+            if schema is None:
+                raise ValueError("method='function_calling' needs a schema")
+            return super().with_structured_output(schema, include_raw=include_raw, **kwargs)
+        if method not in ("json_schema", "json_mode"):
+            raise ValueError(f"unknown method {method!r}; use 'function_calling', 'json_schema' or 'json_mode'")
+        if kwargs:
+            raise ValueError(f"unsupported argument(s) {sorted(kwargs)}")
+        if method == "json_schema":
+            if schema is None:
+                raise ValueError("method='json_schema' needs a schema")
+            json_schema = convert_to_json_schema(schema)
+            spec: dict[str, Any] = {"name": json_schema.get("title", "output"), "schema": json_schema}
+            if strict is not None:
+                spec["strict"] = strict
+            response_format: dict[str, Any] = {"type": "json_schema", "json_schema": spec}
+        else:
+            response_format = {"type": "json_object"}
+        llm = self.bind(response_format=response_format,
+                        ls_structured_output_format={"kwargs": {"method": method}, "schema": schema})
+        parser: Runnable[Any, Any] = (PydanticOutputParser(pydantic_object=schema)
+                                      if isinstance(schema, type) and is_basemodel_subclass(schema)
+                                      else JsonOutputParser())
+        if not include_raw:
+            return llm | parser
+        parsed = RunnablePassthrough.assign(parsed=itemgetter("raw") | parser, parsing_error=lambda _: None)
+        return RunnableMap(raw=llm) | parsed.with_fallbacks([RunnablePassthrough.assign(parsed=lambda _: None)],
+                                                            exception_key="parsing_error")
+
     # -- one call --------------------------------------------------------------------
     def _call_args(self, stop: list[str] | None, run_manager: Any,
                    kwargs: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
@@ -251,7 +342,7 @@ class PrivacyRouterChatModel(BaseChatModel):
             raise ValueError("PrivacyRouterChatModel routes between its local and cloud models; "
                              "a per-call `model` override is not supported")
         defaults = {"temperature": self.temperature, "max_tokens": self.max_tokens, "stop": stop or self.stop}
-        conversation, options = split_options(kwargs, defaults, type(self).__name__)
+        conversation, options = split_options(kwargs, defaults, type(self).__name__, TOOL_OPTIONS)
         # Run metadata, then the enclosing chain's (or LangGraph node's) configurable.
         sources = [getattr(run_manager, "metadata", None) or {},
                    (var_child_runnable_config.get() or {}).get("configurable") or {}]
@@ -269,7 +360,8 @@ class PrivacyRouterChatModel(BaseChatModel):
         }
 
     def _result(self, reply: Any) -> ChatResult:
-        message = AIMessage(content=reply.text, **self._message_fields(reply))
+        message = AIMessage(content=reply.text, tool_calls=to_langchain_tool_calls(reply.tool_calls),
+                            **self._message_fields(reply))
         return ChatResult(generations=[ChatGeneration(message=message)])
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
@@ -288,10 +380,13 @@ class PrivacyRouterChatModel(BaseChatModel):
 
     def _chunk(self, piece: Any) -> ChatGenerationChunk | None:
         """A router stream piece as a LangChain chunk: its text, and on the last piece
-        the usage and the plan summary."""
+        the tool calls (whole, their arguments restored), the usage and the plan summary."""
         if piece.reply is not None:
+            chunks = [tool_call_chunk(name=c.name, args=json.dumps(c.arguments, ensure_ascii=False), id=c.id, index=i)
+                      for i, c in enumerate(piece.reply.tool_calls)]
             return ChatGenerationChunk(message=AIMessageChunk(
-                content=piece.text, chunk_position="last", **self._message_fields(piece.reply)))
+                content=piece.text, tool_call_chunks=chunks, chunk_position="last",
+                **self._message_fields(piece.reply)))
         return ChatGenerationChunk(message=AIMessageChunk(content=piece.text)) if piece.text else None
 
     def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,

@@ -10,6 +10,10 @@ A query engine puts the retrieved passages into the prompt it sends the LLM, so 
 are classified with the question: private spans of the documents are masked or kept
 local like any other, and never shipped raw to the cloud. Each response's ``raw``
 holds the usage and the plan summary (``raw["ptmo"]``, no private text).
+
+It is a ``FunctionCallingLLM``: a ``FunctionAgent`` (or ``chat_with_tools``) gets the
+tool calls as ``ToolCallBlock`` blocks of the answer, their arguments restored; tool
+results and earlier tool calls are classified and masked like any text.
 """
 from __future__ import annotations
 
@@ -22,14 +26,19 @@ from llama_index.core.base.llms.generic_utils import (achat_to_completion_decora
                                                       stream_chat_to_completion_decorator)
 from llama_index.core.base.llms.types import (ChatMessage, ChatResponse, ChatResponseAsyncGen, ChatResponseGen,
                                               CompletionResponse, CompletionResponseAsyncGen,
-                                              CompletionResponseGen, LLMMetadata, MessageRole)
+                                              CompletionResponseGen, LLMMetadata, MessageRole, TextBlock,
+                                              ToolCallBlock)
 from llama_index.core.llms import LLM
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
+from llama_index.core.llms.function_calling import FunctionCallingLLM
+from llama_index.core.llms.llm import ToolSelection
+from llama_index.core.tools.types import BaseTool
 from pydantic import Field, PrivateAttr
 
 from ptmo_middleware.backends import AsyncTextStream, BackendReply, StopCutter, TextStream, Usage, cut_at_stop
 from ptmo_middleware.router import PrivacyRouter
-from ptmo_middleware.types import Message
+from ptmo_middleware.tools import TOOL_OPTIONS, parse_arguments
+from ptmo_middleware.types import Message, ToolCall
 
 from ._routing import (LazyRouter, answered_by, build_router, plan_summary,
                        side_label, split_options, with_options)
@@ -39,17 +48,24 @@ _ROLE_ALIASES = {"chatbot": "assistant", "model": "assistant", "developer": "sys
 
 
 def to_router_messages(messages: Sequence[ChatMessage]) -> list[Message]:
-    """LlamaIndex chat messages as the router's text messages (text only: an image, a
-    document or a tool exchange cannot be classified, so it is refused)."""
+    """LlamaIndex chat messages as the router's messages: text, tool calls
+    (``ToolCallBlock``), tool results (role ``tool`` with ``additional_kwargs["tool_call_id"]``).
+    An image or a document cannot be classified, so it is refused."""
     out = []
     for i, m in enumerate(messages):
-        kinds = {type(b).__name__ for b in m.blocks} - {"TextBlock"}
+        kinds = {type(b).__name__ for b in m.blocks} - {"TextBlock", "ToolCallBlock"}
         if kinds:
             raise ValueError(f"message {i}: only text is supported, got {sorted(kinds)}")
         role = m.role.value if isinstance(m.role, MessageRole) else str(m.role)
-        if role in ("tool", "function") or m.additional_kwargs.get("tool_calls"):
-            raise ValueError(f"message {i}: tool calls and tool results are not supported by PrivacyRouterLLM")
-        out.append(Message(_ROLE_ALIASES.get(role, role), m.content or ""))
+        if role == "function" or m.additional_kwargs.get("tool_calls"):
+            raise ValueError(f"message {i}: tool calls must be ToolCallBlock blocks and tool results role 'tool' "
+                             "messages (another LLM's forms are not supported by PrivacyRouterLLM)")
+        calls = [ToolCall(b.tool_call_id or "", b.tool_name, parse_arguments(b.tool_kwargs, b.tool_name))
+                 for b in m.blocks if isinstance(b, ToolCallBlock)]
+        call_id = m.additional_kwargs.get("tool_call_id") if role == "tool" else None
+        if role == "tool" and not call_id:
+            raise ValueError(f"message {i}: a tool result needs additional_kwargs['tool_call_id']")
+        out.append(Message(_ROLE_ALIASES.get(role, role), m.content or "", tool_calls=calls, tool_call_id=call_id))
     return out
 
 
@@ -135,7 +151,7 @@ class LlamaIndexBackend:
         yield _usage_of(last) if last is not None else Usage()
 
 
-class PrivacyRouterLLM(LLM):
+class PrivacyRouterLLM(FunctionCallingLLM):
     """A LlamaIndex LLM that routes each call through a :class:`PrivacyRouter`.
 
     ``local`` and ``cloud`` are config strings (``"ollama:llama3.2:3b"``,
@@ -185,7 +201,7 @@ class PrivacyRouterLLM(LLM):
     @property
     def metadata(self) -> LLMMetadata:
         return LLMMetadata(context_window=self.context_window, num_output=self.max_tokens or 256,
-                           is_chat_model=True, is_function_calling_model=False, model_name=self.model_name)
+                           is_chat_model=True, is_function_calling_model=True, model_name=self.model_name)
 
     def get_router(self) -> PrivacyRouter:
         """The router behind this LLM, built on first use."""
@@ -193,7 +209,7 @@ class PrivacyRouterLLM(LLM):
 
     def _options(self, kwargs: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
         defaults = {"temperature": self.temperature, "max_tokens": self.max_tokens}
-        conversation, options = split_options(kwargs, defaults, type(self).__name__)
+        conversation, options = split_options(kwargs, defaults, type(self).__name__, TOOL_OPTIONS)
         return conversation or self.conversation_id, options
 
     def _raw(self, reply: Any) -> dict[str, Any]:
@@ -203,8 +219,40 @@ class PrivacyRouterLLM(LLM):
                           "total_tokens": usage.total_tokens}}
 
     def _response(self, text: str, reply: Any | None, delta: str | None = None) -> ChatResponse:
-        return ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=text), delta=delta,
+        """An answer: its text, and once complete its tool calls (restored) and ``raw``."""
+        blocks: list[Any] = [TextBlock(text=text)]
+        if reply is not None:
+            blocks += [ToolCallBlock(tool_call_id=c.id, tool_name=c.name, tool_kwargs=c.arguments)
+                       for c in reply.tool_calls]
+        return ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, blocks=blocks), delta=delta,
                             raw=self._raw(reply) if reply is not None else None)
+
+    # -- function calling --------------------------------------------------------------
+    def _prepare_chat_with_tools(self, tools: Sequence[BaseTool], user_msg: str | ChatMessage | None = None,
+                                 chat_history: list[ChatMessage] | None = None, verbose: bool = False,
+                                 allow_parallel_tool_calls: bool = False, tool_required: bool = False,
+                                 tool_choice: str | dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+        """``chat`` arguments for a turn with ``tools`` (OpenAI function definitions, sent
+        as given); ``tool_choice``: ``"auto"``, ``"none"``, ``"required"`` or a tool's name."""
+        messages = list(chat_history or [])
+        if user_msg is not None:
+            messages.append(ChatMessage(role=MessageRole.USER, content=user_msg) if isinstance(user_msg, str)
+                            else user_msg)
+        choice = tool_choice or ("required" if tool_required else None)
+        if isinstance(choice, str) and choice not in ("auto", "none", "required"):
+            choice = {"type": "function", "function": {"name": choice}}
+        return {"messages": messages, "tools": [t.metadata.to_openai_tool() for t in tools],
+                "tool_choice": choice, **kwargs}
+
+    def get_tool_calls_from_response(self, response: ChatResponse, error_on_no_tool_call: bool = True,
+                                     **kwargs: Any) -> list[ToolSelection]:
+        """The tool calls of an answer (its ``ToolCallBlock`` blocks, arguments restored)."""
+        calls = [ToolSelection(tool_id=b.tool_call_id or "", tool_name=b.tool_name,
+                               tool_kwargs=parse_arguments(b.tool_kwargs, b.tool_name))
+                 for b in response.message.blocks if isinstance(b, ToolCallBlock)]
+        if not calls and error_on_no_tool_call:
+            raise ValueError(f"expected at least one tool call, got {len(calls)}")
+        return calls
 
     @llm_chat_callback()
     def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:

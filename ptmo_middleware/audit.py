@@ -28,6 +28,7 @@ from typing import Any, Iterable, Iterator, Sequence
 import platformdirs
 
 from .errors import PtmoError
+from .tools import wire_text
 from .types import Message, Plan, messages_hash
 
 #: Schema version of a record (``"v"``).
@@ -145,7 +146,7 @@ class AuditLog:
             "n_parts_cloud": len(plan.cloud_parts),
             "payload_hash": plan.payload_hash() if plan.cloud_messages else None,
             "n_cloud_messages": len(plan.cloud_messages),
-            "cloud_chars": sum(len(m.content) for m in plan.cloud_messages),
+            "cloud_chars": sum(len(wire_text(m)) for m in plan.cloud_messages),
             "failed_classifiers": list(plan.classification.failed),
             "shield_overrides": len(plan.notes),
         })
@@ -167,7 +168,7 @@ class AuditLog:
             "payload_hash": sent_hash,
             "matches_plan": sent_hash == plan.payload_hash(),
             "n_cloud_messages": len(messages),
-            "cloud_chars": sum(len(m.content) for m in messages),
+            "cloud_chars": sum(len(wire_text(m)) for m in messages),
             "budget_spent": float(budget_spent if budget_spent is not None
                                   else plan.budget_cost if attempt == 1 else 0.0),
             "attempt": attempt,

@@ -18,9 +18,9 @@ import random
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
-from .backends import AsyncTextStream, Backend, BackendReply, Usage, usage_of
+from .backends import AsyncTextStream, Backend, BackendReply, Usage, tool_calls_of, usage_of
 from .errors import BackendError, BudgetExhausted
-from .types import Message, Plan
+from .types import Message, Plan, ToolCall
 
 if TYPE_CHECKING:
     from .audit import AuditLog
@@ -81,11 +81,11 @@ class Egress:
 
     def stream(self, plan: Plan, options: dict[str, Any],
                on_send: Callable[[], None] | None = None) -> AsyncTextStream:
-        """The cloud's answer as it arrives (``usage`` set once exhausted)."""
+        """The cloud's answer as it arrives (``usage`` and ``tool_calls`` set once exhausted)."""
         return AsyncTextStream(self._stream(plan, options, on_send))
 
     async def _stream(self, plan: Plan, options: dict[str, Any],
-                      on_send: Callable[[], None] | None) -> AsyncIterator[str | Usage]:
+                      on_send: Callable[[], None] | None) -> AsyncIterator[str | Usage | ToolCall]:
         self._check_ready()
         attempt = 1
         while True:
@@ -100,5 +100,7 @@ class Egress:
                     raise
             else:
                 yield usage_of(stream)
+                for call in tool_calls_of(stream):
+                    yield call
                 return
             attempt += 1

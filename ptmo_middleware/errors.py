@@ -54,3 +54,8 @@ class BudgetStoreError(PtmoError):
     to the cloud: from ``plan()`` no plan is made; at send time the cloud's part is
     answered locally and the reply is flagged ``budget_store_failed_answered_locally``.
     The store's own exception is the ``__cause__``."""
+
+
+class ToolsUnsupported(PtmoError):
+    """A request asks for tools or structured output and must be answered by a backend
+    that cannot take them (the embedded model). Nothing was sent to the cloud."""

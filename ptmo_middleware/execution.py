@@ -22,6 +22,12 @@ One :class:`Execution` answers one planned request. Its rules (DESIGN.md invaria
   call's ``adapter`` option; the cloud's calls never carry it.
 - A request that has not finished within ``request_timeout_s`` (planning included)
   raises :class:`RequestTimeout`.
+- A request that asks for tools or structured output (``tools``, ``tool_choice``,
+  ``response_format``) is answered by one side, which gets those options (the router
+  never splits it): the cloud's text and tool calls come back with their placeholders
+  restored (in a JSON answer, escaped for JSON strings), the local model's as they
+  are; no aggregator is involved. A side that cannot take tools raises
+  :class:`ToolsUnsupported` before it is called, so nothing is sent in its place.
 """
 from __future__ import annotations
 
@@ -32,11 +38,12 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .backends import ADAPTER_OPTION, Backend, Usage, usage_of
+from .backends import ADAPTER_OPTION, Backend, Usage, supports_tools, tool_calls_of, usage_of
 from .components import Answers, ChunkRestorer
 from .errors import (BudgetExhausted, BudgetStoreError, CloudBackendUnavailable, LocalBackendUnavailable, PluginError,
-                     RequestTimeout)
-from .types import Message, Part, Plan
+                     RequestTimeout, ToolsUnsupported)
+from .tools import asks_for_tools, json_escape, restore_tool_calls
+from .types import Message, Part, Plan, ToolCall
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +85,8 @@ class Reply:
     counts too: whether it reached the provider cannot be known."""
     cloud_error: str | None = None
     """The cloud backend's message when it failed and the reply was answered locally."""
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    """The tools the model asked to call, with the real values in their arguments."""
 
 
 @dataclass
@@ -117,6 +126,10 @@ class Execution:
         self.needs_cloud = bool(plan.cloud_messages)
         self.needs_local = bool(plan.local_parts) or not self.needs_cloud
         self.local_options, self.local_adapter = self._adapter_options(options)
+        self.tools = asks_for_tools(options)
+        self.tool_calls: list[ToolCall] = []
+        json_answer = (options.get("response_format") or {}).get("type") in ("json_object", "json_schema")
+        self.escape = json_escape if json_answer else None
 
     def _adapter_options(self, options: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
         """The local calls' options (with the principal's adapter when one resolves) and
@@ -155,6 +168,9 @@ class Execution:
                 answers.local = await local if local is not None else None
             finally:
                 _cancel(local)
+        if self.tools:
+            text = (answers.local or "") if answers.cloud is None else self._restore(answers.cloud)
+            return self._reply(text, answers)
         t0 = time.perf_counter()
         text = await asyncio.to_thread(self.aggregator.aggregate, self.plan, answers, self.vault)
         self.timings["aggregate"] = _ms(t0)
@@ -182,6 +198,7 @@ class Execution:
     async def _local_stream(self, messages: list[Message], gate: asyncio.Event | None = None) -> AsyncIterator[str]:
         """The local model's answer as it is generated."""
         backend = self.router.local_backend
+        self._check_tools(backend, "local")
         t0 = time.perf_counter()
         stream = None
         try:
@@ -196,11 +213,13 @@ class Execution:
             ) from exc
         finally:
             self.timings["local"] = self.timings.get("local", 0.0) + _ms(t0)
+        self.tool_calls = tool_calls_of(stream)
         self._count("local", backend, usage_of(stream))
 
     async def _cloud(self) -> str:
         """The cloud's answer to ``plan.cloud_messages``, or the local fallback."""
         cloud = self.router.cloud_backend
+        self._check_tools(cloud, "cloud")
         t0 = time.perf_counter()
         try:
             reply = await self.router.egress.chat(self.plan, self.options, self._sent)
@@ -209,6 +228,7 @@ class Execution:
         finally:
             self.timings["cloud"] = _ms(t0)
         self._count("cloud", cloud, reply.usage)
+        self.tool_calls = restore_tool_calls(reply.tool_calls, self.vault, self.plan.placeholders)
         return reply.text
 
     async def _fallback(self, exc: Exception) -> str:
@@ -257,7 +277,8 @@ class Execution:
         local = await self._start_local() if self.needs_local else None
         shown: list[str] = []
         try:
-            restorer = self._stream_restorer()
+            restorer = (self.vault.stream_restorer(self.plan.placeholders, self.escape) if self.tools
+                        else self._stream_restorer())
             async for piece in self._cloud_stream(answers):
                 shown.append(restorer.feed(piece))
                 if shown[-1]:
@@ -268,6 +289,9 @@ class Execution:
             answers.local = await local if local is not None else None
         finally:
             _cancel(local)
+        if self.tools:
+            yield ReplyChunk("", self._reply("".join(shown), answers))
+            return
         t0 = time.perf_counter()
         result: list[str] = []
         async for piece in self._aggregate_emitting(answers, result):
@@ -327,6 +351,7 @@ class Execution:
         """Raw cloud pieces (recorded in ``answers.cloud``); on a failure before the
         first piece, the local fallback's answer as one piece."""
         cloud = self.router.cloud_backend
+        self._check_tools(cloud, "cloud")
         t0 = time.perf_counter()
         pieces: list[str] = []
         try:
@@ -343,7 +368,21 @@ class Execution:
             return
         self.timings["cloud"] = _ms(t0)
         answers.cloud = "".join(pieces)
+        self.tool_calls = restore_tool_calls(tool_calls_of(stream), self.vault, self.plan.placeholders)
         self._count("cloud", cloud, usage_of(stream))
+
+    # -- tools ------------------------------------------------------------------------
+    def _check_tools(self, backend: Backend, side: str) -> None:
+        """Refuse, before it is called, a backend that cannot take the request's tools."""
+        if self.tools and not supports_tools(backend):
+            raise ToolsUnsupported(
+                f"the request asks for tools or structured output and is answered by the {side} model "
+                f"{backend.name}, which cannot take them (an Ollama or Groq backend can); nothing was sent "
+                "to the cloud in its place")
+
+    def _restore(self, text: str) -> str:
+        """The cloud's text with the plan's placeholders restored (escaped in JSON)."""
+        return self.vault.restore(text, only=self.plan.placeholders, escape=self.escape)
 
     # -- bookkeeping ------------------------------------------------------------------
     def _count(self, side: str, backend: Backend, usage: Usage) -> None:
@@ -372,7 +411,7 @@ class Execution:
         self.timings["total"] = _ms(self.started)
         return Reply(text=text, plan=self.plan, usage=usage, timings_ms=self.timings,
                      backends=dict(self.backends), flags=list(self.flags), left_device=self.bodies_sent > 0,
-                     cloud_error=self.cloud_error)
+                     cloud_error=self.cloud_error, tool_calls=list(self.tool_calls))
 
 
 def _cancel(task: "asyncio.Task[Any] | None") -> None:

@@ -19,7 +19,8 @@ from .components import ClassifyContext, RouteRequest
 from .config import Settings
 from .errors import ConfigError, InvalidPromptError, PluginError
 from .shield import apply_shield
-from .types import Classification, Message, Part, Plan, Route, SensitivityLevel, Span
+from .tools import mask_tool_calls, wire_text
+from .types import Classification, Message, Part, Plan, Route, SensitivityLevel, Span, ToolCall
 from .value_propagation import VaultValues, repeats_in_text, shared_across
 from .vault import MaskVault
 
@@ -85,7 +86,7 @@ def to_messages(prompt: MessagesLike) -> list[Message]:
         _check_unicode(m.content, f"message {i}")
         if isinstance(m.role, str):
             _check_unicode(m.role, f"message {i} role")
-    if not messages[-1].content.strip():
+    if not messages[-1].content.strip() and messages[-1].tool_call_id is None:  # a tool may return nothing
         raise InvalidPromptError("the prompt is empty")
     return messages
 
@@ -238,9 +239,13 @@ class Planner:
         if total > self.settings.max_prompt_chars:
             raise InvalidPromptError(
                 f"prompt has {total} characters, more than max_prompt_chars={self.settings.max_prompt_chars}")
+        if messages[-1].tool_calls:
+            raise InvalidPromptError("the last message carries tool calls; a request ends with the tools' results "
+                                     "or a user message")
         t0 = time.perf_counter()
         history = [(m, self.classify(m.content, vault, ClassifyContext(self.settings, vault.conversation_id, m.role)))
                    for m in messages[:-1]]
+        history_calls = [self._mask_tool_calls(m, c, vault) for m, c in history]
         last = messages[-1]
         cls = self.classify(last.content, vault, ClassifyContext(self.settings, vault.conversation_id, last.role))
         if history:
@@ -251,7 +256,22 @@ class Planner:
         _check_parts(parts, last.content)
         t2 = time.perf_counter()
         return Analysis(messages, history, cls, strategy_name, parts,
-                        {"classify": (t1 - t0) * 1e3, "decompose": (t2 - t1) * 1e3})
+                        {"classify": (t1 - t0) * 1e3, "decompose": (t2 - t1) * 1e3}, history_calls)
+
+    def _mask_tool_calls(self, message: Message, cls: Classification, vault: MaskVault) -> list[ToolCall] | None:
+        """The tool calls of a past message as the cloud may see them: each string
+        argument classified (its level counts in ``cls``) and masked; ``None`` when one
+        holds something PRIVATE that cannot be masked."""
+        if not message.tool_calls:
+            return []
+        context = ClassifyContext(self.settings, vault.conversation_id, message.role)
+
+        def mask(text: str) -> str | None:
+            arg = self.classify(text, vault, context)
+            cls.level, cls.score = max(cls.level, arg.level), max(cls.score, arg.score)
+            return _masked(text, arg, vault)
+
+        return mask_tool_calls(message.tool_calls, mask)
 
     def decide(self, analysis: Analysis, vault: MaskVault, *, policy: str | None = None,
                principal: str | None = None, budget_remaining: float | None = None,
@@ -280,19 +300,21 @@ class Planner:
         if not all(isinstance(r, (Route, str)) and r in set(Route) for r in routes):
             raise PluginError(f"router policy {policy_name!r} returned something that is not a Route: {routes!r:.200}")
         routes = [Route(r) for r in routes]
-        history_payloads = [_history_payload(m, c, vault) for m, c in history]
+        history_payloads = [_history_payload(m, c, calls, vault)
+                            for (m, c), calls in zip(history, analysis.history_calls)]
         notes = apply_shield(parts, routes, cls.spans)
         t3 = time.perf_counter()
         cloud_parts = [p for p in parts if p.route.leaves_device]
         cloud_messages: list[Message] = []
         if cloud_parts:
             cloud_messages = [p for p in history_payloads if p is not None]
-            cloud_messages.append(Message(last.role, " ".join(p.payload or "" for p in cloud_parts).strip()))
+            payload = " ".join(p.payload or "" for p in cloud_parts).strip()
+            cloud_messages.append(dataclasses.replace(last, content=payload))
         overall = _overall_route(parts, history_payloads, [m for m, _ in history])
         level = max([c.level for _, c in history] + [cls.level])
         classification = Classification(level, max([c.score for _, c in history] + [cls.score]),
                                         cls.spans, sorted(set(cls.failed).union(*(c.failed for _, c in history))))
-        sent = {ph for m in cloud_messages for ph in _PLACEHOLDER.findall(m.content)}
+        sent = {ph for m in cloud_messages for ph in _PLACEHOLDER.findall(wire_text(m))}
         used = {ph: orig for ph, orig in vault.mapping.items() if ph in sent}
         return Plan(messages=messages, classification=classification, strategy=analysis.strategy,
                     policy=policy_name, parts=parts, route=overall, cloud_messages=cloud_messages,
@@ -314,6 +336,9 @@ class Analysis:
     parts: list[Part]
     """The last message decomposed (routes not set: :meth:`Planner.decide` routes copies)."""
     timings_ms: dict[str, float]
+    history_calls: list[list[ToolCall] | None] = dataclasses.field(default_factory=list)
+    """The tool calls of each earlier message, masked for the cloud (``None``: they
+    hold something that must stay on the device)."""
 
 
 def request_features(cls: Classification, parts: Sequence[Part], text: str) -> dict[str, float]:
@@ -376,20 +401,30 @@ def _check_parts(parts: Sequence[Part], text: str) -> None:
             raise PluginError("decomposer returned a part whose text is not at its offset")
 
 
-def _history_payload(message: Message, cls: Classification, vault: MaskVault) -> Message | None:
-    """A past message as the cloud may see it: every sensitive span masked; left out
-    when it holds something PRIVATE that cannot be masked."""
+def _masked(text: str, cls: Classification, vault: MaskVault) -> str | None:
+    """``text`` as the cloud may see it: every sensitive span masked; ``None`` when it
+    holds something PRIVATE that cannot be masked."""
     if any(not s.maskable and s.level >= SensitivityLevel.PRIVATE for s in cls.spans):
         return None
-    masked = vault.mask(message.content, [s for s in cls.spans if s.maskable and s.level > SensitivityLevel.PUBLIC])
-    return Message(message.role, masked)
+    return vault.mask(text, [s for s in cls.spans if s.maskable and s.level > SensitivityLevel.PUBLIC])
+
+
+def _history_payload(message: Message, cls: Classification, calls: list[ToolCall] | None,
+                     vault: MaskVault) -> Message | None:
+    """A past message as the cloud may see it (text and tool calls masked, see
+    :func:`_masked`); left out when something in it must stay on the device."""
+    masked = _masked(message.content, cls, vault)
+    if masked is None or calls is None:
+        return None
+    return dataclasses.replace(message, content=masked, tool_calls=calls)
 
 
 def _overall_route(parts: Sequence[Part], history_payloads: Sequence[Message | None],
                    history: Sequence[Message]) -> Route:
     if not any(p.route.leaves_device for p in parts):
         return Route.LOCAL
-    history_raw = all(p is not None and p.content == m.content for p, m in zip(history_payloads, history))
+    history_raw = all(p is not None and p.content == m.content and p.tool_calls == m.tool_calls
+                      for p, m in zip(history_payloads, history))
     if all(p.route is Route.CLOUD for p in parts) and history_raw:
         return Route.CLOUD
     return Route.HYBRID

@@ -20,6 +20,7 @@ from .egress import Egress
 from .execution import Execution, Reply, ReplyChunk
 from .pipeline import MessagesLike, Planner
 from .syncbridge import iterate_sync, run_sync
+from .tools import TOOL_OPTIONS, asks_for_tools, has_tool_use
 from .types import Classification, Plan
 from .vault import MaskVault, VaultRegistry
 
@@ -80,8 +81,16 @@ class PrivacyRouter:
         return self._plan(prompt, self.vault(conversation_id), policy, strategy, principal)
 
     def _plan(self, prompt: MessagesLike, vault: MaskVault, policy: str | None, strategy: str | None,
-              principal: str | None) -> Plan:
+              principal: str | None, tools: bool = False) -> Plan:
+        """The plan of ``prompt``. A request that uses tools (``tools``: it asks for them;
+        or its messages hold tool calls or results) is never split: when something of it
+        must stay on the device, all of it is answered there."""
         plan = self.budget.plan(self.planner, prompt, vault, policy=policy, strategy=strategy, principal=principal)
+        if (tools or has_tool_use(plan.messages)) and _split(plan):
+            plan = self.budget.plan(self.planner, prompt, vault, policy="local-only", strategy=strategy,
+                                    principal=principal)
+            plan.notes.append("tool use: part of the request must stay on the device, so all of it is "
+                              "answered by the local model")
         if self.audit is not None:
             self.audit.record_plan(plan, component_version(self.planner.policy(plan.policy)))
         return plan
@@ -151,16 +160,19 @@ class PrivacyRouter:
     def _execution(self, prompt: MessagesLike, conversation_id: str | None, principal: str | None,
                    policy: str | None, strategy: str | None, options: dict[str, Any]) -> Execution:
         started = time.perf_counter()
-        options = check_options(options, frozenset({"num_ctx"}))
+        options = check_options(options, frozenset({"num_ctx"}) | TOOL_OPTIONS)
+        options = {k: v for k, v in options.items() if v or k not in TOOL_OPTIONS}  # no tools: not a tool request
         vault = self.vault(conversation_id)
-        plan = self._plan(prompt, vault, policy, strategy, principal)
+        plan = self._plan(prompt, vault, policy, strategy, principal, asks_for_tools(options))
         return Execution(self, plan, vault, options, started)
 
     async def ainvoke(self, prompt: MessagesLike, *, conversation_id: str | None = None,
                       principal: str | None = None, policy: str | None = None, strategy: str | None = None,
                       **options: Any) -> Reply:
         """Plan ``prompt`` and answer it: local and cloud parts concurrently, masked
-        values restored. Options: temperature, max_tokens, stop, seed, timeout.
+        values restored. Options: temperature, max_tokens, stop, seed, timeout; and
+        ``tools``, ``tool_choice``, ``response_format`` (OpenAI's forms): the reply's
+        ``tool_calls`` then hold the calls the model asked for, their arguments restored.
         Without a ``conversation_id`` the call's placeholders are its own."""
         execution = await _in_thread(self._execution, prompt, conversation_id, principal, policy, strategy, options)
         return await execution.run()
@@ -185,6 +197,12 @@ class PrivacyRouter:
         """Sync :meth:`astream`."""
         return iterate_sync(lambda: self.astream(prompt, conversation_id=conversation_id, principal=principal,
                                                  policy=policy, strategy=strategy, **options))
+
+
+def _split(plan: Plan) -> bool:
+    """Whether part of ``plan`` goes to the cloud while something stays on the device
+    (a local part, or an earlier message left out of the cloud's messages)."""
+    return bool(plan.cloud_messages) and (bool(plan.local_parts) or len(plan.cloud_messages) < len(plan.messages))
 
 
 async def _in_thread(fn: Callable[..., T], *args: Any) -> T:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum
@@ -139,22 +140,48 @@ class Part:
 Role = Literal["system", "user", "assistant", "tool"]
 
 
+@dataclass(frozen=True)
+class ToolCall:
+    """A call of a tool that a model asked for: its id, the tool's name and the
+    arguments (parsed JSON)."""
+
+    id: str
+    name: str
+    arguments: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "arguments": self.arguments}
+
+
 @dataclass
 class Message:
-    """A chat message as the router sees it."""
+    """A chat message as the router sees it: its text, and for tool use the calls an
+    assistant message made (``tool_calls``) or the call a tool result answers
+    (``tool_call_id``)."""
 
     role: str
     content: str
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    tool_call_id: str | None = None
 
-    def to_dict(self) -> dict[str, str]:
-        return {"role": self.role, "content": self.content}
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"role": self.role, "content": self.content}
+        if self.tool_calls:
+            d["tool_calls"] = [c.to_dict() for c in self.tool_calls]
+        if self.tool_call_id is not None:
+            d["tool_call_id"] = self.tool_call_id
+        return d
 
 
 def messages_hash(messages: "list[Message]") -> str:
-    """SHA-256 of chat messages (role and content of each, in order)."""
+    """SHA-256 of chat messages (role and content of each, in order, and the tool calls
+    or tool call id of those that have them)."""
     h = hashlib.sha256()
     for m in messages:
         h.update(m.role.encode() + b"\0" + m.content.encode("utf-8", "surrogatepass") + b"\0")
+        if m.tool_calls or m.tool_call_id is not None:
+            extra = {k: v for k, v in m.to_dict().items() if k in ("tool_calls", "tool_call_id")}
+            h.update(json.dumps(extra, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\0")
     return h.hexdigest()
 
 

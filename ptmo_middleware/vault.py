@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Container, Iterable, Iterator
 
 import regex
@@ -126,12 +126,14 @@ class MaskVault:
                 self._pattern = _placeholder_regex(set(self._types.values()), digits)
             return self._pattern
 
-    def restore(self, text: str, pos: int = 0, only: Container[str] | None = None) -> str:
+    def restore(self, text: str, pos: int = 0, only: Container[str] | None = None,
+                escape: Callable[[str], str] | None = None) -> str:
         """Put the original values back wherever a placeholder (or a near variant) occurs
         at or after ``pos`` (the text before it is context, returned unchanged), except
         where a client would fetch it (``withhold``). With ``only``, just those
         placeholders are restored (e.g. the ones a cloud call carried: a model that
-        invents another one gets no original value out of it)."""
+        invents another one gets no original value out of it). ``escape`` writes each
+        value as the text around it needs (inside a JSON string, say)."""
         pattern = self._regex()
         if pattern is None or not text:
             return text
@@ -143,7 +145,7 @@ class MaskVault:
             original = originals.get(_canonical(m))
             if original is None or (self.withhold and fetch_context(text, m.start(), self.withhold)):
                 return m.group(0)
-            return original
+            return original if escape is None else escape(original)
 
         return pattern.sub(sub, text, pos=pos)
 
@@ -163,10 +165,11 @@ class MaskVault:
             longest = max((len(p) for p in self._originals), default=0)
         return longest + 2 if longest else 0
 
-    def stream_restorer(self, only: Container[str] | None = None) -> "StreamRestorer":
+    def stream_restorer(self, only: Container[str] | None = None,
+                        escape: Callable[[str], str] | None = None) -> "StreamRestorer":
         """A fresh :class:`StreamRestorer` over this vault (for sync or async streams);
-        ``only`` as in :meth:`restore`."""
-        return StreamRestorer(self, only)
+        ``only`` and ``escape`` as in :meth:`restore`."""
+        return StreamRestorer(self, only, escape)
 
     def restore_stream(self, chunks: Iterable[str], only: Container[str] | None = None) -> Iterator[str]:
         """Restore placeholders in a stream of text chunks (see :class:`StreamRestorer`)."""
@@ -190,9 +193,11 @@ class StreamRestorer:
     ``vault.restore`` of the whole text.
     """
 
-    def __init__(self, vault: MaskVault, only: Container[str] | None = None) -> None:
+    def __init__(self, vault: MaskVault, only: Container[str] | None = None,
+                 escape: Callable[[str], str] | None = None) -> None:
         self._vault = vault
         self._only = only
+        self._escape = escape
         self._buf = ""
         self._before = ""  # the end of what was released: context for boundaries and withholding
 
@@ -218,7 +223,7 @@ class StreamRestorer:
     def _release(self, text: str, cut: int) -> str:
         """Restore ``text[:cut]`` (minus the context character) and keep the rest."""
         offset = len(self._before)
-        out = self._vault.restore(text[:cut], offset, self._only)[offset:]
+        out = self._vault.restore(text[:cut], offset, self._only, self._escape)[offset:]
         if cut > offset:
             self._before = text[max(0, cut - LOOKBACK):cut]
         self._buf = text[cut:]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import socket
 import threading
 import time
@@ -24,6 +25,57 @@ Answer = Callable[[list[dict[str, str]]], str]
 def echo(prefix: str) -> Answer:
     """An answer function: ``"<prefix> heard: <last message>"``."""
     return lambda messages: f"{prefix} heard: {messages[-1]['content']}"
+
+
+def _last_text(messages: list[dict[str, Any]]) -> str:
+    """The text of the last user message or tool result."""
+    return next((m.get("content") or "" for m in reversed(messages) if m.get("role") in ("user", "tool")), "")
+
+
+def _fill(schema: dict[str, Any], text: str, numbers: list[int]) -> Any:
+    """A value of JSON ``schema``: strings echo ``text`` (so placeholders of the prompt
+    land in the arguments), integers are taken from ``numbers`` in order (then 0)."""
+    options = [s for s in schema.get("anyOf", []) if s.get("type") != "null"]
+    if options:
+        return _fill(options[0], text, numbers)
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type", "object")
+    if kind == "string":
+        return text
+    if kind in ("integer", "number"):
+        return numbers.pop(0) if numbers else 0
+    if kind == "boolean":
+        return True
+    if kind == "array":
+        return [_fill(schema.get("items", {"type": "string"}), text, numbers)]
+    return {k: _fill(v, text, numbers) for k, v in (schema.get("properties") or {}).items()}
+
+
+def scripted(messages: list[dict[str, Any]], tools: list[dict[str, Any]] | None, tool_choice: Any,
+             response_format: dict[str, Any] | None) -> tuple[str | None, list[dict[str, Any]]]:
+    """What a tool-using model answers, deterministically: ``(None, [])`` when the
+    request asks for neither tools nor JSON. With tools, a call of the chosen tool (the
+    forced one, else the first) whose string arguments echo the last user message or
+    tool result and whose integers are the numbers in it; after a tool result (and no forced choice),
+    a text that echoes the result. With a JSON ``response_format``, a JSON object (of
+    the schema, or with the keys the prompt names in single quotes)."""
+    text = _last_text(messages)
+    numbers = [int(n) for n in re.findall(r"-?\d+", text)]
+    forced = tool_choice not in (None, "auto", "none")
+    if tools and tool_choice != "none" and (forced or messages[-1].get("role") != "tool"):
+        name = tool_choice["function"]["name"] if isinstance(tool_choice, dict) else tools[0]["function"]["name"]
+        tool = next(t["function"] for t in tools if t["function"]["name"] == name)
+        return "", [{"name": name, "arguments": _fill(tool.get("parameters") or {}, text, numbers)}]
+    if tools and messages[-1].get("role") == "tool":
+        return f"tool said: {messages[-1].get('content') or ''}", []
+    kind = (response_format or {}).get("type")
+    if kind == "json_schema":
+        return json.dumps(_fill(response_format["json_schema"]["schema"], text, numbers), ensure_ascii=False), []
+    if kind == "json_object":
+        keys = re.findall(r"'(\w+)'", text) or ["answer"]
+        return json.dumps({k: text for k in keys}, ensure_ascii=False), []
+    return None, []
 
 
 def pieces(text: str, size: int = 3) -> list[str]:
@@ -204,24 +256,33 @@ class _OllamaHandler(_Handler):
             return self._json(404, {"error": f"model '{model}' not found"})
         chat = self.path == "/api/chat"
         messages = body.get("messages") if chat else [{"role": "user", "content": body.get("prompt", "")}]
-        text = state.answer(messages)
+        fmt = body.get("format")
+        response_format = ({"type": "json_object"} if fmt == "json" else
+                           {"type": "json_schema", "json_schema": {"schema": fmt}} if isinstance(fmt, dict) else None)
+        text, calls = scripted(messages, body.get("tools"), None, response_format)
+        if text is None:
+            text = state.answer(messages)
         limit = (body.get("options") or {}).get("num_predict")
-        if limit:
+        if limit and not calls:
             text = " ".join(text.split(" ")[:int(limit)])
-        n_in = sum(len(m["content"].split()) for m in messages)
+        n_in = sum(len((m.get("content") or "").split()) for m in messages)
         final = {"model": model, "created_at": "2025-01-01T00:00:00Z", "done": True, "done_reason": "stop",
                  "total_duration": 1000, "load_duration": 10, "prompt_eval_count": n_in,
                  "prompt_eval_duration": 100, "eval_count": len(text.split()), "eval_duration": 500}
 
-        def content(piece: str) -> dict[str, Any]:
+        def content(piece: str, with_calls: bool = False) -> dict[str, Any]:
             if chat:
-                return {"message": {"role": "assistant", "content": piece}}
+                message: dict[str, Any] = {"role": "assistant", "content": piece}
+                if with_calls and calls:
+                    message["tool_calls"] = [{"function": c} for c in calls]
+                return {"message": message}
             return {"response": piece}
 
         if body.get("stream", True) is False:
-            return self._json(200, {**final, **content(text)})
-        lines = [json.dumps({"model": model, "created_at": "2025-01-01T00:00:00Z", **content(p), "done": False}) + "\n"
-                 for p in pieces(text)]
+            return self._json(200, {**final, **content(text, True)})
+        lines = [json.dumps({"model": model, "created_at": "2025-01-01T00:00:00Z", **content(p, i == 0),
+                             "done": False}) + "\n"
+                 for i, p in enumerate(pieces(text))]
         lines.append(json.dumps({**final, **content("")}) + "\n")
         self._lines("application/x-ndjson", lines, state.delay)
 
@@ -261,23 +322,39 @@ class _GroqHandler(_Handler):
             kind = "rate_limit_exceeded" if status == 429 else "internal_server_error"
             return self._error(status, f"scripted failure {status}", kind, headers)
         messages = body["messages"]
-        text = state.answer(messages)
-        usage = {"prompt_tokens": sum(len(m["content"].split()) for m in messages),
+        text, calls = scripted(messages, body.get("tools"), body.get("tool_choice"), body.get("response_format"))
+        if text is None:
+            text = state.answer(messages)
+        tool_calls = [{"id": f"call_{len(state.bodies)}_{i}", "type": "function",
+                       "function": {"name": c["name"], "arguments": json.dumps(c["arguments"], ensure_ascii=False)}}
+                      for i, c in enumerate(calls)]
+        finish = "tool_calls" if tool_calls else "stop"
+        usage = {"prompt_tokens": sum(len((m.get("content") or "").split()) for m in messages),
                  "completion_tokens": len(text.split()), "total_tokens": 0, "queue_time": 0.01,
                  "prompt_time": 0.01, "completion_time": 0.02, "total_time": 0.03}
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
         base = {"id": "chatcmpl-test", "created": 1735689600, "model": body["model"],
                 "system_fingerprint": "fp_test"}
         if not body.get("stream"):
+            message: dict[str, Any] = {"role": "assistant", "content": text}
+            if tool_calls:
+                message["tool_calls"] = tool_calls
             return self._json(200, {**base, "object": "chat.completion", "choices": [
-                {"index": 0, "message": {"role": "assistant", "content": text}, "logprobs": None,
-                 "finish_reason": "stop"}], "usage": usage, "x_groq": {"id": "req_test"}})
+                {"index": 0, "message": message, "logprobs": None,
+                 "finish_reason": finish}], "usage": usage, "x_groq": {"id": "req_test"}})
         chunk = {**base, "object": "chat.completion.chunk"}
         events = [{**chunk, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""},
                                          "logprobs": None, "finish_reason": None}], "x_groq": {"id": "req_test"}}]
         events += [{**chunk, "choices": [{"index": 0, "delta": {"content": p}, "logprobs": None,
-                                          "finish_reason": None}]} for p in pieces(text)]
-        events.append({**chunk, "choices": [{"index": 0, "delta": {}, "logprobs": None, "finish_reason": "stop"}],
+                                          "finish_reason": None}]} for p in pieces(text) if p]
+        for i, call in enumerate(tool_calls):  # as OpenAI streams them: id and name, then the arguments in pieces
+            head = {"index": i, "id": call["id"], "type": "function",
+                    "function": {"name": call["function"]["name"], "arguments": ""}}
+            arguments = pieces(call["function"]["arguments"])
+            deltas = [head] + [{"index": i, "function": {"arguments": p}} for p in arguments]
+            events += [{**chunk, "choices": [{"index": 0, "delta": {"tool_calls": [d]}, "logprobs": None,
+                                              "finish_reason": None}]} for d in deltas]
+        events.append({**chunk, "choices": [{"index": 0, "delta": {}, "logprobs": None, "finish_reason": finish}],
                        "x_groq": {"id": "req_test", "usage": usage}})
         lines = [f"data: {json.dumps(e)}\n\n" for e in events] + ["data: [DONE]\n\n"]
         self._lines("text/event-stream", lines, state.delay)

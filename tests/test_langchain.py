@@ -202,8 +202,10 @@ def test_langchain_chat_models_as_local_and_cloud() -> None:
 
 
 @pytest.mark.parametrize("bad", [
-    [ToolMessage("42", tool_call_id="1")],
     [HumanMessage(content=[{"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}])],
+    [HumanMessage("look"), AIMessage("ok"),
+     ToolMessage(content=[{"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}],
+                 tool_call_id="1")],
 ])
 def test_unclassifiable_input_is_refused_before_any_backend(bad: list[Any]) -> None:
     model, local, cloud = make_model()
@@ -215,7 +217,7 @@ def test_unclassifiable_input_is_refused_before_any_backend(bad: list[Any]) -> N
 def test_unknown_options_and_model_override_are_refused() -> None:
     model, _, cloud = make_model()
     with pytest.raises(TypeError):
-        model.invoke("hi", tools=[{"name": "x"}])
+        model.invoke("hi", functions=[{"name": "x"}])
     with pytest.raises(ValueError):
         model.invoke("hi", model="other")
     assert not cloud.received

@@ -159,9 +159,9 @@ def test_metadata_and_refusals() -> None:
     with pytest.raises(ValueError):
         llm.chat([ChatMessage(role="user", blocks=[ImageBlock(url="http://example.invalid/x.png")])])
     with pytest.raises(ValueError):
-        llm.chat([ChatMessage(role="tool", content="42", additional_kwargs={"tool_call_id": "1"})])
+        llm.chat([ChatMessage(role="tool", content="42")])  # a tool result without its call's id
     with pytest.raises(TypeError):
-        llm.complete("hi", tools=[])
+        llm.complete("hi", functions=[])
     assert not local.received and not cloud.received
 
 

@@ -17,6 +17,12 @@ sets ``per_call_adapter = True`` and also accepts the option ``adapter``
 (:data:`ADAPTER_OPTION`): the adapter(s) for that call alone. The router passes it to
 such a backend only (never to the cloud), from its adapter store and the request's
 principal.
+
+A backend that takes tools sets ``supports_tools = True`` and also accepts the options
+``tools``, ``tool_choice`` and ``response_format`` (OpenAI's forms,
+:data:`~ptmo_middleware.tools.TOOL_OPTIONS`); the tool calls of its answer are in the
+reply's ``tool_calls``, or in the stream's ``tool_calls`` once it is exhausted
+(complete calls only: a backend's stream yields each :class:`ToolCall` whole).
 """
 from __future__ import annotations
 
@@ -24,11 +30,11 @@ import asyncio
 import threading
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from ..errors import BackendError, ConfigError
-from ..types import Message
+from ..types import Message, ToolCall
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -38,6 +44,11 @@ GENERATION_OPTIONS = frozenset({"temperature", "max_tokens", "stop", "seed", "ti
 
 #: The per-call adapter option of backends with ``per_call_adapter = True``.
 ADAPTER_OPTION = "adapter"
+
+
+def supports_tools(backend: Any) -> bool:
+    """Whether ``backend`` accepts tools and structured output (``supports_tools``)."""
+    return getattr(backend, "supports_tools", False) is True
 
 
 def takes_adapters(backend: Any) -> bool:
@@ -68,20 +79,23 @@ class BackendReply:
     usage: Usage
     model: str
     provider: str
+    tool_calls: list[ToolCall] = field(default_factory=list)
 
 
 class TextStream(Iterator[str]):
     """One streamed answer: iterates its text chunks; ``usage`` is the call's own usage,
     set once the stream is exhausted (``None`` before, or when the backend reported none).
 
-    ``chunks`` is what a backend's generator yields: text, and once (at its end) the
-    call's :class:`Usage`, which is recorded here instead of being passed on. Empty
-    strings are skipped.
+    ``chunks`` is what a backend's generator yields: text, complete tool calls, and
+    once (at its end) the call's :class:`Usage`; usage and tool calls are recorded
+    here (``usage``, ``tool_calls``) instead of being passed on. Empty strings are
+    skipped.
     """
 
-    def __init__(self, chunks: Iterable[str | Usage]) -> None:
+    def __init__(self, chunks: Iterable[str | Usage | ToolCall]) -> None:
         self._chunks = iter(chunks)
         self.usage: Usage | None = None
+        self.tool_calls: list[ToolCall] = []
 
     def __iter__(self) -> "TextStream":
         return self
@@ -91,6 +105,8 @@ class TextStream(Iterator[str]):
             item = next(self._chunks)
             if isinstance(item, Usage):
                 self.usage = item
+            elif isinstance(item, ToolCall):
+                self.tool_calls.append(item)
             elif item:
                 return item
 
@@ -102,11 +118,12 @@ class TextStream(Iterator[str]):
 
 
 class AsyncTextStream(AsyncIterator[str]):
-    """:class:`TextStream` for async iteration (``usage`` set once exhausted)."""
+    """:class:`TextStream` for async iteration (``usage`` and ``tool_calls`` set once exhausted)."""
 
-    def __init__(self, chunks: AsyncIterable[str | Usage]) -> None:
+    def __init__(self, chunks: AsyncIterable[str | Usage | ToolCall]) -> None:
         self._chunks = chunks.__aiter__()
         self.usage: Usage | None = None
+        self.tool_calls: list[ToolCall] = []
 
     def __aiter__(self) -> "AsyncTextStream":
         return self
@@ -116,6 +133,8 @@ class AsyncTextStream(AsyncIterator[str]):
             item = await self._chunks.__anext__()
             if isinstance(item, Usage):
                 self.usage = item
+            elif isinstance(item, ToolCall):
+                self.tool_calls.append(item)
             elif item:
                 return item
 
@@ -131,6 +150,11 @@ def usage_of(stream: Any) -> Usage:
     :class:`TextStream`), or nothing (``Usage()``) for a plain iterator."""
     usage = getattr(stream, "usage", None)
     return usage if isinstance(usage, Usage) else Usage()
+
+
+def tool_calls_of(stream: Any) -> list[ToolCall]:
+    """The tool calls a finished stream reports (none for a plain iterator)."""
+    return list(getattr(stream, "tool_calls", None) or [])
 
 
 @runtime_checkable
@@ -335,5 +359,5 @@ def resolve_backend(spec: "str | Backend", settings: "Settings | None") -> Backe
 
 
 __all__ = ["ADAPTER_OPTION", "AsyncTextStream", "Backend", "BackendReply", "GENERATION_OPTIONS", "PerLoop", "StopCutter",
-           "TextStream", "Usage", "atranslated", "check_options", "cut_at_stop", "iterate_in_thread", "resolve_backend", "takes_adapters",
-           "translated", "usage_of"]
+           "TextStream", "Usage", "atranslated", "check_options", "cut_at_stop", "iterate_in_thread", "resolve_backend",
+           "supports_tools", "takes_adapters", "tool_calls_of", "translated", "usage_of"]

@@ -6,10 +6,13 @@ from ``base_url`` or the SDK's ``GROQ_BASE_URL``. The SDK retries nothing unless
 egress, which budgets and audits every body it sends. Failures that a retry may cure
 (408, 409, 429, 5xx, connection errors and timeouts) are :class:`BackendError` with
 ``retryable`` set and the server's ``retry-after``. The key is never put in a message,
-a log line or a repr. Async calls use one client per event loop.
+a log line or a repr. Async calls use one client per event loop. Tools, ``tool_choice``
+and ``response_format`` are passed as OpenAI's Chat Completions API takes them; the
+tool calls of a streamed answer are assembled from their deltas and reported whole.
 """
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections.abc import AsyncIterator, Iterator
@@ -18,7 +21,8 @@ from typing import Any
 from pydantic import SecretStr
 
 from ..errors import BackendError
-from ..types import Message
+from ..tools import TOOL_OPTIONS, parse_arguments
+from ..types import Message, ToolCall
 from . import AsyncTextStream, BackendReply, PerLoop, TextStream, Usage, atranslated, check_options, translated
 
 #: Statuses a retry may cure (the SDK's own list).
@@ -29,6 +33,7 @@ class GroqBackend:
     """Chat with a Groq-hosted model over its OpenAI-compatible API."""
 
     provider = "groq"
+    supports_tools = True
 
     def __init__(self, model: str, api_key: SecretStr | str | None = None, base_url: str | None = None,
                  timeout: float | None = None, max_retries: int = 0) -> None:
@@ -77,9 +82,10 @@ class GroqBackend:
             return self._sync_client
 
     def _request(self, messages: list[Message], options: dict[str, Any]) -> dict[str, Any]:
-        opts = check_options(options)
-        body: dict[str, Any] = {"model": self.model, "messages": [m.to_dict() for m in messages]}
+        opts = check_options(options, TOOL_OPTIONS)
+        body: dict[str, Any] = {"model": self.model, "messages": [_wire(m) for m in messages]}
         body.update({k: opts[k] for k in ("temperature", "max_tokens", "stop", "seed", "timeout") if k in opts})
+        body.update({k: opts[k] for k in sorted(TOOL_OPTIONS) if opts.get(k)})
         return body
 
     def chat(self, messages: list[Message], **options: Any) -> BackendReply:
@@ -104,10 +110,13 @@ class GroqBackend:
     def _stream(self, request: dict[str, Any]) -> Iterator[str | Usage]:
         with translated(self._translate):
             chunks = 0
+            calls = _ToolCallDeltas()
             for chunk in self._client(False).chat.completions.create(**request, stream=True):
                 chunks += 1
+                calls.add(chunk)
                 yield from _take(chunk)
             _check_stream_had_events(chunks)
+            yield from calls.complete()
 
     def astream(self, messages: list[Message], **options: Any) -> AsyncTextStream:
         """The answer as server-sent events arrive, asynchronously (``usage`` as for :meth:`stream`)."""
@@ -116,17 +125,24 @@ class GroqBackend:
     async def _astream(self, request: dict[str, Any]) -> AsyncIterator[str | Usage]:
         async with atranslated(self._translate):
             chunks = 0
+            calls = _ToolCallDeltas()
             async for chunk in await self._client(True).chat.completions.create(**request, stream=True):
                 chunks += 1
+                calls.add(chunk)
                 for item in _take(chunk):
                     yield item
             _check_stream_had_events(chunks)
+            for call in calls.complete():
+                yield call
 
     def _reply(self, r: Any) -> BackendReply:
         u = r.usage
         usage = Usage(u.prompt_tokens or 0, u.completion_tokens or 0) if u else Usage()
-        return BackendReply(text=r.choices[0].message.content or "", usage=usage,
-                            model=r.model or self.model, provider=self.provider)
+        message = r.choices[0].message
+        calls = [ToolCall(c.id, c.function.name, parse_arguments(c.function.arguments, c.function.name))
+                 for c in message.tool_calls or []]
+        return BackendReply(text=message.content or "", usage=usage, model=r.model or self.model,
+                            provider=self.provider, tool_calls=calls)
 
     def _translate(self, exc: Exception) -> BackendError | None:
         """A clear :class:`BackendError` for an API or transport failure, else ``None``."""
@@ -142,6 +158,40 @@ class GroqBackend:
         if isinstance(exc, groq.APIError):  # connection errors and timeouts
             return BackendError(f"cannot reach Groq at {where}: {type(exc).__name__}", retryable=True)
         return None
+
+
+def _wire(m: Message) -> dict[str, Any]:
+    """A message in the Chat Completions form (tool calls' arguments as JSON text)."""
+    d: dict[str, Any] = {"role": m.role, "content": m.content}
+    if m.tool_calls:
+        d["tool_calls"] = [{"id": c.id, "type": "function",
+                            "function": {"name": c.name, "arguments": json.dumps(c.arguments, ensure_ascii=False)}}
+                           for c in m.tool_calls]
+    if m.tool_call_id is not None:
+        d["tool_call_id"] = m.tool_call_id
+    return d
+
+
+class _ToolCallDeltas:
+    """Assembles the tool calls of a streamed answer from their deltas (by index:
+    the id and name come first, the arguments' JSON text in pieces)."""
+
+    def __init__(self) -> None:
+        self._calls: dict[int, dict[str, str]] = {}
+
+    def add(self, chunk: Any) -> None:
+        for choice in chunk.choices:
+            for delta in choice.delta.tool_calls or []:
+                call = self._calls.setdefault(delta.index, {"id": "", "name": "", "arguments": ""})
+                call["id"] = delta.id or call["id"]
+                function = delta.function
+                if function is not None:
+                    call["name"] = function.name or call["name"]
+                    call["arguments"] += function.arguments or ""
+
+    def complete(self) -> list[ToolCall]:
+        return [ToolCall(c["id"], c["name"], parse_arguments(c["arguments"], c["name"]))
+                for _, c in sorted(self._calls.items())]
 
 
 def _retry_after(headers: Any) -> float | None:

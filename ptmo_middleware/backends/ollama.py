@@ -4,25 +4,33 @@ The server is the SDK's: ``OLLAMA_HOST`` (default ``127.0.0.1:11434``) unless a 
 given. Errors become :class:`~ptmo_middleware.errors.BackendError` with a message that
 says what to do (start the server, pull the model). Async calls use one client per
 event loop; sync calls share one thread-safe client (per timeout).
+
+Tools go to ``/api/chat`` as given (Ollama takes OpenAI's function definitions);
+``response_format`` becomes Ollama's ``format`` (``"json"``, or the JSON schema);
+``tool_choice`` has no Ollama equivalent and is left to the model. Ollama's tool calls
+carry no id, so each gets one here.
 """
 from __future__ import annotations
 
 import os
 import threading
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from ..errors import BackendError
-from ..types import Message
+from ..tools import TOOL_OPTIONS, parse_arguments
+from ..types import Message, ToolCall
 from . import AsyncTextStream, BackendReply, PerLoop, TextStream, Usage, atranslated, check_options, translated
 
-_EXTRA = frozenset({"num_ctx"})
+_EXTRA = frozenset({"num_ctx"}) | TOOL_OPTIONS
 
 
 class OllamaBackend:
     """Chat with a model served by Ollama (local: the text may be the original)."""
 
     provider = "ollama"
+    supports_tools = True
 
     def __init__(self, model: str, host: str | None = None, timeout: float | None = None) -> None:
         self.model = model
@@ -56,7 +64,13 @@ class OllamaBackend:
         model_options = {k: opts[k] for k in ("temperature", "stop", "seed", "num_ctx") if k in opts}
         if "max_tokens" in opts:
             model_options["num_predict"] = opts["max_tokens"]
-        return {"model": self.model, "messages": [m.to_dict() for m in messages], "options": model_options}
+        request: dict[str, Any] = {"model": self.model, "messages": _wire(messages), "options": model_options}
+        if opts.get("tools"):
+            request["tools"] = opts["tools"]
+        fmt = _format(opts.get("response_format"))
+        if fmt is not None:
+            request["format"] = fmt
+        return request
 
     def chat(self, messages: list[Message], **options: Any) -> BackendReply:
         """One complete answer."""
@@ -80,6 +94,7 @@ class OllamaBackend:
         with self._errors():
             for part in self._client(False, timeout).chat(**request, stream=True):
                 yield part.message.content or ""
+                yield from _tool_calls(part.message)
                 if part.done:
                     yield _usage(part)
 
@@ -91,6 +106,8 @@ class OllamaBackend:
         async with self._aerrors():
             async for part in await self._client(True, timeout).chat(**request, stream=True):
                 yield part.message.content or ""
+                for call in _tool_calls(part.message):
+                    yield call
                 if part.done:
                     yield _usage(part)
 
@@ -101,7 +118,7 @@ class OllamaBackend:
 
     def _reply(self, r: Any) -> BackendReply:
         return BackendReply(text=r.message.content or "", usage=_usage(r), model=self.model,
-                            provider=self.provider)
+                            provider=self.provider, tool_calls=_tool_calls(r.message))
 
     def _errors(self) -> Any:
         return translated(self._translate)
@@ -123,6 +140,38 @@ class OllamaBackend:
             return BackendError(f"cannot reach Ollama at {self.where} (is `ollama serve` running? "
                                 f"OLLAMA_HOST sets the address): {type(exc).__name__}: {exc}")
         return None
+
+
+def _wire(messages: list[Message]) -> list[dict[str, Any]]:
+    """Messages in ``/api/chat``'s form: tool calls with their arguments as objects, a
+    tool result with the name of the tool it answers."""
+    names = {c.id: c.name for m in messages for c in m.tool_calls}
+    out = []
+    for m in messages:
+        d: dict[str, Any] = {"role": m.role, "content": m.content}
+        if m.tool_calls:
+            d["tool_calls"] = [{"function": {"name": c.name, "arguments": c.arguments}} for c in m.tool_calls]
+        if m.tool_call_id in names:
+            d["tool_name"] = names[m.tool_call_id]
+        out.append(d)
+    return out
+
+
+def _format(response_format: dict[str, Any] | None) -> str | dict[str, Any] | None:
+    """Ollama's ``format`` for an OpenAI ``response_format``."""
+    kind = (response_format or {}).get("type")
+    if kind == "json_object":
+        return "json"
+    if kind == "json_schema":
+        return dict(response_format["json_schema"]["schema"])  # type: ignore[index]
+    return None
+
+
+def _tool_calls(message: Any) -> list[ToolCall]:
+    """The tool calls of an answer's message, each given an id."""
+    return [ToolCall(f"call_{uuid.uuid4().hex[:24]}", c.function.name,
+                     parse_arguments(c.function.arguments, c.function.name))
+            for c in message.tool_calls or []]
 
 
 def _usage(r: Any) -> Usage:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Sequence
 
+from ..tools import wire_text
 from ..types import Part, Plan, Route, SensitivityLevel
 
 DEFAULT_WEIGHTS: dict[SensitivityLevel, float] = {
@@ -86,7 +87,7 @@ class RiskModel:
 
     def plan_risk(self, plan: Plan) -> float:
         """Risk of a plan: its parts, plus the residual risk of every cloud character
-        (the masked history it carries included)."""
+        (the masked history it carries and its tool calls included)."""
         if not plan.cloud_messages:
             return 0.0
-        return self.request_risk(plan.parts, sum(len(m.content) for m in plan.cloud_messages))
+        return self.request_risk(plan.parts, sum(len(wire_text(m)) for m in plan.cloud_messages))
