@@ -401,6 +401,20 @@ def train_classifier(
     print_json(meta)
 
 
+@app.command("train-judge")
+def train_judge(
+    seed: int = typer.Option(13, "--seed", help="Seed of the models."),
+    data: Optional[Path] = typer.Option(None, "--data", help="Folder holding PUPA_New.csv (else $PTMO_DATA_DIR)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Artifact path (default: the one shipped in the package)."),
+) -> None:
+    """Retrain the unit judge on PUPA_New's training split and the prompt corpus's tune family."""
+    from .evaluation.train_judge import ARTIFACT, train
+
+    meta = train(seed=seed, data=data, out=out or ARTIFACT)
+    console.print(f"saved {out or ARTIFACT}")
+    print_json(meta)
+
+
 @app.command()
 def chat(
     ctx: typer.Context,

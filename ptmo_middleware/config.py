@@ -84,6 +84,10 @@ class Settings(BaseModel):
     """With the gate: the most characters per text spaCy reads (the windows densest in
     capitalised words first); ``None`` reads every window. A cap bounds the p95 latency of
     long prompts and leaves names past it unread."""
+    unit_judge: bool = True
+    """Judge each name found by ``ner`` and ``ml`` in its context and keep only those about
+    the user and the people around them (see :mod:`ptmo_middleware.plugins.classifiers.unit_judge`);
+    ``False`` masks every name they find, "France" in a public question included."""
     max_prompt_chars: int = Field(2_000_000, gt=0)
     cloud_fallback: Literal["local", "error"] = "local"
     """When the cloud fails after retries: answer locally (flagged) or raise."""
@@ -161,7 +165,7 @@ class Settings(BaseModel):
             raise ConfigError(f"invalid ptmo configuration: {problems}") from None
 
 
-_ENV_SCALARS = ("local", "cloud", "policy", "decomposer", "aggregator", "ner_model", "ner_gate", "ner_gate_budget",
+_ENV_SCALARS = ("local", "cloud", "policy", "decomposer", "aggregator", "ner_model", "ner_gate", "ner_gate_budget", "unit_judge",
                 "classifier_timeout_s", "max_prompt_chars", "cloud_fallback", "principal", "audit_log",
                 "backend_timeout_s", "cloud_max_retries", "request_timeout_s", "adapter_store")
 

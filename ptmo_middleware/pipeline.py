@@ -15,6 +15,7 @@ import time
 from typing import Any, Iterable, Sequence
 
 from .plugin_manager import get_classifiers, get_component
+from .plugins.classifiers.unit_judge import JUDGED_SOURCES, judges, load_judge
 from .components import ClassifyContext, RouteRequest
 from .config import Settings
 from .errors import ConfigError, InvalidPromptError, PluginError
@@ -146,6 +147,8 @@ class Planner:
         self._decomposers: dict[str, Any] = {}
         self._policies: dict[str, Any] = {}
         self._vault_values = VaultValues(settings.level_of)
+        named = any(getattr(c, "name", None) in JUDGED_SOURCES for c in self.classifiers)
+        self.judge = load_judge() if named and judges(settings) else None
         self.decomposer(settings.decomposer)
         self.policy(settings.policy)
 
@@ -213,6 +216,8 @@ class Planner:
                 failed.append(clf.name)
         spans = [_with_text(s, text) for s in spans if _valid(s, text)]
         spans = [s for s in spans if s.start < s.end]
+        if self.judge is not None:
+            spans = self.judge.filter(text, spans)
         if vault is not None:
             spans.extend(self._vault_values.spans(text, vault))
         spans.extend(repeats_in_text(text, spans))

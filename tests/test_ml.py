@@ -12,6 +12,7 @@ from ptmo_middleware.evaluation.synthetic_pii import SLOT_TYPES, generate
 from ptmo_middleware.evaluation.topic_data import TOPICS
 from ptmo_middleware.plugins.classifiers.ml import ARTIFACT, MLClassifier, runs_beside_ner, unit_type
 from ptmo_middleware.plugins.classifiers.topics import TopicModel
+from ptmo_middleware.plugins.classifiers.unit_judge import candidate_threshold
 from ptmo_middleware.plugins.classifiers.unit_tagger import (Lexicon, Token, UnitTagger, _grow, self_features, shape,
                                                              token_features, tokenize)
 from ptmo_middleware.types import SensitivityLevel
@@ -214,11 +215,16 @@ def test_cached_logits_equal_the_sum_of_every_feature_weight() -> None:
         assert tagger.logits(toks) == pytest.approx([0.25 + sum(weights[f] for f in fs) for fs in feats])
 
 
+def test_beside_the_judge_the_tagger_proposes_at_the_judges_threshold() -> None:
+    judged = MLClassifier(Settings.load(classifiers=["rules", "ner", "ml"]))
+    assert judged.threshold == candidate_threshold() < judged.tagger.threshold
+
+
 def test_threshold_is_lower_when_no_ner_runs_beside_the_tagger() -> None:
     assert not runs_beside_ner(Settings.load(classifiers=["rules", "ml"]))
     assert runs_beside_ner(Settings.load(classifiers=["rules", "ner", "ml"]))
-    alone = MLClassifier(Settings.load(classifiers=["rules", "ml"]))
-    beside = MLClassifier(Settings.load(classifiers=["rules", "ner", "ml"]))
+    alone = MLClassifier(Settings.load(classifiers=["rules", "ml"], unit_judge=False))
+    beside = MLClassifier(Settings.load(classifiers=["rules", "ner", "ml"], unit_judge=False))
     assert beside.threshold == alone.meta["threshold"] == alone.tagger.threshold
     assert alone.threshold == alone.meta["threshold_without_ner"] < beside.threshold
     text = "Dear Ms Sharon, I am Ravikrishnan working as manager in Boom General Contractors in Dubai."

@@ -32,6 +32,8 @@ from ptmo_middleware.types import Span
 
 from .generic_terms import is_generic
 from .topics import TopicModel
+from .unit_judge import candidate_threshold, judges
+from .unit_bounds import tighten
 from .unit_tagger import Lexicon, UnitTagger
 
 ARTIFACT = Path(__file__).with_name("data") / "ml_model.json.gz"
@@ -91,7 +93,12 @@ class MLClassifier:
     def __init__(self, settings: Settings, artifact: str | Path = ARTIFACT) -> None:
         self.settings = settings
         self.tagger, self.topics, self.meta = load_models(artifact)
-        self.threshold = self.tagger.threshold if runs_beside_ner(settings) else self.tagger.threshold_without_ner
+        lex = self.tagger.lexicon
+        self.common = frozenset(w for w, z in lex.en.items() if z >= 5 and w not in lex.names)
+        if judges(settings):
+            self.threshold = candidate_threshold()
+        else:
+            self.threshold = self.tagger.threshold if runs_beside_ner(settings) else self.tagger.threshold_without_ner
 
     @staticmethod
     def available() -> bool:
@@ -106,8 +113,10 @@ class MLClassifier:
         names = self.tagger.lexicon.names
         out = []
         for start, end, p in self.tagger.units(text, self.threshold):
-            if is_generic(text[start:end]):
+            bounds = tighten(text, start, end, self.common, names)
+            if bounds is None or is_generic(text[bounds[0]:bounds[1]]):
                 continue
+            start, end = bounds
             etype = unit_type(text[start:end], names)
             out.append(Span(start, end, etype, self.settings.level_of(etype), round(p, 4), self.name,
                             text[start:end]))

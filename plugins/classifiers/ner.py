@@ -49,6 +49,7 @@ from ptmo_middleware.hookspecs import hookimpl
 from ptmo_middleware.types import Span
 
 from .generic_terms import SERVICE_NAMES, is_generic
+from .unit_bounds import tighten
 
 log = logging.getLogger(__name__)
 
@@ -259,6 +260,13 @@ def common_words(min_zipf: int = 5) -> frozenset[str]:
     return frozenset(w for w, z in lex.en.items() if z >= min_zipf and w not in lex.names)
 
 
+def person_names() -> frozenset[str]:
+    """First names and surnames from the ``ml`` artifact's word statistics (empty when absent)."""
+    from .ml import ARTIFACT, load_models
+
+    return load_models()[0].lexicon.names if ARTIFACT.exists() else frozenset()
+
+
 class NerClassifier:
     """spaCy's NER -> maskable entity spans."""
 
@@ -271,6 +279,7 @@ class NerClassifier:
             self.nlp = _pipeline(settings.ner_model)
         self.common = common_words()
         self.gate_common = common_words(4)
+        self.names = person_names()
         self._cache: OrderedDict[str, tuple[Span, ...]] = OrderedDict()
         self._cache_lock = threading.Lock()
 
@@ -326,10 +335,11 @@ class NerClassifier:
         starts = [a for a, _, _ in where]
         out = []
         for start, end, entity_type, score in found:
+            bounds = tighten(piece, start, end, self.common, self.names)
+            if bounds is None:
+                continue
+            start, end = bounds
             value = piece[start:end]
-            if value.endswith(("'s", "’s")):
-                end -= 2
-                value = value[:-2]
             part_start, part_end, offset = where[bisect.bisect_right(starts, start) - 1]
             if end <= start or end > part_end or is_false_positive(value, entity_type, self.common,
                                                                    self.gate_common):

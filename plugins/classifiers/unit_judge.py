@@ -1,0 +1,325 @@
+"""The unit judge: is a named unit about the user and the people around them, or public?
+
+spaCy's entities and the unit tagger find names; they cannot tell "I work at Walmart in
+Irvine" from "What was Walmart's revenue in 2023?", and on a public question they turn
+"Compare", "Factorise x^2 - 5x + 6" or "Marseille" into entities. The judge reads each
+candidate they found (sources ``ner`` and ``ml`` only: the rules' spans are never judged)
+with the words around it and the framing of the prompt (first and second persons,
+relations such as "my friend", a letter or a chat log, code, a knowledge question opening
+the prompt) and keeps it when the probability that it is private reaches its threshold.
+
+A logistic model over sparse features, shipped as ``data/unit_judge.json.gz`` and built
+by ``ptmo train-judge``; the prompt's framing is computed once per text.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from ptmo_middleware.config import Settings
+from ptmo_middleware.types import Span
+
+from .unit_tagger import Lexicon
+
+ARTIFACT = Path(__file__).with_name("data") / "unit_judge.json.gz"
+JUDGED_SOURCES = frozenset({"ner", "ml"})
+"""Spans whose every source is one of these are judged; any other source keeps a span."""
+
+_WORD = re.compile(r"[^\W_][^\W_'’-]*(?:['’-][^\W_]+)*")
+_SENTENCE_END = re.compile(r"[.!?。！？]+[\"'”’)]*\s+|\n\s*\n|\n(?=\s*[-*•\d])")
+
+FIRST_PERSON = frozenset("""
+i i'm i've i'd i'll im ive me my mine myself we we're we've our ours ourselves us
+ich mich mir mein meine meinen meinem meiner meines wir uns unser unsere unserem unseren
+je j' moi mon ma mes nous notre nos m'
+yo mí mi mis mío mía míos mías nosotros nosotras nuestro nuestra nuestros nuestras conmigo
+io mio mia miei mie noi nostro nostra eu meu minha meus minhas nós nosso nossa
+ik mij mijn wij ons onze
+trabajo vivo estudio tengo soy estoy necesito quiero busco llevo
+lavoro abito studio sono trabalho moro estudo tenho sou estou preciso
+""".split())
+"""First-person words, and the first-person verbs that stand for them where the pronoun is
+dropped (Spanish, Italian, Portuguese)."""
+SECOND_PERSON = frozenset("""
+you your yours yourself du dich dir dein deine deinen deinem ihr euch euer tu toi ton ta tes
+vous votre vos tú tu te ti tus usted ustedes vuestro vuestra
+""".split())
+RELATIONS = frozenset("""
+friend friends boss colleague colleagues coworker co-worker manager wife husband partner
+girlfriend boyfriend son daughter mother mom mum father dad brother sister sibling aunt uncle
+cousin grandma grandpa grandmother grandfather niece nephew neighbour neighbor roommate
+landlord tenant client clients customer patient doctor dr dr. mr mr. mrs mrs. ms ms. miss
+dear hi hello hey to from cc name named called signed regards sincerely
+freund freundin chef kollege kollegin frau mann sohn tochter mutter vater bruder schwester
+nachbar liebe lieber hallo
+ami amie patron collègue femme mari fils fille mère père frère sœur voisin cher chère bonjour
+amigo amiga jefe compañero compañera esposa esposo hijo hija madre padre hermano hermana
+vecino querido querida hola
+email e-mail mail message letter note text invite invitation reply
+correo mensaje carta nachricht brief einladung lettre courriel
+""".split())
+ADDRESSEE_CUES = frozenset("""
+friend friends boss colleague colleagues coworker co-worker manager wife husband partner
+girlfriend boyfriend son daughter mother mom mum father dad brother sister sibling aunt uncle
+cousin grandma grandpa grandmother grandfather niece nephew neighbour neighbor roommate
+landlord tenant client customer patient dear hi hello hey
+freund freundin chef kollege kollegin sohn tochter mutter vater bruder schwester nachbar liebe
+lieber hallo ami amie patron collègue mari fils fille mère père frère sœur voisin cher chère
+amigo amiga jefe compañero compañera esposa esposo hijo hija madre padre hermano hermana vecino
+querido querida hola
+email e-mail mail message letter note text invite invitation reply
+correo mensaje carta nachricht brief einladung lettre courriel
+""".split())
+"""Words that make the person named just after them someone the user knows or writes to
+("my friend", "Dear", "an email to"): such a person is kept whatever the model says."""
+ADDRESSING_VERBS = frozenset("""
+write send reply respond talk speak say forward email mail text message introduce reach explain
+apologize apologise tell ask call remind invite thank congratulate cc
+schreibe schreib sende antworte sag frag danke écris envoie réponds dis demande remercie
+escribe envía responde di pregunta agradece
+""".split())
+"""Verbs that address the person after them ("tell Anna", "write to Ravi")."""
+WORK_PLACE = frozenset("""
+work works worked working employed employer job intern internship at join joined joining
+live lives lived living moved move from study studying studied attend attending school
+university college hospital company firm team office branch
+arbeite arbeitet wohne wohnt studiere travaille habite étudie trabajo vivo estudio
+""".split())
+OPENERS = frozenset("""
+what who when where why how which whose whom is are was were do does did can could should
+would will explain describe compare summarise summarize summary define definition list name
+tell give translate write calculate convert solve factorise factorize simplify prove find
+show generate create draft make plan recommend suggest
+was wer wie wo wann warum welche welcher erkläre erklär beschreibe vergleiche übersetze
+nenne gib schreibe berechne
+que qu'est-ce quel quelle quels quelles qui quand où pourquoi comment combien explique
+décris compare traduis écris calcule donne
+qué cuál cuáles quién quiénes cuándo dónde por cómo cuánto cuántos explica describe compara
+traduce escribe calcula dame
+""".split())
+_LETTER = re.compile(r"(?im)^\s*(dear|hi|hello|hey|liebe[rs]?|sehr geehrte|cher|chère|bonjour|"
+                     r"estimad[oa]|querid[oa]|hola)\b|\b(regards|sincerely|cheers|best wishes|"
+                     r"mit freundlichen|cordialement|atentamente|saludos)\b|^subject:")
+_CHAT_LINE = re.compile(r"(?m)^\s*[^\W\d_][\w .'-]{0,30}:\s+\S")
+_CODE = re.compile(r"[{};]\s*$|^\s*(def|class|import|from|function|const|let|var|public|private|"
+                   r"return|SELECT|select|#include)\b|=>|\(\)|==|!=", re.M)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What the whole prompt says about itself, computed once per text."""
+
+    features: tuple[str, ...]
+    sentences: tuple[int, ...]
+    """Offsets where sentences start (0 first)."""
+    first_person_at: frozenset[int]
+    """Indexes of the sentences with a first-person word."""
+    second_person_at: frozenset[int]
+
+
+def words(text: str) -> list[re.Match[str]]:
+    return list(_WORD.finditer(text))
+
+
+def frame_of(text: str) -> Frame:
+    """The prompt's framing: persons, opener, letter, chat log, code, length."""
+    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+    first: set[int] = set()
+    second: set[int] = set()
+    ws = words(text)
+    k = 0
+    for m in ws:
+        while k + 1 < len(starts) and m.start() >= starts[k + 1]:
+            k += 1
+        w = m.group().casefold().replace("’", "'")
+        if w in FIRST_PERSON or w.startswith(("j'", "m'")) or (w == "i" and m.group() == "I"):
+            first.add(k)
+        elif w in SECOND_PERSON:
+            second.add(k)
+    n = len(ws)
+    feats = [f"len={_bucket(n, (4, 8, 15, 30, 60, 150))}"]
+    if first:
+        feats.append("fp")
+    if second:
+        feats.append("sp")
+    if not first and not second:
+        feats.append("noperson")
+    if ws and ws[0].group().casefold() in OPENERS:
+        feats.append("opener")
+        feats.append("opener|" + ("fp" if first else "nofp"))
+    if _LETTER.search(text):
+        feats.append("letter")
+    if len(_CHAT_LINE.findall(text)) >= 2:
+        feats.append("chat")
+    if _CODE.search(text):
+        feats.append("code")
+    return Frame(tuple(feats), tuple(starts), frozenset(first), frozenset(second))
+
+
+def _bucket(x: float, edges: Sequence[float]) -> int:
+    for i, e in enumerate(edges):
+        if x <= e:
+            return i
+    return len(edges)
+
+
+def _sentence_index(frame: Frame, offset: int) -> int:
+    lo, hi = 0, len(frame.sentences) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if frame.sentences[mid] <= offset:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _case(value: str) -> str:
+    letters = [c for c in value if c.isalpha()]
+    if not letters:
+        return "noletter"
+    if all(c.islower() for c in letters):
+        return "lower"
+    if all(c.isupper() for c in letters):
+        return "upper" if len(letters) > 1 else "title"
+    heads = [w[:1] for w in value.split() if w[:1].isalpha()]
+    return "title" if all(h.isupper() for h in heads) else "mixed"
+
+
+def span_features(text: str, span: Span, frame: Frame, lexicon: Lexicon, others: Iterable[Span] = ()) -> list[str]:
+    """The features of one candidate ``span`` of ``text``."""
+    value = text[span.start:span.end]
+    sources = set(span.source.split("+"))
+    for o in others:
+        if o is not span and o.start < span.end and span.start < o.end:
+            sources |= set(o.source.split("+"))
+    src = "both" if {"ner", "ml"} <= sources else ("ner" if "ner" in sources else "ml")
+    toks = [m.group() for m in words(value)]
+    lowers = [t.casefold() for t in toks]
+    zen = [lexicon.zipf(t)[0] for t in lowers] or [0]
+    zoth = [lexicon.zipf(t)[1] for t in lowers] or [0]
+    case = _case(value)
+    sent = _sentence_index(frame, span.start)
+    fp = "fp_sent" if sent in frame.first_person_at else ("fp_other" if frame.first_person_at else "nofp")
+    sp = "sp_sent" if sent in frame.second_person_at else "nosp"
+    at_start = not text[frame.sentences[sent]:span.start].strip(" \t\n\"'“‘«([*#•0123456789.)-")
+    feats = list(frame.features)
+    feats += [f"src={src}", f"type={span.entity_type}", f"case={case}", f"ntok={min(len(toks), 4)}",
+              f"minz={min(zen)}", f"maxz={max(zen)}", f"maxoth={max(zoth)}", fp, sp,
+              f"src|{fp}={src}", f"type|{fp}={span.entity_type}", f"case|{fp}={case}",
+              f"minz|{fp}={min(zen)}", f"ntok|{fp}={min(len(toks), 4)}"]
+    if "ml" in sources:
+        feats.append(f"mlp={min(int(span.score * 10), 9)}" if span.source == "ml" else "mlp=ner")
+    if at_start:
+        feats.append("at_start")
+        if lowers and lexicon.zipf(lowers[0])[0] >= 3:
+            feats.append("at_start_common")
+    if any(c.isdigit() for c in value):
+        feats.append("digit")
+    if re.search(r"[=+*/^<>{}()\[\]_\\|]", value):
+        feats.append("symbol")
+    if lowers and lowers[0] in lexicon.names:
+        feats.append(f"name|{fp}")
+    if any(t in lexicon.places for t in lowers):
+        feats.append(f"place|{fp}")
+        feats.append(f"place|{fp}|{min(max(zen), 5)}")
+    if case == "title" and min(zen) >= 3:
+        feats.append(f"known|{fp}|{src}")
+    before = [m.group().casefold() for m in words(text[max(0, span.start - 40):span.start])][-3:]
+    after = [m.group().casefold() for m in words(text[span.end:span.end + 30])][:2]
+    if before:
+        feats.append(f"prev={before[-1]}")
+        if len(before) > 1:
+            feats.append(f"prev2={before[-2]} {before[-1]}")
+    else:
+        feats.append("prev=<s>")
+    feats.append(f"next={after[0]}" if after else "next=</s>")
+    if any(b in RELATIONS for b in before):
+        feats.append("rel_before")
+    if any(b in WORK_PLACE for b in before):
+        feats.append(f"work_before|{fp}")
+    if any(b in FIRST_PERSON for b in before):
+        feats.append("fp_before")
+    return feats
+
+
+class UnitJudge:
+    """Keeps the named units that are private in their context."""
+
+    def __init__(self, weights: Mapping[str, float], bias: float, threshold: float,
+                 candidate_threshold: float, lexicon: Lexicon) -> None:
+        self.weights = weights
+        self.bias = bias
+        self.threshold = threshold
+        self.candidate_threshold = candidate_threshold
+        """The unit tagger's threshold when the judge runs (it proposes more, the judge sorts)."""
+        self.lexicon = lexicon
+
+    def probability(self, text: str, span: Span, frame: Frame, others: Iterable[Span] = ()) -> float:
+        z = self.bias + sum(self.weights.get(f, 0.0) for f in span_features(text, span, frame, self.lexicon, others))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def addressed(self, text: str, span: Span) -> bool:
+        """A unit other than a place named within three words after an
+        :data:`ADDRESSEE_CUES` word, or just after an addressing verb (with "to" between or not)."""
+        if span.entity_type == "LOCATION":
+            return False
+        before = [m.group().casefold() for m in words(text[max(0, span.start - 40):span.start])][-3:]
+        if any(b in ADDRESSEE_CUES for b in before):
+            return True
+        if before and before[-1] in ("to", "an", "à", "a") and len(before) > 1:
+            before = before[:-1]
+        return bool(before) and before[-1] in ADDRESSING_VERBS
+
+    def filter(self, text: str, spans: Sequence[Span]) -> list[Span]:
+        """``spans`` without the named units judged public."""
+        judged = [s for s in spans if s.maskable and set(s.source.split("+")) <= JUDGED_SOURCES]
+        if not judged:
+            return list(spans)
+        frame = frame_of(text)
+        dropped = {id(s) for s in judged
+                   if not self.addressed(text, s) and self.probability(text, s, frame, judged) < self.threshold}
+        return [s for s in spans if id(s) not in dropped]
+
+
+@lru_cache(maxsize=2)
+def _load(path: str) -> dict[str, Any]:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+_lock = threading.Lock()
+
+
+def load_judge(path: str | Path = ARTIFACT) -> UnitJudge:
+    """The shipped judge, on the ``ml`` artifact's word statistics (read once per process)."""
+    from .ml import load_models
+
+    with _lock:
+        art = _load(str(path))
+    return UnitJudge(art["weights"], art["bias"], art["threshold"], art["candidate_threshold"],
+                     load_models()[0].lexicon)
+
+
+def available(path: str | Path = ARTIFACT) -> bool:
+    from .ml import ARTIFACT as ML_ARTIFACT
+
+    return Path(path).exists() and ML_ARTIFACT.exists()
+
+
+def judges(settings: Settings) -> bool:
+    """Whether routers built from ``settings`` judge named units (on, and installed)."""
+    return settings.unit_judge and available()
+
+
+def candidate_threshold(path: str | Path = ARTIFACT) -> float:
+    """The unit tagger's threshold beside the judge."""
+    with _lock:
+        return float(_load(str(path))["candidate_threshold"])
