@@ -79,3 +79,11 @@ def test_text_without_digits_is_cheap():
     from ptmo_middleware.plugins.classifiers.checked_ids import checked_ids
     from ptmo_middleware.plugins.classifiers.normalize import normalize
     assert list(checked_ids(normalize("My Aadhaar and my NHS number are on the card."))) == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Meine Steuer-ID ist 12 345 678 901.", "12 345 678 901"),
+    ("My Aadhaar is 2341 2345 6789", "2341 2345 6789"),
+])
+def test_a_number_right_after_its_name_is_taken_even_when_its_check_fails(router, text: str, value: str) -> None:
+    assert _covered(router, text, value)

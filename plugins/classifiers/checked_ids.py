@@ -9,7 +9,9 @@ A digit run (one kind of separator between its groups) is a candidate for every 
 its length. It is taken when its kind's check passes and either its grouping alone is
 distinctive (``12 345 678 901`` for a Steuer-ID, ``YYMMDD-NNNNNNN`` for an RRN, 4-4-4 for
 Aadhaar) or the kind's name is written shortly before or after it: a bare 9 to 12 digit
-number passes most of these checks by chance too often to be taken on its own. Letter
+number passes most of these checks by chance too often to be taken on its own. A number
+of the kind's length right after its name is taken even when the check fails (US SSN and
+ITIN aside). Letter
 and digit formats (CURP, NINO, MBI, PAN) have their own patterns. Text without a digit
 costs one scan.
 """
@@ -40,6 +42,9 @@ from .validators import itin_ok, ssn_ok
 
 #: How far (characters) a kind's name may stand before / after the number.
 _CUE_BEFORE, _CUE_AFTER = 80, 50
+#: A number this close after its kind's name is taken even when its check fails (a
+#: mistyped or made-up ID is still the user's answer to "what is your ID").
+_CUE_JUST_BEFORE = 25
 
 
 class Cue(NamedTuple):
@@ -51,6 +56,11 @@ class Cue(NamedTuple):
     def near(self, lower: str, start: int, end: int) -> bool:
         """Whether a name stands within the window around ``lower[start:end]``."""
         window = lower[max(0, start - _CUE_BEFORE):end + _CUE_AFTER]
+        return any(a in window for a in self.anchors) and self.pattern.search(window) is not None
+
+    def just_before(self, lower: str, start: int) -> bool:
+        """Whether a name stands just before ``start`` ("Steuer-ID ist 12 345 ...")."""
+        window = lower[max(0, start - _CUE_JUST_BEFORE):start]
         return any(a in window for a in self.anchors) and self.pattern.search(window) is not None
 
 
@@ -93,6 +103,9 @@ class Kind(NamedTuple):
     separators: str
     cue: Cue
     entity_type: str = "GOV_ID"
+    named_is_enough: bool = True
+    """Whether a number right after the kind's name is taken when its check fails (not for
+    the US numbers, whose invalid ranges are used as examples)."""
 
 
 _KINDS: tuple[Kind, ...] = (
@@ -116,8 +129,8 @@ _KINDS: tuple[Kind, ...] = (
     Kind((10, 11), au_medicare_ok, (), "", _cue("medicare")),
     Kind((9,), ca_sin.is_valid, (), "", _cue("social insurance", "assurance sociale", "nas")),
     Kind((8, 9), au_tfn.is_valid, (), "", _cue("tfn", "tax file number")),
-    Kind((9,), ssn_ok, (), "", _cue("ssn", "social security"), "US_SSN"),
-    Kind((9,), itin_ok, (), "", _cue("itin", "taxpayer identification"), "US_ITIN"),
+    Kind((9,), ssn_ok, (), "", _cue("ssn", "social security"), "US_SSN", False),
+    Kind((9,), itin_ok, (), "", _cue("itin", "taxpayer identification"), "US_ITIN", False),
 )
 #: The Canadian SIN is also named in capitals only ("sin" is also the sine).
 _SIN = next(i for i, k in enumerate(_KINDS) if k.check is ca_sin.is_valid)
@@ -179,6 +192,9 @@ def _numeric(work: Normalized) -> Iterator[Hit]:
                     ok = kind.cue.near(lower, start, end) or (i == _SIN and _SIN_CUE.near(text, start, end))
                 if ok and kind.check(digits):
                     yield Hit(start, end, kind.entity_type, 0.9)
+                    break
+                if kind.named_is_enough and kind.cue.just_before(lower, start):
+                    yield Hit(start, end, kind.entity_type, 0.75)
                     break
 
 
