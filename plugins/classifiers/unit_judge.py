@@ -3,7 +3,8 @@
 spaCy's entities and the unit tagger find names; they cannot tell "I work at Walmart in
 Irvine" from "What was Walmart's revenue in 2023?", and on a public question they turn
 "Compare", "Factorise x^2 - 5x + 6" or "Marseille" into entities. The judge reads each
-candidate they found (sources ``ner`` and ``ml`` only: the rules' spans are never judged)
+candidate they found (sources ``ner`` and ``ml`` only, in Latin script: the rules' spans and names in
+other scripts are never judged)
 with the words around it and the framing of the prompt (first and second persons,
 relations such as "my friend", a letter or a chat log, code, a knowledge question opening
 the prompt) and keeps it when the probability that it is private reaches its threshold.
@@ -250,6 +251,12 @@ def span_features(text: str, span: Span, frame: Frame, lexicon: Lexicon, others:
     return feats
 
 
+def latin(value: str) -> bool:
+    """Whether every letter of ``value`` is Latin: the scripts the judge was trained on
+    (names in other scripts are kept, whatever their context)."""
+    return all(not c.isalpha() or c < "\u0250" or "\u1e00" <= c <= "\u1eff" for c in value)
+
+
 class UnitJudge:
     """Keeps the named units that are private in their context."""
 
@@ -280,7 +287,8 @@ class UnitJudge:
 
     def filter(self, text: str, spans: Sequence[Span]) -> list[Span]:
         """``spans`` without the named units judged public."""
-        judged = [s for s in spans if s.maskable and set(s.source.split("+")) <= JUDGED_SOURCES]
+        judged = [s for s in spans if s.maskable and set(s.source.split("+")) <= JUDGED_SOURCES
+                  and latin(text[s.start:s.end])]
         if not judged:
             return list(spans)
         frame = frame_of(text)

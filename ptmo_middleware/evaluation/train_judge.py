@@ -28,7 +28,7 @@ from ptmo_middleware.evaluation.prompt_corpus import PRIVATE, PUBLIC, tune
 from ptmo_middleware.evaluation.train_classifier import fit_linear, unit_labels
 from ptmo_middleware.pipeline import Planner
 from ptmo_middleware.plugins.classifiers.unit_judge import (
-    ARTIFACT, JUDGED_SOURCES, frame_of, span_features,
+    ARTIFACT, JUDGED_SOURCES, frame_of, latin, span_features,
 )
 from ptmo_middleware.plugins.classifiers.ml import load_models
 from ptmo_middleware.types import Span
@@ -65,12 +65,12 @@ def candidate_planner(candidate_threshold: float = CANDIDATE_THRESHOLD) -> Plann
 
 
 def candidates(planner: Planner, text: str) -> list[Span]:
-    """The maskable spans of the judged classifiers, as the judge sees them."""
+    """The maskable spans of the judged classifiers that the judge judges (Latin script)."""
     ctx = ClassifyContext(planner.settings)
     out: list[Span] = []
     for clf in planner.classifiers:
         if clf.name in JUDGED_SOURCES:
-            out += [s for s in clf.classify(text, ctx) if s.maskable and s.start < s.end]
+            out += [s for s in clf.classify(text, ctx) if s.maskable and s.start < s.end and latin(s.text)]
     return out
 
 
