@@ -53,6 +53,33 @@ class BudgetSettings(BaseModel):
     when_exhausted: Literal["local", "mask"] = "local"
 
 
+class VaultSettings(BaseModel):
+    """Where conversations' mask maps live (see :mod:`ptmo_middleware.vaultstore`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    store: str = "memory"
+    """``memory`` (this process only), ``sqlite`` / ``sqlite:///path``, or
+    ``redis://host:port/db`` (shared by replicas). A persistent store keeps values
+    encrypted with ``$PTMO_VAULT_KEY``."""
+    ttl_s: float = Field(86_400.0, gt=0)
+    """A conversation's mask map is forgotten this long after its last use (persistent stores)."""
+
+
+class GatewaySettings(BaseModel):
+    """The OpenAI-compatible HTTP gateway (``ptmo serve``, see docs/gateway.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+    api_keys: dict[str, str] = Field(default_factory=dict, repr=False)
+    """API key -> principal (each principal has its own privacy budget); empty: no key
+    is asked for and every request is ``Settings.principal``'s. ``$PTMO_API_KEYS``:
+    ``key1:alice,key2:bob``."""
+    max_body_bytes: int = Field(4 * 1024 * 1024, gt=0)
+    """Larger request bodies are refused with 413 before they are read in full."""
+    refuse_exhausted: bool = True
+    """Refuse (429) a request whose principal has no privacy budget left at all, instead
+    of answering it on the device."""
+
+
 class Settings(BaseModel):
     """All knobs of a :class:`~ptmo_middleware.router.PrivacyRouter`."""
 
@@ -107,6 +134,8 @@ class Settings(BaseModel):
     """Groq API key; ``None`` reads ``GROQ_API_KEY``. Never logged nor shown."""
     principal: str = "default"
     budget: BudgetSettings = Field(default_factory=BudgetSettings)
+    vault: VaultSettings = Field(default_factory=VaultSettings)
+    gateway: GatewaySettings = Field(default_factory=GatewaySettings)
     audit_log: str | None = None
     """Audit log file (JSON lines, see :mod:`ptmo_middleware.audit`): ``None`` is off,
     ``"default"`` the user data directory, anything else a path."""
@@ -155,7 +184,9 @@ class Settings(BaseModel):
         path = path or os.environ.get("PTMO_CONFIG")
         if path:
             data.update(_read_toml(Path(path)))
-        data.update(_from_env())
+        for key, value in _from_env().items():  # a table's env fields join the file's
+            both = isinstance(value, dict) and isinstance(data.get(key), dict)
+            data[key] = {**data[key], **value} if both else value
         data.update({k: v for k, v in overrides.items() if v is not None})
         try:
             return cls.model_validate(data)
@@ -179,6 +210,23 @@ def _from_env() -> dict[str, Any]:
     classifiers = os.environ.get("PTMO_CLASSIFIERS")
     if classifiers:
         out["classifiers"] = [c.strip() for c in classifiers.split(",") if c.strip()]
+    vault = {k: v for k in ("store", "ttl_s") if (v := os.environ.get(f"PTMO_VAULT_{k.upper()}"))}
+    if vault:
+        out["vault"] = vault
+    keys = os.environ.get("PTMO_API_KEYS")
+    if keys:
+        out["gateway"] = {"api_keys": _api_keys(keys)}
+    return out
+
+
+def _api_keys(spec: str) -> dict[str, str]:
+    """``key1:alice,key2:bob`` -> ``{"key1": "alice", "key2": "bob"}``."""
+    out: dict[str, str] = {}
+    for item in filter(None, (i.strip() for i in spec.split(","))):
+        key, sep, principal = item.rpartition(":")
+        if not sep or not key or not principal:
+            raise ConfigError("PTMO_API_KEYS must be key:principal pairs separated by commas")
+        out[key] = principal
     return out
 
 

@@ -59,3 +59,9 @@ class BudgetStoreError(PtmoError):
 class ToolsUnsupported(PtmoError):
     """A request asks for tools or structured output and must be answered by a backend
     that cannot take them (the embedded model). Nothing was sent to the cloud."""
+
+
+class VaultStoreError(PtmoError):
+    """The shared store of the conversations' mask maps failed (Redis down, a locked
+    SQLite file), or holds a value this key cannot decrypt. Nothing was sent to the
+    cloud. The store's own exception is the ``__cause__``."""

@@ -28,6 +28,7 @@ T = TypeVar("T")
 
 if TYPE_CHECKING:
     from .personalization.adapters import AdapterStore, Resolution
+    from .vaultstore import EncryptedLedger
 
 
 class PrivacyRouter:
@@ -54,10 +55,18 @@ class PrivacyRouter:
         else:
             self.settings = Settings.load(config, **overrides)
         self.planner = Planner(self.settings)
-        self.vaults = VaultRegistry(withhold=self.settings.restore_withheld_in)
+        self.vaults = VaultRegistry(withhold=self.settings.restore_withheld_in, ledger=self._ledger())
         self.budget = BudgetGuard.from_settings(self.settings)
         audit_path = resolve_path(self.settings.audit_log)
         self.audit: AuditLog | None = AuditLog(audit_path) if audit_path else None
+
+    def _ledger(self) -> "EncryptedLedger | None":
+        """The shared store of conversations' mask maps (``None``: this process's memory)."""
+        if self.settings.vault.store == "memory":
+            return None
+        from .vaultstore import open_ledger
+
+        return open_ledger(self.settings.vault)
 
     def vault(self, conversation_id: str | None = None) -> MaskVault:
         """The mask map of one conversation; without an id, a new one of its own that
@@ -71,14 +80,15 @@ class PrivacyRouter:
         return self.planner.classify(text, self.vault(conversation_id))
 
     def plan(self, prompt: MessagesLike, *, conversation_id: str | None = None, policy: str | None = None,
-             strategy: str | None = None, principal: str | None = None) -> Plan:
+             strategy: str | None = None, principal: str | None = None, tools: bool = False) -> Plan:
         """Classify, decompose and route ``prompt`` without calling any model.
 
         ``plan.cloud_messages`` is exactly what would leave the device. Without a
         ``conversation_id`` the request gets a mask map of its own; pass the same id on
-        every turn to keep a conversation's placeholders.
+        every turn to keep a conversation's placeholders. ``tools``: the request asks
+        for tools, so it is never split (all of it goes to one side).
         """
-        return self._plan(prompt, self.vault(conversation_id), policy, strategy, principal)
+        return self._plan(prompt, self.vault(conversation_id), policy, strategy, principal, tools)
 
     def _plan(self, prompt: MessagesLike, vault: MaskVault, policy: str | None, strategy: str | None,
               principal: str | None, tools: bool = False) -> Plan:
@@ -166,6 +176,14 @@ class PrivacyRouter:
         plan = self._plan(prompt, vault, policy, strategy, principal, asks_for_tools(options))
         return Execution(self, plan, vault, options, started)
 
+    async def aprepare(self, prompt: MessagesLike, *, conversation_id: str | None = None,
+                       principal: str | None = None, policy: str | None = None, strategy: str | None = None,
+                       **options: Any) -> Execution:
+        """Plan ``prompt`` (off the event loop) and return its :class:`Execution`, not
+        yet started: its ``plan`` says what will leave before ``run()`` or ``stream()``
+        calls a model (the gateway's response headers). Arguments as :meth:`ainvoke`."""
+        return await _in_thread(self._execution, prompt, conversation_id, principal, policy, strategy, options)
+
     async def ainvoke(self, prompt: MessagesLike, *, conversation_id: str | None = None,
                       principal: str | None = None, policy: str | None = None, strategy: str | None = None,
                       **options: Any) -> Reply:
@@ -174,7 +192,8 @@ class PrivacyRouter:
         ``tools``, ``tool_choice``, ``response_format`` (OpenAI's forms): the reply's
         ``tool_calls`` then hold the calls the model asked for, their arguments restored.
         Without a ``conversation_id`` the call's placeholders are its own."""
-        execution = await _in_thread(self._execution, prompt, conversation_id, principal, policy, strategy, options)
+        execution = await self.aprepare(prompt, conversation_id=conversation_id, principal=principal,
+                                        policy=policy, strategy=strategy, **options)
         return await execution.run()
 
     def invoke(self, prompt: MessagesLike, *, conversation_id: str | None = None, principal: str | None = None,
@@ -188,7 +207,8 @@ class PrivacyRouter:
                       **options: Any) -> AsyncIterator[ReplyChunk]:
         """Plan ``prompt`` and stream the answer; a placeholder split across chunks is
         never shown half-masked. The last chunk carries the full :class:`Reply`."""
-        execution = await _in_thread(self._execution, prompt, conversation_id, principal, policy, strategy, options)
+        execution = await self.aprepare(prompt, conversation_id=conversation_id, principal=principal,
+                                        policy=policy, strategy=strategy, **options)
         async for chunk in execution.stream():
             yield chunk
 

@@ -2,9 +2,11 @@
 
 A :class:`MaskVault` belongs to one conversation. The same value always gets the same
 placeholder (``[PERSON_1]``), so the cloud model can reason about "[PERSON_1]" across
-turns; vaults are never shared between conversations. Restoring writes values only
-where the user reads them: a placeholder where a client would fetch (a URL, a markdown
-link or image target, an HTML tag, a download command; see
+turns; vaults are never shared between conversations. With a :class:`PlaceholderLedger`
+(a shared store, see :mod:`ptmo_middleware.vaultstore`) a conversation's map outlives
+the process and is the same in every replica that uses the store. Restoring writes
+values only where the user reads them: a placeholder where a client would fetch (a URL,
+a markdown link or image target, an HTML tag, a download command; see
 :mod:`ptmo_middleware.fetchable`) stays masked.
 """
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Collection
-from typing import Container, Iterable, Iterator
+from typing import Container, Iterable, Iterator, Protocol
 
 import regex
 
@@ -49,19 +51,57 @@ def _canonical(m: regex.Match[str]) -> str:
     return f"[{_TYPE_CLEAN.sub('_', m.group('label').upper())}_{int(m.group('num'))}]"
 
 
+class PlaceholderLedger(Protocol):
+    """Keeps conversations' placeholders outside the process (shared by replicas)."""
+
+    def load(self, conversation_id: str) -> list[tuple[str, str]]:
+        """(placeholder, original value) of everything masked so far in the conversation."""
+        ...
+
+    def claim(self, conversation_id: str, label: str, value_key: str, value: str,
+              avoid: Collection[int]) -> tuple[str, str]:
+        """The placeholder of the value whose normalised form is ``value_key``, and the
+        original stored with it: the one already recorded (by any replica), else a new
+        ``[LABEL_n]`` whose ``n`` is not in ``avoid``, recorded atomically."""
+        ...
+
+    def drop(self, conversation_id: str) -> None:
+        """Forget the conversation."""
+        ...
+
+    def ping(self) -> None:
+        """Raise when the store cannot be reached."""
+        ...
+
+
 class MaskVault:
     """Placeholder <-> original map of one conversation. Thread-safe. ``withhold``: the
-    :data:`~ptmo_middleware.fetchable.CONTEXTS` where placeholders are not restored."""
+    :data:`~ptmo_middleware.fetchable.CONTEXTS` where placeholders are not restored;
+    ``ledger``: the shared store new placeholders are claimed in (the map starts as the
+    ledger holds it)."""
 
-    def __init__(self, conversation_id: str = "default", withhold: Collection[str] = CONTEXTS) -> None:
+    def __init__(self, conversation_id: str = "default", withhold: Collection[str] = CONTEXTS,
+                 ledger: PlaceholderLedger | None = None) -> None:
         self.conversation_id = conversation_id
         self.withhold = tuple(withhold)
+        self._ledger = ledger
         self._lock = threading.Lock()
         self._by_value: dict[tuple[str, str], str] = {}
         self._originals: dict[str, str] = {}
         self._types: dict[str, str] = {}
         self._counters: dict[str, int] = {}
         self._pattern: regex.Pattern[str] | None = None
+        for placeholder, value in ledger.load(conversation_id) if ledger is not None else ():
+            self._record(placeholder, value)
+
+    def _record(self, placeholder: str, value: str) -> None:
+        """Add ``placeholder`` (``[LABEL_n]``) for ``value`` (the lock held, or not yet shared)."""
+        label, _, number = placeholder[1:-1].rpartition("_")
+        self._by_value[(label, _norm_value(value))] = placeholder
+        self._originals[placeholder] = value
+        self._types[placeholder] = label
+        self._counters[label] = max(self._counters.get(label, 0), int(number))
+        self._pattern = None
 
     def __len__(self) -> int:
         return len(self._originals)
@@ -77,23 +117,24 @@ class MaskVault:
         with self._lock:
             return [(orig, self._types[ph]) for ph, orig in self._originals.items()]
 
-    def placeholder_for(self, value: str, entity_type: str, avoid: Container[str] = ()) -> str:
+    def placeholder_for(self, value: str, entity_type: str, avoid: Collection[str] = ()) -> str:
         """The placeholder of ``value``; the same value always gets the same one. A new
         one skips the placeholders in ``avoid`` (those the text already contains)."""
         label = _label(entity_type)
         key = (label, _norm_value(value))
         with self._lock:
             ph = self._by_value.get(key)
-            if ph is None:
+            if ph is None and self._ledger is not None:
+                numbers = {int(a[len(label) + 2:-1]) for a in avoid
+                           if a.startswith(f"[{label}_") and a[len(label) + 2:-1].isdigit()}
+                ph, value = self._ledger.claim(self.conversation_id, label, key[1], value, numbers)
+                self._record(ph, value)
+            elif ph is None:
                 n = self._counters.get(label, 0) + 1
                 while f"[{label}_{n}]" in avoid:
                     n += 1
-                self._counters[label] = n
                 ph = f"[{label}_{n}]"
-                self._by_value[key] = ph
-                self._originals[ph] = value
-                self._types[ph] = label
-                self._pattern = None
+                self._record(ph, value)
             return ph
 
     def mask(self, text: str, spans: Iterable[Span]) -> str:
@@ -248,19 +289,25 @@ class StreamRestorer:
 
 class VaultRegistry:
     """Vaults by conversation id, bounded (least recently used are dropped); each
-    restores with the registry's ``withhold``."""
+    restores with the registry's ``withhold``. With a ``ledger`` nothing is kept here:
+    :meth:`get` reads the conversation's map from the ledger each time, so what another
+    replica added is there."""
 
-    def __init__(self, max_conversations: int = 10_000, withhold: Collection[str] = CONTEXTS) -> None:
+    def __init__(self, max_conversations: int = 10_000, withhold: Collection[str] = CONTEXTS,
+                 ledger: PlaceholderLedger | None = None) -> None:
         self._vaults: OrderedDict[str, MaskVault] = OrderedDict()
         self._lock = threading.Lock()
         self.max_conversations = max_conversations
         self.withhold = tuple(withhold)
+        self.ledger = ledger
 
     def new(self, conversation_id: str) -> MaskVault:
         """A vault that is not kept here (one call's own)."""
         return MaskVault(conversation_id, self.withhold)
 
     def get(self, conversation_id: str) -> MaskVault:
+        if self.ledger is not None:
+            return MaskVault(conversation_id, self.withhold, self.ledger)
         with self._lock:
             vault = self._vaults.get(conversation_id)
             if vault is None:
@@ -273,6 +320,8 @@ class VaultRegistry:
             return vault
 
     def drop(self, conversation_id: str) -> None:
+        if self.ledger is not None:
+            self.ledger.drop(conversation_id)
         with self._lock:
             self._vaults.pop(conversation_id, None)
 
