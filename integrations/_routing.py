@@ -8,6 +8,7 @@ from typing import Any
 
 from ptmo_middleware.backends import GENERATION_OPTIONS
 from ptmo_middleware.router import PrivacyRouter
+from ptmo_middleware.types import Plan
 
 #: Per-call keyword arguments that steer the router itself.
 ROUTER_OPTIONS = ("policy", "strategy", "principal")
@@ -84,12 +85,9 @@ def with_options(model: Any, options: dict[str, Any]) -> Any:
     return model.model_copy(update=update) if update else model
 
 
-def plan_summary(reply: Any) -> dict[str, Any]:
-    """What was decided for a reply, without any raw prompt text: route, level, span
-    types, policy, budget spent, the hash of what left the device, whether anything
-    did, backends used, flags, and the cloud's error when it failed and the reply was
-    answered on the device."""
-    plan = reply.plan
+def plan_fields(plan: Plan) -> dict[str, Any]:
+    """What was decided for a plan, without any raw prompt text: route, level, span
+    types, policy, budget spent and the hash of what leaves the device."""
     return {
         "route": plan.route.value,
         "level": plan.level.name,
@@ -97,6 +95,16 @@ def plan_summary(reply: Any) -> dict[str, Any]:
         "policy": plan.policy,
         "budget_spent": plan.budget_cost,
         "payload_hash": plan.payload_hash(),
+    }
+
+
+def plan_summary(reply: Any) -> dict[str, Any]:
+    """What was decided for a reply, without any raw prompt text: route, level, span
+    types, policy, budget spent, the hash of what left the device, whether anything
+    did, backends used, flags, and the cloud's error when it failed and the reply was
+    answered on the device."""
+    return {
+        **plan_fields(reply.plan),
         "left_device": reply.left_device,
         "backends": dict(reply.backends),
         "flags": [str(f) for f in reply.flags],

@@ -104,10 +104,19 @@ def tool_choice_option(tool_choice: dict[str, Any] | str | bool | None) -> dict[
 
 
 def to_langchain_messages(messages: Sequence[Message]) -> list[BaseMessage]:
-    """Router messages as LangChain messages (for a wrapped LangChain model)."""
-    kinds = {"user": HumanMessage, "assistant": AIMessage, "system": SystemMessage}
-    return [kinds[m.role](m.content) if m.role in kinds else ChatMessage(role=m.role, content=m.content)
-            for m in messages]
+    """Router messages as LangChain messages: text, an assistant message's tool calls,
+    a tool result's call id."""
+    out: list[BaseMessage] = []
+    for m in messages:
+        if m.role == "assistant":
+            out.append(AIMessage(m.content, tool_calls=to_langchain_tool_calls(m.tool_calls)))
+        elif m.role == "tool":
+            out.append(ToolMessage(m.content, tool_call_id=m.tool_call_id or ""))
+        elif m.role in ("user", "system"):
+            out.append((HumanMessage if m.role == "user" else SystemMessage)(m.content))
+        else:
+            out.append(ChatMessage(role=m.role, content=m.content))
+    return out
 
 
 def _usage_of(message: BaseMessage) -> Usage:

@@ -39,9 +39,11 @@ class Egress:
         self.audit = audit
         self.max_retries = max_retries
 
-    def _leave(self, plan: Plan, attempt: int, on_send: Callable[[], None] | None) -> list[Message]:
+    def leave(self, plan: Plan, attempt: int = 1, on_send: Callable[[], None] | None = None) -> list[Message]:
         """Charge the budget and record the body of ``attempt``; the messages to send.
-        Raises :class:`BudgetExhausted` (nothing sent) when the budget refuses."""
+        Raises :class:`BudgetExhausted` (nothing sent) when the budget refuses. For a
+        caller that sends the body itself (the agent middleware hands it to the agent's
+        own model), this is the door."""
         messages = list(plan.cloud_messages)
         if not self.budget.charge(plan):
             raise BudgetExhausted(f"privacy budget of {plan.principal!r} cannot pay {plan.budget_cost:.4f} now")
@@ -71,7 +73,7 @@ class Egress:
         self._check_ready()
         attempt = 1
         while True:
-            messages = self._leave(plan, attempt, on_send)
+            messages = self.leave(plan, attempt, on_send)
             try:
                 return await self.backend.achat(messages, **options)
             except Exception as exc:
@@ -89,7 +91,7 @@ class Egress:
         self._check_ready()
         attempt = 1
         while True:
-            stream = self.backend.astream(self._leave(plan, attempt, on_send), **options)
+            stream = self.backend.astream(self.leave(plan, attempt, on_send), **options)
             started = False
             try:
                 async for piece in stream:

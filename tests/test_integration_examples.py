@@ -54,3 +54,19 @@ def test_example_offline_on_the_embedded_model(path: str) -> None:
     out = run_example(path, env, timeout=900)
     assert "the embedded model stands in for the cloud" in out
     assert "PRIVATE" in out and "[PASSWORD_1]" in out
+
+
+@pytest.mark.parametrize("path", ["examples/langchain_agent.py", "examples/llamaindex_agent.py"])
+def test_agent_example_against_loopback_servers(path: str, ollama_server: OllamaServer,
+                                                groq_server: GroqServer) -> None:
+    """The agents' examples: the cloud gets placeholders, the tool gets the real values."""
+    out = run_example(path, {"PTMO_LOCAL": "ollama:llama3.2:3b", "PTMO_CLOUD": "groq:llama-3.3-70b-versatile",
+                             "PTMO_CLASSIFIERS": "rules", "HF_HUB_OFFLINE": "1"}, timeout=240)
+    assert len(groq_server.bodies) >= 2, "the agent did not run a tool turn through the cloud"
+    for secret in ("hunter2xyz", "bob.jones@example.org", "+1 415 555 0134"):
+        assert secret not in groq_server.received_text
+    assert "[PASSWORD_1]" in groq_server.received_text and "[EMAIL_ADDRESS_1]" in groq_server.received_text
+    shown_as_sent = [line for line in out.splitlines() if "leaves the device" in line or line.startswith("  | ")]
+    assert shown_as_sent and not any("hunter2xyz" in line for line in shown_as_sent)
+    assert "tool lookup_contact got: 'My password is hunter2xyz" in out
+    assert "answer: tool said: Bob Jones, mobile +1 415 555 0134" in out

@@ -227,3 +227,31 @@ def test_raw_names_the_models_that_answered() -> None:
     assert raw["model"] == "local-echo+cloud-echo"
     raw = llm.complete("What is Python?", policy="local-only").raw
     assert raw["ptmo"]["backends"] == {"local": "local-echo"} and raw["model"] == "local-echo"
+
+
+def _assert_templates_intact(cloud: RecordingBackend) -> None:
+    """The first call's system prompt is LlamaIndex's QA system prompt, unchanged, and
+    its user message keeps every line of the QA template around the retrieved context."""
+    from llama_index.core.prompts.chat_prompts import CHAT_TEXT_QA_PROMPT
+
+    system, user = cloud.received[0]
+    system_template, user_template = (m.content for m in CHAT_TEXT_QA_PROMPT.message_templates)
+    assert system.content == system_template
+    head, rest = user_template.split("{context_str}")
+    assert user.content.startswith(head) and rest.split("{query_str}")[0] in user.content
+
+
+def test_query_engine_templates_reach_the_cloud_intact_and_nodes_masked(index: VectorStoreIndex) -> None:
+    llm, _, cloud = make_llm()
+    index.as_query_engine(llm=llm, similarity_top_k=2).query("What is the guest wifi password?")
+    assert_cloud_clean(cloud)
+    assert "[PASSWORD_1]" in cloud.received[0][1].content
+    _assert_templates_intact(cloud)
+
+
+def test_query_engine_templates_intact_with_the_learned_classifiers(index: VectorStoreIndex) -> None:
+    local, cloud = RecordingBackend("local-echo"), RecordingBackend("cloud-echo")
+    llm = PrivacyRouterLLM(local=local, cloud=cloud, router_settings={"classifiers": ["ml", "ner", "rules"]})
+    index.as_query_engine(llm=llm, similarity_top_k=2).query("What is the guest wifi password?")
+    assert_cloud_clean(cloud)
+    _assert_templates_intact(cloud)
