@@ -3,7 +3,7 @@
     python benchmarks/adversarial.py [--heldout-seed 2026] [--no-presidio]
 
 "Detected" means the planted value does not survive into what would reach the cloud
-(see ptmo_middleware.evaluation.adversarial.survives): for ptmo, the plan's cloud
+(see ptmo_lab.evaluation.adversarial.survives): for ptmo, the plan's cloud
 payloads under the default settings (threshold policy, every installed classifier);
 for Presidio, AnalyzerEngine + AnonymizerEngine with defaults (spaCy small model) applied
 to every message of the conversation. Measured on the committed corpus and on a held-out
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ptmo_middleware import PrivacyRouter  # noqa: E402
-from ptmo_middleware.evaluation.adversarial import (CategoryResult, Sanitizer, evaluate,  # noqa: E402
+from ptmo_lab.evaluation.adversarial import (CategoryResult, Sanitizer, evaluate,  # noqa: E402
                                                     load_corpus)
 
 CORPUS = ROOT / "tests" / "adversarial" / "corpus.jsonl"
@@ -48,7 +48,7 @@ def ours_sanitizer(router: PrivacyRouter) -> Sanitizer:
 
 def presidio_sanitizer() -> Sanitizer:
     """Presidio defaults on the installed spaCy model; every message anonymised."""
-    from ptmo_middleware.evaluation.presidio_anchor import sanitizer
+    from ptmo_lab.evaluation.presidio_anchor import sanitizer
 
     sanitize_text = sanitizer()
 

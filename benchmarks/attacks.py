@@ -40,8 +40,8 @@ def main() -> None:
 
     import dataclasses
 
-    from ptmo_middleware.evaluation.canary_experiment import CanaryExperiment, CanaryExperimentConfig, markdown_table
-    from ptmo_middleware.evaluation.plots import plot_exposure
+    from ptmo_lab.evaluation.canary_experiment import CanaryExperiment, CanaryExperimentConfig, markdown_table
+    from ptmo_lab.evaluation.plots import plot_exposure
 
     base = CanaryExperimentConfig()
     cfg = dataclasses.replace(

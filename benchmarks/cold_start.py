@@ -22,7 +22,7 @@ OUT = ROOT / "benchmarks" / "results" / "cold_start.md"
 PROMPT = "My friend Alice Johnson lives in Paris. My password is secret123. What is Python?"
 PTMO = str(Path(sys.executable).parent / "ptmo")
 #: Presidio with its defaults on the installed spaCy small model (the other benchmarks' anchor).
-PRESIDIO = ("from ptmo_middleware.evaluation.presidio_anchor import sanitizer; "
+PRESIDIO = ("from ptmo_lab.evaluation.presidio_anchor import sanitizer; "
             f"sanitizer()({PROMPT!r})")
 
 CASES = [

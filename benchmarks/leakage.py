@@ -5,7 +5,7 @@
 Every system plans all 664 prompts once (a fresh conversation per prompt); the
 figures are given on all rows (issue 2's baseline) and on the dev split (0-based row
 index divisible by 5: the rows no model was trained on; issue 3's targets), from the
-same run. Metric: ptmo_middleware.evaluation.leakage (identical to
+same run. Metric: ptmo_lab.evaluation.leakage (identical to
 shared/bench/pupa_leakage.py). Writes a Markdown fragment.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Callable
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from ptmo_middleware import PrivacyRouter  # noqa: E402
-from ptmo_middleware.evaluation.leakage import (  # noqa: E402
+from ptmo_lab.evaluation.leakage import (  # noqa: E402
     by_category, data_dir, load_pupa, score)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +31,7 @@ MACHINE = "2-core x86_64 CPU, no GPU"
 
 def presidio_default() -> Callable[[str], str]:
     """Presidio AnalyzerEngine + AnonymizerEngine with defaults on spaCy sm (as the anchor)."""
-    from ptmo_middleware.evaluation.presidio_anchor import sanitizer
+    from ptmo_lab.evaluation.presidio_anchor import sanitizer
 
     return sanitizer()
 

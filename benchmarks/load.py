@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from ptmo_middleware import PrivacyRouter  # noqa: E402
 from ptmo_middleware.config import BudgetSettings  # noqa: E402
-from ptmo_middleware.evaluation.load import (LoadResult, TimedEchoBackend, percentile,  # noqa: E402
+from ptmo_lab.evaluation.load import (LoadResult, TimedEchoBackend, percentile,  # noqa: E402
                                              run_conversations, soak)
 
 OUT = ROOT / "benchmarks" / "results" / "load.md"

@@ -35,8 +35,8 @@ def _anchor_steps(trainer, steps: int) -> float:
     import torch
     from peft import LoraConfig, get_peft_model
 
-    from ptmo_middleware.personalization.dataset import collate
-    from ptmo_middleware.personalization.trainer import response_loss
+    from ptmo_lab.personalization.dataset import collate
+    from ptmo_lab.personalization.trainer import response_loss
 
     base = trainer.model.unload()  # the same loaded weights, without the personal adapter
     model = get_peft_model(base, LoraConfig(r=8, lora_alpha=16, target_modules=["q_proj", "v_proj"],
@@ -66,8 +66,8 @@ def main() -> None:
 
     import torch
 
-    from ptmo_middleware.personalization.generator import generate_history
-    from ptmo_middleware.personalization.trainer import LoRATrainer, TrainingConfig
+    from ptmo_lab.personalization.generator import generate_history
+    from ptmo_lab.personalization.trainer import LoRATrainer, TrainingConfig
 
     torch.set_num_threads(args.threads)
     load_avg = os.getloadavg()[0]

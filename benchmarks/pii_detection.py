@@ -2,7 +2,7 @@
 
     python benchmarks/pii_detection.py [--n 600] [--seed 101] [--out benchmarks/results/pii_detection.md]
 
-Sentences come from ptmo_middleware.evaluation.synthetic_pii (Faker, 6 locales, secrets,
+Sentences come from ptmo_lab.evaluation.synthetic_pii (Faker, 6 locales, secrets,
 government IDs, and about a quarter with no PII at all). A gold span counts as found
 when predicted spans cover at least half of its characters (whatever type they claim:
 what matters is that it is hidden); a predicted span is a true positive when it
@@ -25,7 +25,7 @@ from typing import Callable, Sequence
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from ptmo_middleware import PrivacyRouter  # noqa: E402
-from ptmo_middleware.evaluation.synthetic_pii import GOV_ID_TYPES, SECRET_TYPES, Sample, generate  # noqa: E402
+from ptmo_lab.evaluation.synthetic_pii import GOV_ID_TYPES, SECRET_TYPES, Sample, generate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 Pred = list[tuple[int, int, str]]
@@ -92,7 +92,7 @@ def ours() -> tuple[Callable[[str], Pred], PrivacyRouter]:
 
 
 def presidio() -> Callable[[str], Pred]:
-    from ptmo_middleware.evaluation.presidio_anchor import analyzer
+    from ptmo_lab.evaluation.presidio_anchor import analyzer
 
     engine = analyzer()
 

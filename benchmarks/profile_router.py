@@ -34,8 +34,8 @@ def main() -> None:
     ap.add_argument("--tokens", type=int, default=16, help="max new tokens per embedded answer")
     args = ap.parse_args()
 
-    from ptmo_middleware.evaluation.leakage import data_dir, dev_split, load_pupa
-    from ptmo_middleware.evaluation.profiler import profile
+    from ptmo_lab.evaluation.leakage import data_dir, dev_split, load_pupa
+    from ptmo_lab.evaluation.profiler import profile
     from ptmo_middleware.router import PrivacyRouter
 
     prompts = [r["query"] for r in dev_split(load_pupa(data_dir() / "PUPA_New.csv"))][:args.plans]

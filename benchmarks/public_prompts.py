@@ -3,7 +3,7 @@ was not trained or tuned on, ours beside Presidio in the same run.
 
     python benchmarks/public_prompts.py
 
-Sets (``ptmo_middleware.evaluation.prompt_corpus``, written before the judge; the judge is
+Sets (``ptmo_lab.evaluation.prompt_corpus``, written before the judge; the judge is
 trained on the ``tune`` family and PUPA_New's training split only):
 - public: the ``held`` family's prompts with no personal data; "changed" means what
   leaves the device differs from the prompt;
@@ -32,10 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ptmo_middleware import PrivacyRouter  # noqa: E402
-from ptmo_middleware.evaluation.leakage import (  # noqa: E402
+from ptmo_lab.evaluation.leakage import (  # noqa: E402
     by_category, data_dir, dev_split, load_pupa, score)
-from ptmo_middleware.evaluation.prompt_corpus import PRIVATE, PUBLIC, held  # noqa: E402
-from ptmo_middleware.evaluation.train_judge import train  # noqa: E402
+from ptmo_lab.evaluation.prompt_corpus import PRIVATE, PUBLIC, held  # noqa: E402
+from ptmo_lab.evaluation.train_judge import train  # noqa: E402
 from ptmo_middleware.plugins.classifiers.unit_judge import load_judge  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "results" / "public_prompts.md"
@@ -52,7 +52,7 @@ def ours(router: PrivacyRouter) -> Cloud:
 
 
 def presidio() -> Cloud:
-    from ptmo_middleware.evaluation.presidio_anchor import sanitizer
+    from ptmo_lab.evaluation.presidio_anchor import sanitizer
 
     return sanitizer()
 

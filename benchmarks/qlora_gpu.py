@@ -79,7 +79,7 @@ def build_model(shape: str, target: Path) -> Path:
 def _measure(step, batch: int, seq: int, steps: int) -> dict[str, float]:
     import torch
 
-    from ptmo_middleware.evaluation.profiler import NvmlMeter
+    from ptmo_lab.evaluation.profiler import NvmlMeter
 
     nvml = NvmlMeter()
     step()  # warm-up (allocations, autotuning)
@@ -109,7 +109,7 @@ def run_recipe(recipe: str, model_dir: str, batch: int, seq: int, steps: int, lo
     import torch
     from peft import LoraConfig, get_peft_model
 
-    from ptmo_middleware.personalization.trainer import LoRATrainer, TrainingConfig, response_loss
+    from ptmo_lab.personalization.trainer import LoRATrainer, TrainingConfig, response_loss
 
     torch.manual_seed(0)
     cuda = torch.cuda.is_available()

@@ -21,13 +21,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ptmo_middleware.rl.calibration import calibrate
-from ptmo_middleware.rl.corpus import build_pool
-from ptmo_middleware.rl.env import OffloadEnv, RewardWeights
+from ptmo_lab.rl.calibration import calibrate
+from ptmo_lab.rl.corpus import build_pool
+from ptmo_lab.rl.env import OffloadEnv, RewardWeights
 from ptmo_middleware.rl.features import REMAINING_INDEX, RISK_SLICE
-from ptmo_middleware.rl.evaluate import BASELINES, run_sessions, summarise
+from ptmo_lab.rl.evaluate import BASELINES, run_sessions, summarise
 from ptmo_middleware.rl.policy import NumpyPolicy
-from ptmo_middleware.rl.train import ALGOS, BUDGET_EDGES, DATA_DIR, DualAscent, train
+from ptmo_lab.rl.train import ALGOS, BUDGET_EDGES, DATA_DIR, DualAscent, train
 
 EPSILONS = (0.3, 0.5, 0.7, 1.0)
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -69,7 +69,7 @@ def evaluate(nets: dict[str, list[NumpyPolicy]], seeds: list[int], sessions: int
 def plugin_latency(n: int = 300) -> dict[str, float]:
     """Time of RLPolicy.route on real held-out prompts (planned once), in ms."""
     from ptmo_middleware.components import RouteRequest
-    from ptmo_middleware.datasets import load_pupa
+    from ptmo_lab.datasets import load_pupa
     from ptmo_middleware.pipeline import request_features
     from ptmo_middleware.router import PrivacyRouter
 

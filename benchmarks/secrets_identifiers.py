@@ -58,7 +58,7 @@ def ours(router: PrivacyRouter) -> Cloud:
 
 
 def presidio() -> Cloud:
-    from ptmo_middleware.evaluation.presidio_anchor import sanitizer
+    from ptmo_lab.evaluation.presidio_anchor import sanitizer
 
     sanitize = sanitizer()
     return lambda turns, _: [sanitize(t) for t in turns[-1]]

@@ -27,7 +27,7 @@ def main() -> None:
 
     from tqdm import tqdm
 
-    from ptmo_middleware.evaluation.benchmark import BenchmarkConfig, BenchmarkSuite
+    from ptmo_lab.evaluation.benchmark import BenchmarkConfig, BenchmarkSuite
 
     cfg = BenchmarkConfig(num_episodes=args.episodes, privacy_budgets=[float(b) for b in args.budgets.split(",")],
                           pupa_limit=args.limit, canary_results=str(RESULTS / "attacks.json"))

@@ -21,8 +21,8 @@ from typing import Any, Callable
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from ptmo_middleware import PrivacyRouter  # noqa: E402
-from ptmo_middleware.evaluation.leakage import data_dir, load_pupa, score  # noqa: E402
-from ptmo_middleware.evaluation.train_classifier import (  # noqa: E402
+from ptmo_lab.evaluation.leakage import data_dir, load_pupa, score  # noqa: E402
+from ptmo_lab.evaluation.train_classifier import (  # noqa: E402
     L2_C, N_SYNTH, build_lexicon, fit_linear, tagger_corpus)
 from ptmo_middleware.plugins.classifiers.unit_tagger import UnitTagger  # noqa: E402
 

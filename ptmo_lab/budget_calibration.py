@@ -1,6 +1,6 @@
 """Measure the masker's leak rates on PUPA's training split; writes ``leak.json``.
 
-``python -m ptmo_middleware.budget.calibrate`` plans every training prompt with every
+``python -m ptmo_lab.budget_calibration`` plans every training prompt with every
 part masked and counts PUPA's private units still in the payload:
 - ``masked_leak``: among units a detected maskable span covers, the share still present,
   as the upper end of its 95 % Wilson interval (few observed leaks must not read as none);
@@ -16,8 +16,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..datasets import load_pupa, unit_present
-from ..router import PrivacyRouter
+from ptmo_lab.datasets import load_pupa, unit_present
+from ptmo_middleware.budget import risk
+from ptmo_middleware.router import PrivacyRouter
 
 _ALL_MASKED = {"public": "masked", "semi-sensitive": "masked", "private": "masked"}
 
@@ -55,12 +56,12 @@ def measure(router: PrivacyRouter | None = None, limit: int | None = None) -> di
         "units_covered": covered, "units_in_payload": present, "payload_chars": chars,
         "prompts": len(rows), "classifiers": router.classifier_names,
         "date": datetime.date.today().isoformat(),
-        "command": "python -m ptmo_middleware.budget.calibrate",
+        "command": "python -m ptmo_lab.budget_calibration",
     }
 
 
 def main(argv: list[str] | None = None) -> None:
-    out = Path(__file__).with_name("leak.json")
+    out = Path(risk.__file__).with_name("leak.json")
     result = measure()
     out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     json.dump(result, sys.stdout, indent=1)

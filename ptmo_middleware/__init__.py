@@ -22,14 +22,14 @@ from .vault import MaskVault
 
 __version__ = "0.1.0"
 
-#: Names imported on first use, so ``import ptmo_middleware`` stays light (no torch):
-#: name -> submodule. Add heavy exports here.
+#: The seed's offline names, which live in the lab (:mod:`ptmo_lab`, never imported by the
+#: runtime): found on first use, so ``from ptmo_middleware import LoRATrainer`` still works.
 _LAZY = {
-    "LoRATrainer": ".personalization.trainer",
-    "train_personal_lora": ".personalization.trainer",
-    "BenchmarkSuite": ".evaluation.benchmark",
-    "BenchmarkConfig": ".evaluation.benchmark",
-    "PrivacyAttackSimulator": ".evaluation.attacks",
+    "LoRATrainer": "ptmo_lab.personalization.trainer",
+    "train_personal_lora": "ptmo_lab.personalization.trainer",
+    "BenchmarkSuite": "ptmo_lab.evaluation.benchmark",
+    "BenchmarkConfig": "ptmo_lab.evaluation.benchmark",
+    "PrivacyAttackSimulator": "ptmo_lab.evaluation.attacks",
 }
 
 
@@ -39,7 +39,7 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     import importlib
 
-    return getattr(importlib.import_module(module, __name__), name)
+    return getattr(importlib.import_module(module), name)
 
 
 __all__ = [

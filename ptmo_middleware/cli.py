@@ -15,6 +15,7 @@ prints ``Error: <message>`` on stderr and exits with code 2, without a traceback
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import json
 import sys
 import uuid
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
     from .router import PrivacyRouter
     from .types import Classification, Plan
 
+#: Entry-point group of functions ``register(app)`` that add commands to ``ptmo``.
+COMMANDS_ENTRY_POINT_GROUP = "ptmo_middleware.commands"
 #: Exit code of a command stopped by a PtmoError (bad config, bad input, unknown plugin).
 ERROR_EXIT_CODE = 2
 
@@ -360,61 +363,6 @@ def budget_reset(ctx: typer.Context,
     console.print(f"reset {_budget(ctx).reset(principal)} account(s)")
 
 
-@app.command("train-router")
-def train_router(
-    algo: str = typer.Option("ppo", "--algo", help="ppo, a2c or dqn (each with the Lagrangian dual ascent)."),
-    timesteps: int = typer.Option(100_000, "--timesteps", min=1000, help="Environment steps."),
-    seed: int = typer.Option(0, "--seed"),
-    out: Optional[Path] = typer.Option(None, "--out", help="Folder for <algo>_router.zip (default: the user data dir)."),
-) -> None:
-    """Retrain the RL router on the featurised prompts (needs the data sets, see docs)."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from .errors import ConfigError
-    from .rl.train import ALGOS, train
-
-    if algo not in ALGOS:
-        raise ConfigError(f"unknown algorithm {algo!r}; use one of {', '.join(ALGOS)}")
-    if out is None:
-        import platformdirs
-
-        out = Path(platformdirs.user_data_dir("ptmo-middleware", appauthor=False)) / "rl"
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeRemainingColumn(), console=err_console) as progress:
-        task = progress.add_task(f"training {algo}", total=timesteps)
-        _, record = train(algo, timesteps, seed, out, on_step=lambda n: progress.advance(task, n))
-    console.print(f"saved {out / f'{algo}_router.zip'} (final lambda {record['final_lambda']:.3f}); "
-                  f"use it with PTMO_RL_POLICY={out / f'{algo}_router.zip'}")
-
-
-@app.command("train-classifier")
-def train_classifier(
-    seed: int = typer.Option(13, "--seed", help="Seed of the generated data and the models."),
-    data: Optional[Path] = typer.Option(None, "--data", help="Folder holding PUPA_New.csv (else $PTMO_DATA_DIR)."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Artifact path (default: the one shipped in the package)."),
-) -> None:
-    """Retrain the ml classifier (unit tagger + topic model) on PUPA_New's training split."""
-    from .evaluation.train_classifier import ARTIFACT, train
-
-    meta = train(seed=seed, data=data, out=out or ARTIFACT)
-    console.print(f"saved {out or ARTIFACT}")
-    print_json(meta)
-
-
-@app.command("train-judge")
-def train_judge(
-    seed: int = typer.Option(13, "--seed", help="Seed of the models."),
-    data: Optional[Path] = typer.Option(None, "--data", help="Folder holding PUPA_New.csv (else $PTMO_DATA_DIR)."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Artifact path (default: the one shipped in the package)."),
-) -> None:
-    """Retrain the unit judge on PUPA_New's training split and the prompt corpus's tune family."""
-    from .evaluation.train_judge import ARTIFACT, train
-
-    meta = train(seed=seed, data=data, out=out or ARTIFACT)
-    console.print(f"saved {out or ARTIFACT}")
-    print_json(meta)
-
-
 @app.command()
 def chat(
     ctx: typer.Context,
@@ -500,13 +448,51 @@ def _show_chat_outcome(reply: Any, show_route: bool) -> None:
                                      f"answered by {', '.join(reply.backends.values())}]{flags}"), style="dim"))
 
 
-# --- personal LoRA adapters (issue 7): ptmo lora train | list | use | export-ollama ---
-from .personalization.cli import lora_app  # noqa: E402  (light: heavy imports happen inside the commands)
+# --- the OpenAI-compatible gateway (issue 18): ptmo serve ---
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Worker processes (more than 1 needs a shared "
+                                "vault store: sqlite or redis)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="TOML settings file (else the global --config, "
+                                          "else $PTMO_CONFIG)."),
+    log_level: str = typer.Option("info", "--log-level", help="debug, info, warning or error."),
+) -> None:
+    """Serve OpenAI's Chat Completions API in front of the router (docs/gateway.md)."""
+    import copy
+    import os
 
-app.add_typer(lora_app, name="lora")
+    try:
+        import uvicorn
+        from uvicorn.config import LOGGING_CONFIG
 
-# --- evaluation (issue 8): ptmo bench | ptmo profile ---
-from .evaluation.cli import bench, profile  # noqa: E402  (light: heavy imports happen inside the commands)
+        from .gateway import create_app
+    except ImportError as exc:
+        raise PtmoError(f"ptmo serve needs the serve extra: pip install 'ptmo-middleware[serve]' ({exc})") from None
+    from .config import Settings
+    from .errors import ConfigError
+    from .router import PrivacyRouter
 
-app.command()(bench)
-app.command()(profile)
+    state = ctx.obj if isinstance(ctx.obj, CliState) else CliState()
+    path = config or state.config
+    if path is not None:
+        os.environ["PTMO_CONFIG"] = str(path)  # worker processes load the same file
+    settings = Settings.load(path)
+    if workers > 1 and settings.vault.store == "memory":
+        raise ConfigError("--workers > 1 needs a vault store the workers share: set vault.store (or "
+                          "PTMO_VAULT_STORE) to sqlite or redis://..., and PTMO_VAULT_KEY")
+    log_config = copy.deepcopy(LOGGING_CONFIG)
+    log_config["loggers"]["ptmo_middleware"] = {"handlers": ["default"], "level": log_level.upper()}
+    common: dict[str, Any] = dict(host=host, port=port, log_level=log_level, log_config=log_config,
+                                  access_log=False, timeout_graceful_shutdown=30)
+    if workers == 1:
+        uvicorn.run(create_app(PrivacyRouter(settings)), **common)
+    else:
+        uvicorn.run("ptmo_middleware.gateway:create_app", factory=True, workers=workers, **common)
+
+
+# --- commands from other packages (the lab's training, evaluation and LoRA commands) ---
+for _entry in importlib.metadata.entry_points(group=COMMANDS_ENTRY_POINT_GROUP):
+    _entry.load()(app)

@@ -8,7 +8,7 @@ from typing import Iterable
 import pytest
 
 from ptmo_middleware.backends.local_model import CHAT_TEMPLATE
-from ptmo_middleware.personalization.generator import GeneratedHistory, generate_history
+from ptmo_lab.personalization.generator import GeneratedHistory, generate_history
 
 
 def build_tiny_model(target: Path, corpus: Iterable[str], vocab_size: int = 384, seed: int = 0) -> Path:

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ptmo_middleware.evaluation.synthetic_pii import luhn_complete
+from ptmo_lab.evaluation.synthetic_pii import luhn_complete
 
 _WORDLIST = Path(__file__).resolve().parents[1] / "plugins" / "classifiers" / "data" / "bip39_english.txt"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ptmo_middleware import PrivacyRouter
-from ptmo_middleware.evaluation.adversarial import CategoryResult, evaluate, load_corpus, survives
+from ptmo_lab.evaluation.adversarial import CategoryResult, evaluate, load_corpus, survives
 
 HERE = Path(__file__).parent / "adversarial"
 CORPUS = load_corpus(HERE / "corpus.jsonl")
@@ -105,7 +105,7 @@ def test_detection_floor_all_classifiers(all_results, category: str) -> None:
 def test_aggregator_injections_executed_leak_nothing() -> None:
     """Executed end to end: the cloud (an echo that would repeat any mapping it was given)
     receives no planted value, whatever the last turn asks it to repeat."""
-    from ptmo_middleware.evaluation.load import TimedEchoBackend
+    from ptmo_lab.evaluation.load import TimedEchoBackend
 
     cloud = TimedEchoBackend("cloud", latency_s=0.0)
     router = PrivacyRouter(classifiers=["rules"], local=TimedEchoBackend("local", latency_s=0.0), cloud=cloud)

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from ptmo_middleware.evaluation.attacks import (Canary, CanaryFormat, CausalLMScorer,
+from ptmo_lab.evaluation.attacks import (Canary, CanaryFormat, CausalLMScorer,
                                                  PrivacyAttackSimulator, exposure,
                                                  membership_inference, roc_auc, tpr_at_fpr)
 

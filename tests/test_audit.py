@@ -177,7 +177,7 @@ def test_write_failure_is_an_audit_error(log_path: Path, monkeypatch: pytest.Mon
 
 
 def test_sends_are_recorded_with_the_hash_of_what_left(log_path: Path) -> None:
-    from ptmo_middleware.evaluation.load import TimedEchoBackend
+    from ptmo_lab.evaluation.load import TimedEchoBackend
 
     cloud = TimedEchoBackend("cloud", latency_s=0.0)
     router = _router(log_path, local=TimedEchoBackend("local", latency_s=0.0), cloud=cloud,

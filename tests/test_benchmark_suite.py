@@ -6,9 +6,9 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from ptmo_middleware.evaluation.attacks import CanaryFormat
-from ptmo_middleware.evaluation.benchmark import BenchmarkConfig, BenchmarkSuite
-from ptmo_middleware.evaluation.canary_experiment import CanaryExperimentResult, VariantResult
+from ptmo_lab.evaluation.attacks import CanaryFormat
+from ptmo_lab.evaluation.benchmark import BenchmarkConfig, BenchmarkSuite
+from ptmo_lab.evaluation.canary_experiment import CanaryExperimentResult, VariantResult
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -9,7 +9,7 @@ import pytest
 
 from ptmo_middleware import PrivacyRouter, Route
 from ptmo_middleware.budget import MemoryStore, PrivacyBudget, RiskModel, open_store
-from ptmo_middleware.budget.calibrate import wilson_upper
+from ptmo_lab.budget_calibration import wilson_upper
 from ptmo_middleware.budget.sqlite import SQLiteStore
 from ptmo_middleware.budget.store import to_units
 from ptmo_middleware.config import BudgetSettings

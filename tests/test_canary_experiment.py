@@ -7,10 +7,10 @@ import math
 
 import pytest
 
-from ptmo_middleware.evaluation.attacks import CanaryFormat, CausalLMScorer
-from ptmo_middleware.evaluation.canary_experiment import CanaryExperiment, CanaryExperimentConfig, markdown_table
-from ptmo_middleware.evaluation.trie_scorer import TrieScorer
-from ptmo_middleware.personalization.trainer import TrainingConfig
+from ptmo_lab.evaluation.attacks import CanaryFormat, CausalLMScorer
+from ptmo_lab.evaluation.canary_experiment import CanaryExperiment, CanaryExperimentConfig, markdown_table
+from ptmo_lab.evaluation.trie_scorer import TrieScorer
+from ptmo_lab.personalization.trainer import TrainingConfig
 
 pytest_plugins = ["personalization_support"]
 
@@ -75,7 +75,7 @@ def test_sampled_completion_is_seeded_and_follows_the_filters(tiny_model):
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from ptmo_middleware.evaluation.canary_experiment import _sampled
+    from ptmo_lab.evaluation.canary_experiment import _sampled
 
     model = AutoModelForCausalLM.from_pretrained(tiny_model).eval()
     tok = AutoTokenizer.from_pretrained(tiny_model)
@@ -90,7 +90,7 @@ def test_sampled_completion_is_seeded_and_follows_the_filters(tiny_model):
     assert len(set(first)) > 1  # random weights, temperature 1: the samples differ
     assert draw(1) != first
     # top_k=1 (and a tiny nucleus) leave only the most likely token: every sample is the greedy one.
-    from ptmo_middleware.evaluation.canary_experiment import _greedy
+    from ptmo_lab.evaluation.canary_experiment import _greedy
     greedy = _greedy(model, tok, context, 6)("Your PIN for account 1 is")
     assert draw(0, top_k=1) == [greedy] * 8
     assert draw(5, top_p=1e-6, temperature=0.7) == [greedy] * 8

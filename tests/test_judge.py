@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from ptmo_middleware import SensitivityLevel, Span, hookimpl
 from ptmo_middleware.backends.groq import GroqBackend
 from ptmo_middleware.cli import app
-from ptmo_middleware.evaluation.judge import (JUDGE_INSTRUCTIONS, PairwiseJudge, Verdict, judged_comparison,
+from ptmo_lab.evaluation.judge import (JUDGE_INSTRUCTIONS, PairwiseJudge, Verdict, judged_comparison,
                                               parse_verdict)
 from servers import echo, groq_server, ollama_server  # noqa: F401  (fixtures)
 

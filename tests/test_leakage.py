@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from ptmo_middleware import PrivacyRouter
-from ptmo_middleware.evaluation import leakage
-from ptmo_middleware.evaluation.leakage import by_category, data_dir, dev_split, load_pupa, score, train_split
+from ptmo_lab.evaluation import leakage
+from ptmo_lab.evaluation.leakage import by_category, data_dir, dev_split, load_pupa, score, train_split
 
 REFERENCE = data_dir().parent / "bench" / "pupa_leakage.py"
 PUPA = data_dir() / "PUPA_New.csv"

@@ -9,7 +9,7 @@ import servers
 
 from ptmo_middleware import PrivacyRouter
 from ptmo_middleware.config import BudgetSettings
-from ptmo_middleware.evaluation.load import LoadResult, TimedEchoBackend, run_conversations, soak
+from ptmo_lab.evaluation.load import LoadResult, TimedEchoBackend, run_conversations, soak
 
 pytestmark = pytest.mark.slow
 BUDGET = BudgetSettings(enabled=True, epsilon=1e6, window="none", store="memory")

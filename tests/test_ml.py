@@ -8,8 +8,8 @@ import pytest
 
 from ptmo_middleware.components import ClassifyContext
 from ptmo_middleware.config import Settings
-from ptmo_middleware.evaluation.synthetic_pii import SLOT_TYPES, generate
-from ptmo_middleware.evaluation.topic_data import TOPICS
+from ptmo_lab.evaluation.synthetic_pii import SLOT_TYPES, generate
+from ptmo_lab.evaluation.topic_data import TOPICS
 from ptmo_middleware.plugins.classifiers.ml import ARTIFACT, MLClassifier, runs_beside_ner, unit_type
 from ptmo_middleware.plugins.classifiers.topics import TopicModel
 from ptmo_middleware.plugins.classifiers.unit_judge import candidate_threshold
@@ -42,7 +42,7 @@ def test_loaded_once_per_process(ml: MLClassifier) -> None:
 
 def test_artifact_gives_the_scores_recorded_at_training(ml: MLClassifier) -> None:
     """The loaded models score fresh generated data exactly as recorded when trained."""
-    from ptmo_middleware.evaluation.train_classifier import artifact_scores
+    from ptmo_lab.evaluation.train_classifier import artifact_scores
 
     assert artifact_scores(ml.tagger, ml.topics, ml.meta["seed"]) == ml.meta["scores"]
     assert ml.meta["scores"]["tagger_token_recall"] >= 0.8
@@ -157,7 +157,7 @@ def test_synthetic_generator_is_seeded_and_typed() -> None:
 
 
 def test_training_corpus_labels_units_by_occurrence() -> None:
-    from ptmo_middleware.evaluation.train_classifier import unit_labels
+    from ptmo_lab.evaluation.train_classifier import unit_labels
 
     text = "Call Sara at FRC's office; sara knows FRC."
     assert unit_labels(text, ["sara"]) == [(5, 9), (27, 31)]
@@ -166,7 +166,7 @@ def test_training_corpus_labels_units_by_occurrence() -> None:
 
 @pytest.mark.slow
 def test_retraining_reproduces_the_shipped_artifact(tmp_path) -> None:
-    from ptmo_middleware.evaluation.train_classifier import train
+    from ptmo_lab.evaluation.train_classifier import train
 
     out = tmp_path / "m.json.gz"
     train(out=out)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from personalization_support import history, make_adapter, tiny_model  # noqa: F401
 from ptmo_middleware.backends.embedded import EmbeddedBackend, adapter_runtime, loaded_model
 from ptmo_middleware.personalization.adapters import AdapterStore
-from ptmo_middleware.personalization.dataset import IGNORE_INDEX, encode_turn
-from ptmo_middleware.personalization.history import Turn
+from ptmo_lab.personalization.dataset import IGNORE_INDEX, encode_turn
+from ptmo_lab.personalization.history import Turn
 from ptmo_middleware.types import Message
 
 ASK = [Message("user", "Any ideas for the weekend?")]

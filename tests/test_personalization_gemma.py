@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from personalization_support import block_network
 from ptmo_middleware.personalization.adapters import AdapterStore
-from ptmo_middleware.personalization.generator import generate_history
+from ptmo_lab.personalization.generator import generate_history
 from ptmo_middleware.types import Message
 
 pytestmark = pytest.mark.slow

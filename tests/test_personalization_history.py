@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from ptmo_middleware.personalization.generator import generate_history
-from ptmo_middleware.personalization.history import (HistoryError, load_history, parse_records, scrub_turns,
+from ptmo_lab.personalization.generator import generate_history
+from ptmo_lab.personalization.history import (HistoryError, load_history, parse_records, scrub_turns,
                                                      split_turns)
 from ptmo_middleware.types import Classification, SensitivityLevel, Span
 from personalization_support import rules_classify  # noqa: F401  (fixture)

@@ -12,7 +12,7 @@ from personalization_support import history, make_adapter, tiny_model  # noqa: F
 from ptmo_middleware.backends.ollama import OllamaBackend
 from ptmo_middleware.errors import BackendError
 from ptmo_middleware.personalization.adapters import AdapterError, AdapterStore
-from ptmo_middleware.personalization.ollama_export import export_to_ollama
+from ptmo_lab.personalization.ollama_export import export_to_ollama
 from ptmo_middleware.types import Message
 from servers import dead_url, ollama_server  # noqa: F401
 

@@ -10,8 +10,8 @@ import pytest
 from personalization_support import block_network, history, rules_classify, tiny_model  # noqa: F401
 from ptmo_middleware import LoRATrainer, train_personal_lora
 from ptmo_middleware.errors import ConfigError
-from ptmo_middleware.personalization.history import HistoryError
-from ptmo_middleware.personalization.trainer import TrainingConfig, response_loss, target_modules_for
+from ptmo_lab.personalization.history import HistoryError
+from ptmo_lab.personalization.trainer import TrainingConfig, response_loss, target_modules_for
 
 FAST = dict(num_threads=1, progress=False, max_length=96, context_messages=0, batch_size=8)
 
@@ -119,8 +119,8 @@ def test_without_a_held_out_split_the_last_adapter_is_kept(tmp_path, history, ti
 def test_chunked_reply_loss_equals_transformers_loss(history, tiny_model):
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from ptmo_middleware.personalization.dataset import collate, encode_turns
-    from ptmo_middleware.personalization.history import parse_records
+    from ptmo_lab.personalization.dataset import collate, encode_turns
+    from ptmo_lab.personalization.history import parse_records
 
     gen, _ = history
     tok = AutoTokenizer.from_pretrained(tiny_model)

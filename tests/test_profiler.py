@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from ptmo_middleware import PrivacyRouter
-from ptmo_middleware.evaluation.profiler import RaplMeter, peak_rss_mib, profile
+from ptmo_lab.evaluation.profiler import RaplMeter, peak_rss_mib, profile
 
 
 def test_profile_of_plan_stages():

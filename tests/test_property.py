@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from ptmo_middleware import PrivacyRouter, hookimpl
 from ptmo_middleware.components import RouteRequest
 from ptmo_middleware.errors import InvalidPromptError
-from ptmo_middleware.evaluation.adversarial import survives
+from ptmo_lab.evaluation.adversarial import survives
 from ptmo_middleware.types import Route, SensitivityLevel, Span
 from ptmo_middleware.vault import MaskVault
 

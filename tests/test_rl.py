@@ -16,7 +16,7 @@ RISK = RiskModel(masked_leak=0.05, missed_per_kchar=2.0)
 
 
 def _data_available() -> bool:
-    from ptmo_middleware.datasets import data_dir
+    from ptmo_lab.datasets import data_dir
 
     try:
         data_dir()
@@ -30,7 +30,7 @@ needs_data = pytest.mark.skipif(not _data_available(), reason="shared data sets 
 
 @pytest.fixture(scope="module")
 def tiny_pool():
-    from ptmo_middleware.rl.corpus import featurise
+    from ptmo_lab.rl.corpus import featurise
 
     router = PrivacyRouter(classifiers=["rules"], decomposer="sentence", policy="local-only")
     prompts = [("public", "What is the capital of France?", 2),
@@ -45,7 +45,7 @@ def tiny_pool():
 def calibration():
     if not _data_available():
         pytest.skip("shared data sets not found (set PTMO_DATA_DIR)")
-    from ptmo_middleware.rl.calibration import calibrate
+    from ptmo_lab.rl.calibration import calibrate
 
     return calibrate("train")
 
@@ -80,7 +80,7 @@ def test_views_route_through_the_shield(tiny_pool):
 
 
 def test_env_reward_constraint_and_guard(tiny_pool, calibration):
-    from ptmo_middleware.rl.env import OffloadEnv
+    from ptmo_lab.rl.env import OffloadEnv
 
     env = OffloadEnv(tiny_pool, calibration, horizon=8, epsilon=0.05, lagrange=2.0)
     env.reset(seed=0)
@@ -105,7 +105,7 @@ def test_env_reward_constraint_and_guard(tiny_pool, calibration):
 
 
 def test_share_constraint_charges_the_crossing_step_once(tiny_pool, calibration):
-    from ptmo_middleware.rl.env import OffloadEnv
+    from ptmo_lab.rl.env import OffloadEnv
 
     env = OffloadEnv(tiny_pool, calibration, horizon=8, epsilon=0.05, lagrange=3.0, constraint="share")
     env.reset(seed=0)
@@ -128,7 +128,7 @@ def test_share_constraint_charges_the_crossing_step_once(tiny_pool, calibration)
 
 
 def test_dual_ascent_moves_lambda_both_ways():
-    from ptmo_middleware.rl.train import DualAscent
+    from ptmo_lab.rl.train import DualAscent
 
     d = DualAscent(lr=1.0, target=0.01, edges=())
     assert d.update(1, [(0.3, 0.5), (0.9, 0.3)]) == pytest.approx([0.39])
@@ -139,7 +139,7 @@ def test_dual_ascent_moves_lambda_both_ways():
 
 
 def test_dual_ascent_per_budget_bucket():
-    from ptmo_middleware.rl.train import DualAscent
+    from ptmo_lab.rl.train import DualAscent
 
     d = DualAscent(lr=1.0, target=0.01, edges=(0.4, 0.6, 0.85))
     assert d.buckets() == ["<0.4", "0.4-0.6", "0.6-0.85", ">=0.85"]
@@ -157,7 +157,7 @@ def test_dual_ascent_per_budget_bucket():
 
 
 def test_env_pays_the_multiplier_of_its_budget(tiny_pool, calibration):
-    from ptmo_middleware.rl.env import OffloadEnv
+    from ptmo_lab.rl.env import OffloadEnv
 
     env = OffloadEnv(tiny_pool, calibration, horizon=8, lagrange=[5.0, 0.5], lagrange_edges=(0.1,))
     for eps, lam in ((0.05, 5.0), (0.2, 0.5)):
@@ -178,9 +178,9 @@ def test_env_pays_the_multiplier_of_its_budget(tiny_pool, calibration):
 def test_numpy_policy_matches_sb3(tmp_path, tiny_pool, calibration, algo):
     import torch
 
-    from ptmo_middleware.rl.env import OffloadEnv
+    from ptmo_lab.rl.env import OffloadEnv
     from ptmo_middleware.rl.policy import NumpyPolicy
-    from ptmo_middleware.rl.train import make_model
+    from ptmo_lab.rl.train import make_model
 
     env = OffloadEnv(tiny_pool, calibration)
     model = make_model(algo, env, 0)
@@ -198,8 +198,8 @@ def test_numpy_policy_matches_sb3(tmp_path, tiny_pool, calibration, algo):
 
 
 def test_training_updates_lambda(tiny_pool, calibration, monkeypatch):
-    from ptmo_middleware.rl import train as train_mod
-    from ptmo_middleware.rl.env import OffloadEnv
+    from ptmo_lab.rl import train as train_mod
+    from ptmo_lab.rl.env import OffloadEnv
 
     monkeypatch.setattr(train_mod, "make_env", lambda split="train", **kw: OffloadEnv(tiny_pool, calibration,
                                                                                       epsilon=(0.01, 0.05)))

@@ -150,7 +150,7 @@ def test_attack_canaries_are_found_whole(rules, digits, separator):
     """The canaries the attack suite plants (its own template and format), at random."""
     import random
 
-    from ptmo_middleware.evaluation.attacks import Canary, CanaryFormat
+    from ptmo_lab.evaluation.attacks import Canary, CanaryFormat
     fmt, rng = CanaryFormat(digits=digits, separator=separator), random.Random(digits)
     for i in range(30):
         canary = Canary(fmt.prefix.format(i=i), fmt.candidate(rng), 1)

@@ -8,7 +8,7 @@ non-maskable span per sensitive sentence, at the level the settings give the top
 request's level and score say it is sensitive; set a topic to ``private`` in
 ``level_policy`` to keep such sentences on the device).
 
-Retrain with ``ptmo train-classifier`` (see :mod:`ptmo_middleware.evaluation.train_classifier`).
+Retrain with ``ptmo train-classifier`` (see :mod:`ptmo_lab.evaluation.train_classifier`).
 The tagger's thresholds were chosen by 2-fold cross-validation on PUPA_New's training
 split, each the lowest whose retain stays >= 0.90 (benchmarks/tagger_threshold_cv.py):
 0.4 beside spaCy's ``ner`` (the full default router), and 0.3 when ``ner`` does not run
@@ -16,9 +16,6 @@ split, each the lowest whose retain stays >= 0.90 (benchmarks/tagger_threshold_c
 """
 from __future__ import annotations
 
-import gzip
-import json
-import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -34,19 +31,12 @@ from .generic_terms import is_generic
 from .topics import TopicModel
 from .unit_judge import candidate_threshold, judges
 from .unit_bounds import tighten
-from .unit_tagger import Lexicon, UnitTagger
-
-ARTIFACT = Path(__file__).with_name("data") / "ml_model.json.gz"
-_lock = threading.Lock()
-
+from .unit_tagger import UnitTagger
+from .word_stats import ARTIFACT, read_artifact
 
 @lru_cache(maxsize=4)
 def _load(path: str) -> tuple[UnitTagger, TopicModel, dict[str, Any]]:
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        art = json.load(fh)
-    lex = art["lexicon"]
-    lexicon = Lexicon(lex["en"], lex["other"], frozenset(lex["names"]), frozenset(lex["places"]),
-                      frozenset(lex["place_parts"]))
+    art, lexicon = read_artifact(path)
     tg = art["tagger"]
     tp = art["topics"]
     return (UnitTagger(tg["weights"], tg["bias"], lexicon, tg["threshold"], tg["threshold_without_ner"]),
@@ -55,8 +45,7 @@ def _load(path: str) -> tuple[UnitTagger, TopicModel, dict[str, Any]]:
 
 def load_models(path: str | Path = ARTIFACT) -> tuple[UnitTagger, TopicModel, dict[str, Any]]:
     """The tagger, the topic model and the training metadata (loaded once per process)."""
-    with _lock:
-        return _load(str(path))
+    return _load(str(path))
 
 
 def runs_beside_ner(settings: Settings) -> bool:

@@ -50,6 +50,7 @@ from ptmo_middleware.types import Span
 
 from .generic_terms import SERVICE_NAMES, is_generic
 from .unit_bounds import tighten
+from .word_stats import ARTIFACT, lexicon
 
 log = logging.getLogger(__name__)
 
@@ -252,19 +253,15 @@ def is_false_positive(value: str, entity_type: str, common: frozenset[str] = fro
 def common_words(min_zipf: int = 5) -> frozenset[str]:
     """Frequent English words that are not first names or surnames, from the word
     statistics shipped with the ``ml`` artifact (empty when it is absent)."""
-    from .ml import ARTIFACT, load_models
-
     if not ARTIFACT.exists():
         return frozenset()
-    lex = load_models()[0].lexicon
+    lex = lexicon()
     return frozenset(w for w, z in lex.en.items() if z >= min_zipf and w not in lex.names)
 
 
 def person_names() -> frozenset[str]:
     """First names and surnames from the ``ml`` artifact's word statistics (empty when absent)."""
-    from .ml import ARTIFACT, load_models
-
-    return load_models()[0].lexicon.names if ARTIFACT.exists() else frozenset()
+    return lexicon().names if ARTIFACT.exists() else frozenset()
 
 
 class NerClassifier:

@@ -28,6 +28,8 @@ from ptmo_middleware.config import Settings
 from ptmo_middleware.types import Span
 
 from .unit_tagger import Lexicon
+from .word_stats import ARTIFACT as ML_ARTIFACT
+from .word_stats import lexicon
 
 ARTIFACT = Path(__file__).with_name("data") / "unit_judge.json.gz"
 JUDGED_SOURCES = frozenset({"ner", "ml"})
@@ -308,17 +310,12 @@ _lock = threading.Lock()
 
 def load_judge(path: str | Path = ARTIFACT) -> UnitJudge:
     """The shipped judge, on the ``ml`` artifact's word statistics (read once per process)."""
-    from .ml import load_models
-
     with _lock:
         art = _load(str(path))
-    return UnitJudge(art["weights"], art["bias"], art["threshold"], art["candidate_threshold"],
-                     load_models()[0].lexicon)
+    return UnitJudge(art["weights"], art["bias"], art["threshold"], art["candidate_threshold"], lexicon())
 
 
 def available(path: str | Path = ARTIFACT) -> bool:
-    from .ml import ARTIFACT as ML_ARTIFACT
-
     return Path(path).exists() and ML_ARTIFACT.exists()
 
 

@@ -4,16 +4,16 @@ Policies: ``cloud-only`` (no protection beyond the shield), ``local-only``, ``th
 and ``rl`` (the shipped PPO-Lagrangian policy, choosing among the actions the budget can
 pay, as the ``rl`` router plugin does). Two views, measured in the same run:
 
-* the RL environment (held-out M4A1/PUPA sessions; :mod:`ptmo_middleware.rl.evaluate`):
+* the RL environment (held-out M4A1/PUPA sessions; :mod:`ptmo_lab.rl.evaluate`):
   reward, quality, latency, cost, privacy risk spent, share of sessions over budget;
 * real prompts: ``PrivacyRouter.plan`` on the PUPA dev split (rows no model trained on),
-  scored by :mod:`ptmo_middleware.evaluation.leakage` (leak, retain, cloud share, plan
+  scored by :mod:`ptmo_lab.evaluation.leakage` (leak, retain, cloud share, plan
   latency). Fixed policies ignore the budget; ``rl`` is planned at each budget.
 
 ``generate_report(out_dir)`` returns Markdown and, given a directory, writes
 ``report.md`` with the PNG plots: privacy-utility frontier, reward vs budget, and
 exposure vs repetitions when saved canary results are given
-(:mod:`~ptmo_middleware.evaluation.canary_experiment`).
+(:mod:`~ptmo_lab.evaluation.canary_experiment`).
 """
 from __future__ import annotations
 
@@ -64,8 +64,8 @@ def _rl_env_policy() -> Callable[[Any, Any], int]:
     """The shipped policy as the ``rl`` plugin runs it: the best affordable action."""
     import numpy as np
 
-    from ..rl.features import REMAINING_INDEX, RISK_SLICE
-    from ..rl.policy import NumpyPolicy
+    from ptmo_middleware.rl.features import REMAINING_INDEX, RISK_SLICE
+    from ptmo_middleware.rl.policy import NumpyPolicy
 
     net = NumpyPolicy.load()
 
@@ -113,11 +113,11 @@ class BenchmarkSuite:
         return self.results
 
     def _run_env(self, tick: Callable[[str], None]) -> dict[str, dict[float, dict[str, float]]]:
-        from ..rl.calibration import calibrate
-        from ..rl.corpus import build_pool
-        from ..rl.env import OffloadEnv
-        from ..rl.evaluate import BASELINES, run_sessions, summarise
-        from ..router import PrivacyRouter
+        from ptmo_lab.rl.calibration import calibrate
+        from ptmo_lab.rl.corpus import build_pool
+        from ptmo_lab.rl.env import OffloadEnv
+        from ptmo_lab.rl.evaluate import BASELINES, run_sessions, summarise
+        from ptmo_middleware.router import PrivacyRouter
 
         cfg = self.config
         featuriser = PrivacyRouter(classifiers=cfg.classifiers, decomposer="sentence", policy="local-only")
@@ -132,8 +132,8 @@ class BenchmarkSuite:
         return out
 
     def _run_pupa(self, tick: Callable[[str], None]) -> dict[str, dict[str, dict[str, float]]]:
-        from ..router import PrivacyRouter
-        from .leakage import by_category, data_dir, dev_split, load_pupa, payload_of, run, score
+        from ptmo_middleware.router import PrivacyRouter
+        from ptmo_lab.evaluation.leakage import by_category, data_dir, dev_split, load_pupa, payload_of, run, score
 
         cfg = self.config
         rows = dev_split(load_pupa(data_dir() / "PUPA_New.csv"))[:cfg.pupa_limit]
@@ -189,7 +189,7 @@ class BenchmarkSuite:
                 parts.append(f"| {name} | {eps} | " + " | ".join(cells) + " |")
         figures = {"frontier.png": "privacy-utility frontier", "reward_vs_budget.png": "reward vs budget"}
         if res.canaries:
-            from .canary_experiment import markdown_table
+            from ptmo_lab.evaluation.canary_experiment import markdown_table
 
             parts += ["", "## Canary exposure of personal adapters", "",
                       f"From `{cfg.canary_results}`; classifier flags the canary as PRIVATE: "
@@ -204,7 +204,7 @@ class BenchmarkSuite:
         return report
 
     def _write(self, out: Path, report: str, budgets: list[float]) -> None:
-        from .plots import plot_exposure, plot_frontier, plot_reward_vs_budget
+        from ptmo_lab.evaluation.plots import plot_exposure, plot_frontier, plot_reward_vs_budget
 
         res = self.results
         assert res is not None

@@ -29,12 +29,12 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from ..personalization.dataset import IGNORE_INDEX, Example, collate, encode_turn, encode_turns
-from ..personalization.generator import generate_history
-from ..personalization.history import Turn, parse_records
-from ..personalization.trainer import LoRATrainer, TrainingConfig, response_loss
-from .attacks import Canary, CanaryFormat, PrivacyAttackSimulator, membership_inference
-from .trie_scorer import TrieScorer
+from ptmo_lab.personalization.dataset import IGNORE_INDEX, Example, collate, encode_turn, encode_turns
+from ptmo_lab.personalization.generator import generate_history
+from ptmo_lab.personalization.history import Turn, parse_records
+from ptmo_lab.personalization.trainer import LoRATrainer, TrainingConfig, response_loss
+from ptmo_lab.evaluation.attacks import Canary, CanaryFormat, PrivacyAttackSimulator, membership_inference
+from ptmo_lab.evaluation.trie_scorer import TrieScorer
 
 VARIANTS = ("unscrubbed", "scrubbed", "dp")
 CANARY_PROMPT = "What is my PIN for account {i}?"
@@ -256,7 +256,7 @@ class CanaryExperiment:
         self.config = config or CanaryExperimentConfig()
         self.base_model = base_model
         if classify is None:
-            from ..router import PrivacyRouter
+            from ptmo_middleware.router import PrivacyRouter
             classify = PrivacyRouter().classify
         self.classify = classify
 

@@ -44,7 +44,7 @@ def bench(
     with --judge, the optional judged quality run instead."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .benchmark import BenchmarkConfig, BenchmarkSuite
+    from ptmo_lab.evaluation.benchmark import BenchmarkConfig, BenchmarkSuite
 
     if judge_raw and not judge:
         raise typer.BadParameter("--judge-raw only applies with --judge")
@@ -71,10 +71,10 @@ def bench(
 
 def _judge(ctx: typer.Context, out: Path, n: int, raw: bool) -> None:
     """The judged quality run of ``ptmo bench --judge`` on the first ``n`` PUPA dev prompts."""
-    from ..cli import make_router
-    from ..types import Message
-    from .judge import MaskedView, PairwiseJudge, RawView, judged_comparison
-    from .leakage import data_dir, dev_split, load_pupa
+    from ptmo_middleware.cli import make_router
+    from ptmo_middleware.types import Message
+    from ptmo_lab.evaluation.judge import MaskedView, PairwiseJudge, RawView, judged_comparison
+    from ptmo_lab.evaluation.leakage import data_dir, dev_split, load_pupa
 
     router = make_router(ctx)
     if not (os.environ.get("GROQ_API_KEY") or router.settings.groq_api_key):
@@ -111,7 +111,7 @@ def _prompts(path: Optional[Path], n: int) -> list[str]:
     if path is not None:
         lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     else:
-        from .leakage import data_dir, dev_split, load_pupa
+        from ptmo_lab.evaluation.leakage import data_dir, dev_split, load_pupa
 
         lines = [r["query"] for r in dev_split(load_pupa(data_dir() / "PUPA_New.csv"))]
     if not lines:
@@ -128,8 +128,8 @@ def profile(
     json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the report as JSON here."),
 ) -> None:
     """Per-stage latency (p50/p95/mean), peak RSS and the energy sources present, over N prompts."""
-    from ..cli import make_router
-    from .profiler import profile as run_profile
+    from ptmo_middleware.cli import make_router
+    from ptmo_lab.evaluation.profiler import profile as run_profile
 
     router = make_router(ctx, policy=policy)
     items = _prompts(prompts, n)

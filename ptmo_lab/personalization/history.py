@@ -26,9 +26,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Literal
 
-from ..errors import PtmoError
-from ..types import Message, SensitivityLevel, Span
-from ..vault import MaskVault
+from ptmo_middleware.errors import PtmoError
+from ptmo_middleware.types import Message, SensitivityLevel, Span
+from ptmo_middleware.vault import MaskVault
 
 ROLES = ("system", "user", "assistant")
 DEFAULT_MAX_HISTORY_BYTES = 512 * 1024 * 1024
@@ -225,7 +225,7 @@ class Scrubber:
         if mode not in ("mask", "remove"):
             raise ValueError("scrub mode must be 'mask' or 'remove'")
         if classify is None:
-            from ..router import PrivacyRouter
+            from ptmo_middleware.router import PrivacyRouter
             classify = PrivacyRouter().classify
         self.classify = classify
         self.mode = mode

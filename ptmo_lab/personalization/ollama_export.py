@@ -14,8 +14,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..errors import BackendError
-from .adapters import ADAPTER_FILES, AdapterError, AdapterStore
+from ptmo_middleware.errors import BackendError
+from ptmo_middleware.personalization.adapters import ADAPTER_FILES, AdapterError, AdapterStore
 
 
 def adapter_directory(adapter: str, store: AdapterStore | None = None) -> Path:

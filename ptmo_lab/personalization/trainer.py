@@ -20,9 +20,9 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Literal
 
-from ..errors import ConfigError
-from .dataset import IGNORE_INDEX, Example, collate, encode_turns
-from .history import HistoryError, Scrubber, ScrubReport, load_history, split_turns
+from ptmo_middleware.errors import ConfigError
+from ptmo_lab.personalization.dataset import IGNORE_INDEX, Example, collate, encode_turns
+from ptmo_lab.personalization.history import HistoryError, Scrubber, ScrubReport, load_history, split_turns
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +204,7 @@ class LoRATrainer:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
-        from ..backends.local_model import CHAT_TEMPLATE, DEFAULT_MODEL_DIRNAME, ensure_converted, load_base_model
+        from ptmo_middleware.backends.local_model import CHAT_TEMPLATE, DEFAULT_MODEL_DIRNAME, ensure_converted, load_base_model
 
         if self.config.num_threads:
             torch.set_num_threads(self.config.num_threads)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..datasets import Split, load_m4a1
-from .features import TASKS
+from ptmo_lab.datasets import Split, load_m4a1
+from ptmo_middleware.rl.features import TASKS
 
 LATENCY_SCALE_S = 10.0
 COST_SCALE_USD = 0.001

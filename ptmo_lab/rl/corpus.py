@@ -3,7 +3,7 @@
 Sources: PUPA (real WildChat prompts with private content), M4A1's questions (an
 assistant's everyday tasks, with their true task category) and public prompts
 generated from templates (general knowledge, no personal data). Each split uses its
-own rows (see :mod:`ptmo_middleware.datasets`; generated prompts: a seeded 3:1 split).
+own rows (see :mod:`ptmo_lab.datasets`; generated prompts: a seeded 3:1 split).
 Featurising runs the classifiers once per prompt; the arrays are cached as ``.npz``
 under ``$PTMO_CACHE_DIR`` or the user cache dir, keyed by the classifiers, the leak
 rates and the prompts.
@@ -20,11 +20,11 @@ from typing import Iterator
 
 import numpy as np
 
-from ..budget.risk import RiskModel
-from ..datasets import Split, load_m4a1, load_pupa
-from ..pipeline import request_features
-from ..vault import MaskVault
-from .features import TASKS, describe
+from ptmo_middleware.budget.risk import RiskModel
+from ptmo_lab.datasets import Split, load_m4a1, load_pupa
+from ptmo_middleware.pipeline import request_features
+from ptmo_middleware.vault import MaskVault
+from ptmo_middleware.rl.features import TASKS, describe
 
 SOURCES = ("pupa", "m4a1", "public")
 
@@ -120,7 +120,7 @@ def build_pool(split: Split, router=None, risk_model: RiskModel | None = None, *
                progress: bool = False) -> Pool:
     """Featurise every prompt of ``split`` with ``router`` (default: ``PrivacyRouter()`` with
     the sentence decomposer, so SPLIT can keep single sentences local)."""
-    from ..router import PrivacyRouter
+    from ptmo_middleware.router import PrivacyRouter
 
     router = router or PrivacyRouter(decomposer="sentence", policy="local-only")
     risk_model = risk_model or RiskModel.shipped()

@@ -36,9 +36,9 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from .calibration import Calibration
-from .corpus import SOURCES, Pool
-from .features import OBS_DIM, Action, observation
+from ptmo_lab.rl.calibration import Calibration
+from ptmo_lab.rl.corpus import SOURCES, Pool
+from ptmo_middleware.rl.features import OBS_DIM, Action, observation
 
 
 @dataclass(frozen=True)

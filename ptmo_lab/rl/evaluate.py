@@ -14,8 +14,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .env import OffloadEnv
-from .features import Action
+from ptmo_lab.rl.env import OffloadEnv
+from ptmo_middleware.rl.features import Action
 
 Policy = Callable[[np.ndarray, np.random.Generator], int]
 

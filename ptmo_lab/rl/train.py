@@ -16,7 +16,7 @@ which pay ``R - lambda_k(epsilon) * c_t``. ``edges=()`` gives the single shared 
 With ``constraint="share"`` (see :class:`~.env.OffloadEnv`) a session's cost is 1 if it
 went over budget, so each bucket's step uses its measured over-budget share instead.
 
-``python -m ptmo_middleware.rl.train --algo ppo --timesteps 200000 --seed 0`` writes
+``python -m ptmo_lab.rl.train --algo ppo --timesteps 200000 --seed 0`` writes
 ``ppo_router.zip`` (and a JSON of how it was trained) to ``--out``.
 """
 from __future__ import annotations
@@ -31,8 +31,11 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ptmo_middleware.rl.policy import SHIPPED
+
 ALGOS = ("ppo", "a2c", "dqn")
-DATA_DIR = Path(__file__).with_name("data")
+DATA_DIR = SHIPPED.parent
+"""Where the shipped policy lives (in the runtime package, which runs it)."""
 
 
 #: Bucket edges of epsilon: midpoints between the benchmark budgets 0.3, 0.5, 0.7, 1.0.
@@ -129,9 +132,9 @@ def _callback(dual: DualAscent, update_every: int, on_step: Callable[[int], None
 
 def make_env(split: str = "train", **kwargs: Any):
     """The environment over a featurised pool of ``split``."""
-    from .calibration import calibrate
-    from .corpus import build_pool
-    from .env import OffloadEnv
+    from ptmo_lab.rl.calibration import calibrate
+    from ptmo_lab.rl.corpus import build_pool
+    from ptmo_lab.rl.env import OffloadEnv
 
     return OffloadEnv(build_pool(split), calibrate("train"), **kwargs)
 
@@ -173,7 +176,7 @@ def train(algo: str = "ppo", timesteps: int = 200_000, seed: int = 0, out: Path 
         "final_lambda": dual.value, "final_lambdas": dict(zip(dual.buckets(), dual.values)),
         "lambda_history": dual.history[-40:], "dual_lr": dual.lr, "dual_target": dual.target,
         "dual_edges": list(dual.edges), "constraint": env.constraint, "pool": env.pool.meta, "weights": vars(env.weights),
-        "command": f"python -m ptmo_middleware.rl.train --algo {algo} --timesteps {timesteps} --seed {seed}"
+        "command": f"python -m ptmo_lab.rl.train --algo {algo} --timesteps {timesteps} --seed {seed}"
                    + (f" --constraint {env.constraint}" if env.constraint != "amount" else ""),
     }
     if out is not None:

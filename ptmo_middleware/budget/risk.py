@@ -14,7 +14,7 @@ shield):
   ``w[level]`` for a topic span, which masking cannot hide;
 - what the classifiers **missed**: ``missed_per_kchar`` private units per 1000
   payload characters, each of weight ``residual_weight``. Both leak figures are
-  measured on the training split of PUPA with :mod:`ptmo_middleware.budget.calibrate`
+  measured on the training split of PUPA with :mod:`ptmo_lab.budget_calibration`
   and shipped in ``leak.json``.
 
 Each unit i is treated as an independent chance c_i of exposing something private, so

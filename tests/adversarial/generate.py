@@ -21,7 +21,7 @@ from typing import Callable
 
 from faker import Faker
 
-from ptmo_middleware.evaluation.synthetic_pii import luhn_complete
+from ptmo_lab.evaluation.synthetic_pii import luhn_complete
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "corpus.jsonl"

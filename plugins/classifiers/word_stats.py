@@ -1,0 +1,35 @@
+"""The ``ml`` artifact, read once per process, and the word statistics in it (Zipf
+frequencies, person and place names) that the tagger, the judge and ``ner`` share."""
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .unit_tagger import Lexicon
+
+ARTIFACT = Path(__file__).with_name("data") / "ml_model.json.gz"
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def _read(path: str) -> tuple[dict[str, Any], Lexicon]:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        art = json.load(fh)
+    lex = art["lexicon"]
+    return art, Lexicon(lex["en"], lex["other"], frozenset(lex["names"]), frozenset(lex["places"]),
+                        frozenset(lex["place_parts"]))
+
+
+def read_artifact(path: str | Path = ARTIFACT) -> tuple[dict[str, Any], Lexicon]:
+    """The artifact's JSON and its lexicon."""
+    with _lock:
+        return _read(str(path))
+
+
+def lexicon(path: str | Path = ARTIFACT) -> Lexicon:
+    """The shipped word statistics."""
+    return read_artifact(path)[1]

@@ -1,0 +1,77 @@
+"""The lab's commands in ``ptmo``: training (router, classifier, judge, LoRA adapters),
+benchmarks and the profiler. Registered through the ``ptmo_middleware.commands`` entry
+point, so the runtime's command line never imports the lab."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ptmo_middleware.cli import console, err_console, print_json
+
+from .evaluation.cli import bench, profile
+from .personalization.cli import lora_app
+
+
+def register(app: typer.Typer) -> None:
+    """Add the lab's commands to the ``ptmo`` application."""
+    app.command("train-router")(train_router)
+    app.command("train-classifier")(train_classifier)
+    app.command("train-judge")(train_judge)
+    app.add_typer(lora_app, name="lora")
+    app.command()(bench)
+    app.command()(profile)
+
+
+def train_router(
+    algo: str = typer.Option("ppo", "--algo", help="ppo, a2c or dqn (each with the Lagrangian dual ascent)."),
+    timesteps: int = typer.Option(100_000, "--timesteps", min=1000, help="Environment steps."),
+    seed: int = typer.Option(0, "--seed"),
+    out: Optional[Path] = typer.Option(None, "--out", help="Folder for <algo>_router.zip (default: the user data dir)."),
+) -> None:
+    """Retrain the RL router on the featurised prompts (needs the data sets, see docs)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from ptmo_middleware.errors import ConfigError
+
+    from ptmo_lab.rl.train import ALGOS, train
+
+    if algo not in ALGOS:
+        raise ConfigError(f"unknown algorithm {algo!r}; use one of {', '.join(ALGOS)}")
+    if out is None:
+        import platformdirs
+
+        out = Path(platformdirs.user_data_dir("ptmo-middleware", appauthor=False)) / "rl"
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeRemainingColumn(), console=err_console) as progress:
+        task = progress.add_task(f"training {algo}", total=timesteps)
+        _, record = train(algo, timesteps, seed, out, on_step=lambda n: progress.advance(task, n))
+    console.print(f"saved {out / f'{algo}_router.zip'} (final lambda {record['final_lambda']:.3f}); "
+                  f"use it with PTMO_RL_POLICY={out / f'{algo}_router.zip'}")
+
+
+def train_classifier(
+    seed: int = typer.Option(13, "--seed", help="Seed of the generated data and the models."),
+    data: Optional[Path] = typer.Option(None, "--data", help="Folder holding PUPA_New.csv (else $PTMO_DATA_DIR)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Artifact path (default: the one shipped in the package)."),
+) -> None:
+    """Retrain the ml classifier (unit tagger + topic model) on PUPA_New's training split."""
+    from ptmo_lab.evaluation.train_classifier import ARTIFACT, train
+
+    meta = train(seed=seed, data=data, out=out or ARTIFACT)
+    console.print(f"saved {out or ARTIFACT}")
+    print_json(meta)
+
+
+def train_judge(
+    seed: int = typer.Option(13, "--seed", help="Seed of the models."),
+    data: Optional[Path] = typer.Option(None, "--data", help="Folder holding PUPA_New.csv (else $PTMO_DATA_DIR)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Artifact path (default: the one shipped in the package)."),
+) -> None:
+    """Retrain the unit judge on PUPA_New's training split and the prompt corpus's tune family."""
+    from ptmo_lab.evaluation.train_judge import ARTIFACT, train
+
+    meta = train(seed=seed, data=data, out=out or ARTIFACT)
+    console.print(f"saved {out or ARTIFACT}")
+    print_json(meta)

@@ -1,0 +1,3 @@
+"""Training and evaluating the reinforcement-learning router: the environment, reward with
+a Lagrangian budget constraint, calibration from the data sets, PPO/A2C/DQN with dual
+ascent. The policy the router runs is :mod:`ptmo_middleware.rl.policy`."""
