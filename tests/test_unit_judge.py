@@ -1,6 +1,6 @@
 """The unit judge: public questions pass unchanged, what is about the user is masked.
 
-The prompt corpus (``ptmo_middleware.evaluation.prompt_corpus``) was written before the
+The prompt corpus (``ptmo_lab.evaluation.prompt_corpus``) was written before the
 judge; the judge is trained on its ``tune`` family, and these tests read the ``held``
 family, whose templates it never saw."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 
 from ptmo_middleware import PrivacyRouter
 from ptmo_middleware.config import Settings
-from ptmo_middleware.evaluation.prompt_corpus import PRIVATE, PUBLIC, check, held
+from ptmo_lab.evaluation.prompt_corpus import PRIVATE, PUBLIC, check, held
 from ptmo_middleware.plugins.classifiers.unit_bounds import tighten
 from ptmo_middleware.plugins.classifiers.unit_judge import frame_of
 
@@ -110,11 +110,25 @@ def test_framing_sees_first_person_in_pro_drop_languages() -> None:
 
 @pytest.mark.slow
 def test_the_judge_retrains_byte_for_byte(tmp_path) -> None:
-    from ptmo_middleware.evaluation.leakage import data_dir
-    from ptmo_middleware.evaluation.train_judge import ARTIFACT, train
+    from ptmo_lab.evaluation.leakage import data_dir
+    from ptmo_lab.evaluation.train_judge import ARTIFACT, train
 
     if not (data_dir() / "PUPA_New.csv").exists():
         pytest.skip("PUPA_New.csv is not beside the checkout")
     out = tmp_path / "judge.json.gz"
     train(out=out)
     assert out.read_bytes() == ARTIFACT.read_bytes()
+
+
+def test_a_line_of_punctuation_bounds_a_unit() -> None:
+    text = "Context information is below.\n---------------------\nGarcia policy"
+    start = text.index("w.")
+    assert tighten(text, start, text.index("Garcia") + 6, frozenset()) == (text.index("Garcia"), text.index("Garcia") + 6)
+    glued = "below.---------------------Garcia policy"
+    from ptmo_middleware.plugins.classifiers.unit_tagger import tokenize
+    assert [t.text for t in tokenize(glued)][:3] == ["below", "---------------------", "Garcia"]
+
+
+def test_prompt_templates_reach_the_cloud_intact(router: PrivacyRouter) -> None:
+    text = "You are an expert Q&A system that is trusted around the world."
+    assert cloud_text(router, text) == text

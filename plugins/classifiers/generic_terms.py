@@ -18,6 +18,7 @@ react angular vue django flask fastapi spring node node.js nodejs numpy pandas p
 keras docker kubernetes linux ubuntu debian fedora windows macos android ios excel word powerpoint
 outlook chatgpt gpt gpt-3 gpt-4 gpt-3.5 bard gemini claude copilot llama midjourney dall-e
 api sdk ai ml nlp seo cv
+q&a faq r&d m&a b2b b2c hr kpi okr
 """.split())
 #: Companies and online services: not private as a person or an organisation the NER
 #: makes of them, but an employer or an account where a user names one ("I work at

@@ -33,12 +33,17 @@ _MATH = re.compile(r"[=^]|\s[-+*/×÷]\s")
 
 def tighten(text: str, start: int, end: int, common: Collection[str],
             names: Collection[str] = ()) -> tuple[int, int] | None:
-    """The bounds of the unit ``text[start:end]`` without leading openers and common
+    """The bounds of the unit ``text[start:end]`` cut at a line of punctuation ("-----"),
+    without leading openers and common
     words (``common``: frequent words; neither may be in ``names``) and a trailing
     possessive; ``None`` when what remains is maths, or lost its only capitals
     with the words dropped."""
     tokens = list(_TOKEN.finditer(text, start, end))
     had_capitals = any(c.isupper() for c in text[start:end])
+    rules = [i for i, t in enumerate(tokens) if not any(c.isalnum() for c in t.group())]
+    if rules:  # a line of punctuation is a boundary: keep the words after the last one, else before
+        after = tokens[rules[-1] + 1:]
+        tokens = after if any(_LETTER.search(t.group()) for t in after) else tokens[:rules[0]]
     dropped = False
     while len(tokens) > 1 and _opens_sentence(text, tokens[0].start()) and _is_lead(tokens[0].group(), common, names):
         tokens.pop(0)

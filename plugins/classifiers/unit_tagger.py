@@ -26,7 +26,10 @@ _DASHES = "\u2012\u2013\u2014\u2015\u2e3a\u2e3b\ufe58"
 """Dash-like separators (figure, en, em, horizontal bar, two/three-em, small em dash):
 words they join are separate chunks ("subjects—Lance", "2019–2020"); a run of them is
 a chunk of its own, as when spaced. Not the hyphen, which is inside names ("Jean-Luc")."""
-_CHUNK = re.compile(f"[{_DASHES}]+|[^\\s{_DASHES}]+")
+_RULE = r"-{2,}|={2,}|_{3,}|\*{3,}|~{3,}|\.{3,}|#{3,}"
+"""Runs of ASCII punctuation that rule off text ("----", "====", "..."): separators, like
+the dashes, even when glued to the words on both sides ("below.-----Garcia")."""
+_CHUNK = re.compile(f"[{_DASHES}]+|{_RULE}|(?:(?!{_RULE})[^\\s{_DASHES}])+")
 _SLASHED = re.compile(r"[^\W\d_](?:[^\W\d_'’-]*[^\W\d_])?(?:/[^\W\d_](?:[^\W\d_'’-]*[^\W\d_])?)+")
 """Words joined by "/" ("Roth/Kirschenbaum"): split when every part is capitalised;
 paths, URLs, dates ("12/05") and "and/or" stay one token."""
