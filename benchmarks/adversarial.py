@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+from machine import describe  # noqa: E402  (benchmarks/machine.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -111,7 +113,7 @@ def render(runs: dict[str, tuple[Run, list[float]]], classifiers: list[str], see
     kept = "; ".join(f"{n} {_total(runs[n][0]).records_local} of {_total(runs[n][0]).records}" for n in names[:2])
     lines += ["", f"Conversations with no cloud payload at all (detection bought by answering wholly on the "
                   f"device): {kept}.", "", f"Latency per conversation, p50 / p95: {latency}.", "",
-              f"Reproduce: `{command}`  ", "Machine: 2-core x86_64 CPU, no GPU, shared with other jobs  ",
+              f"Reproduce: `{command}`  ", f"Machine: {describe()}  ",
               f"Date: {datetime.datetime.now(datetime.timezone.utc).date().isoformat()}", ""]
     below = sorted({c for n in names[:2] for c, r in runs[n][0].items() if r.rate < 0.95})
     if below:

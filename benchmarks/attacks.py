@@ -1,4 +1,4 @@
-"""Privacy attacks on personal adapters of the embedded Gemma 3 270M (issue 8).
+"""Privacy attacks on personal adapters of the embedded Gemma 3 270M.
 
 Inserts canaries ("Your PIN for account 3 is 4815") 1, 5 and 20 times into a generated
 history, trains a LoRA adapter with our trainer without scrubbing, with the default
@@ -16,6 +16,8 @@ import os
 import subprocess
 import time
 from pathlib import Path
+
+from machine import describe  # noqa: E402  (benchmarks/machine.py)
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -79,7 +81,7 @@ Our classifier flags the canary as PRIVATE: **{saved['canary_detected_private']}
 ![exposure vs repetitions]({args.name}_exposure.png)
 
 Command: `.venv/bin/python benchmarks/attacks.py --threads {args.threads} --samples {args.samples} --epochs {args.epochs} --turns {args.turns} --variants {args.variants} --name {args.name} --sample-n {args.sample_n} --temperature {args.temperature} --top-k {args.top_k} --top-p {args.top_p}`
-({seconds / 60:.1f} min). Machine: 2-core x86_64 CPU, no GPU. Date: {date}.
+({seconds / 60:.1f} min). Machine: {describe()}. Date: {date}.
 """
     (RESULTS / f"{args.name}.md").write_text(md, encoding="utf-8")
     print(md)

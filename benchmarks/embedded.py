@@ -28,6 +28,8 @@ from typing import Any
 
 from ptmo_middleware.backends import AsyncTextStream, TextStream, usage_of
 
+from machine import describe  # noqa: E402  (benchmarks/machine.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "results" / "embedded.md"
 HYBRID = {
@@ -209,7 +211,7 @@ def main() -> None:
         "figure to compare with a faster model's answer time.",
         "",
         f"Reproduce: `{cmd}`  ",
-        f"Machine: 2-core x86_64 CPU, no GPU ({platform.processor() or platform.machine()}), "
+        f"Machine: {describe()}, "
         f"Python {platform.python_version()}. Date: {date}.",
         "",
     ]

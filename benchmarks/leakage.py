@@ -3,8 +3,8 @@
     python benchmarks/leakage.py [--data DIR] [--out benchmarks/results/leakage.md]
 
 Every system plans all 664 prompts once (a fresh conversation per prompt); the
-figures are given on all rows (issue 2's baseline) and on the dev split (0-based row
-index divisible by 5: the rows no model was trained on; issue 3's targets), from the
+figures are given on all rows and on the dev split (0-based row
+index divisible by 5: the rows no model was trained on), from the
 same run. Metric: ptmo_lab.evaluation.leakage (identical to
 shared/bench/pupa_leakage.py). Writes a Markdown fragment.
 """
@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from machine import describe  # noqa: E402  (benchmarks/machine.py)
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from ptmo_middleware import PrivacyRouter  # noqa: E402
@@ -26,7 +28,6 @@ from ptmo_lab.evaluation.leakage import (  # noqa: E402
     by_category, data_dir, load_pupa, score)
 
 ROOT = Path(__file__).resolve().parent.parent
-MACHINE = "2-core x86_64 CPU, no GPU"
 
 
 def presidio_default() -> Callable[[str], str]:
@@ -159,10 +160,10 @@ def main() -> None:
                      f"{s['leak']:.3f} / {s['retain']:.3f} |")
     times_full = [results[full][1][i] * 1e3 for i in dev_idx]
     lines += ["", f"Ours full default, dev split: mean plan() {statistics.mean(times_full):.2f} ms.", "",
-              "Targets (issue 3, dev split): leak <= 0.05 with retain >= 0.90; plan() p50 <= 1/3 of Presidio's "
+              "Targets (dev split): leak <= 0.05 with retain >= 0.90; plan() p50 <= 1/3 of Presidio's "
               "p50 measured side by side; p95 <= 25 ms. The tagger's threshold was chosen on the training split "
               "(tagger_threshold_cv.md), not on these rows.", "", NOTES,
-              f"Reproduce: `.venv/bin/python benchmarks/leakage.py`. Machine: {MACHINE} (shared with other "
+              f"Reproduce: `.venv/bin/python benchmarks/leakage.py`. Machine: {describe()} (shared with other "
               f"jobs, so compare within the table). Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d}.",
               ""]
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,8 @@ import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from machine import describe  # noqa: E402  (benchmarks/machine.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
@@ -165,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         f"registry keeps 10,000), {s.wall_s:.0f} s; RSS every {s.every:,} plans (MiB): "
         + ", ".join(f"{x:.0f}" for x in s.rss_mib)
         + f"; growth after the first sample {s.growth_mib:+.1f} MiB.", "",
-        f"Reproduce: `{command}`  ", f"Machine: 2-core x86_64 CPU, no GPU, shared with other jobs (1-min load average {load_before:.1f} "
+        f"Reproduce: `{command}`  ", f"Machine: {describe()}, shared with other jobs (1-min load average {load_before:.1f} "
         f"at the start, {os.getloadavg()[0]:.1f} at the end)  ",
         f"Date: {datetime.datetime.now(datetime.timezone.utc).date().isoformat()}", "",
     ]

@@ -2,7 +2,7 @@
 
 Trains a personal adapter on a generated history (seeded) exactly as ``ptmo lora train``
 does (scrubbing with our classifiers, temporal hold-out, reply-only loss), then, side by
-side in the same process, times a few steps of the ANCHORS.md reference configuration
+side in the same process, times a few steps of the anchor reference configuration
 (LoRA r=8 on q/v, 4 short sequences a step: about 0.8 s a step measured on this kind of
 machine). Writes benchmarks/results/lora_cpu.md.
 
@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from machine import describe  # noqa: E402  (benchmarks/machine.py)
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -31,7 +32,7 @@ def _rss_mib() -> float:
 
 
 def _anchor_steps(trainer, steps: int) -> float:
-    """Seconds per step of LoRA r=8 on q/v over 4 short sequences (the ANCHORS.md set-up)."""
+    """Seconds per step of LoRA r=8 on q/v over 4 short sequences (the anchor set-up)."""
     import torch
     from peft import LoraConfig, get_peft_model
 
@@ -102,7 +103,7 @@ def main() -> None:
     lines = [
         "## On-device LoRA training on CPU (Gemma 3 270M)",
         "",
-        f"Machine: 2-core x86_64 CPU, no GPU ({platform.processor() or platform.machine()}), shared with other "
+        f"Machine: {describe()}, shared with other "
         f"jobs: load average {load_avg:.1f} at the start. torch {torch.__version__}, {args.threads} thread(s). "
         f"Date: {date}.",
         "",
@@ -126,7 +127,7 @@ def main() -> None:
         f"{rss_prepared:.0f} / {rss_train:.0f} MiB |",
         f"| held-out loss per reply token, before -> after | {result.val_loss_before:.3f} -> "
         f"{result.val_loss_after:.3f} |",
-        f"| anchor set-up, same run: LoRA r=8 q/v, 4 sequences (ANCHORS.md: about 0.8 s a step) | "
+        f"| anchor set-up, same run: LoRA r=8 q/v, 4 sequences (anchor: about 0.8 s a step) | "
         f"{anchor:.2f} s wall, {anchor_cpu:.2f} s CPU a step (wall ratio {anchor / 0.8:.1f}x the anchor) |",
         "",
         "GPU / QLoRA figures: none. No GPU device was lent to this session, so QLoRA (4-bit NF4) "

@@ -22,6 +22,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Callable, Sequence
 
+from machine import describe  # noqa: E402  (benchmarks/machine.py)
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from ptmo_middleware import PrivacyRouter  # noqa: E402
@@ -187,10 +189,10 @@ def main() -> None:
               f"Batch planning throughput on 2 cores, same sentences: plan() one by one {seq:.0f} prompts/s; "
               f"classification batched (ner.classify_many over nlp.pipe, rules and ml per text) {batched:.0f} "
               "prompts/s.", "",
-              "Targets (issue 3): F2 >= 0.90 overall, recall >= 0.99 on secrets and government IDs, <= 5 ms a "
+              "Targets: F2 >= 0.90 overall, recall >= 0.99 on secrets and government IDs, <= 5 ms a "
               "sentence.", "",
               f"Reproduce: `.venv/bin/python benchmarks/pii_detection.py --n {args.n} --seed {args.seed}`. "
-              f"Machine: 2-core x86_64 CPU, no GPU (shared with other jobs). "
+              f"Machine: {describe()} (shared with other jobs). "
               f"Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d}.", ""]
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text("\n".join(lines), encoding="utf-8")

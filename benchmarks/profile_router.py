@@ -1,4 +1,4 @@
-"""Profile of the router (issue 8): per-stage latency of plan() on the PUPA dev split, and
+"""Profile of the router: per-stage latency of plan() on the PUPA dev split, and
 of full invoke() with the embedded Gemma 3 270M answering locally for a few prompts;
 peak RSS and the energy sources this machine exposes. Writes benchmarks/results/profile.md.
 
@@ -14,6 +14,8 @@ import os
 import subprocess
 from itertools import count
 from pathlib import Path
+
+from machine import describe  # noqa: E402  (benchmarks/machine.py)
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -57,7 +59,7 @@ def main() -> None:
     md = ("## Profile: per-stage latency, memory, energy\n\n" + "\n\n".join(sections) +
           "\n\nRAPL, NVML and tegrastats are used only where present; absent ones are not estimated.\n"
           f"Command: `.venv/bin/python benchmarks/profile_router.py --plans {args.plans} --e2e {args.e2e} --tokens {args.tokens}`. "
-          f"Machine: 2-core x86_64 CPU, no GPU (shared, loaded). Date: {date}.\n")
+          f"Machine: {describe()} (shared). Date: {date}.\n")
     (RESULTS / "profile.md").write_text(md, encoding="utf-8")
     print(md)
 

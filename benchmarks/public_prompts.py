@@ -18,8 +18,6 @@ Writes benchmarks/results/public_prompts.md and benchmarks/results/judge_thresho
 from __future__ import annotations
 
 import datetime
-import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -36,6 +34,7 @@ from ptmo_lab.evaluation.leakage import (  # noqa: E402
     by_category, data_dir, dev_split, load_pupa, score)
 from ptmo_lab.evaluation.prompt_corpus import PRIVATE, PUBLIC, held  # noqa: E402
 from ptmo_lab.evaluation.train_judge import train  # noqa: E402
+from machine import describe  # noqa: E402  (benchmarks/machine.py)
 from ptmo_middleware.plugins.classifiers.unit_judge import load_judge  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "results" / "public_prompts.md"
@@ -159,8 +158,7 @@ def main() -> None:
 
     n_public, n_private = len(held(PUBLIC)), sum(len(d.private) for d in held(PRIVATE))
     lines = ["## Public prompts left alone, personal ones masked (unit judge)", "",
-             f"`python benchmarks/public_prompts.py`; {datetime.date.today()}, {platform.machine()}, "
-             f"{os.cpu_count()} cores. Held family of the prompt corpus ({n_public} public prompts, "
+             f"`python benchmarks/public_prompts.py`; {datetime.date.today()}, {describe()}. Held family of the prompt corpus ({n_public} public prompts, "
              f"{n_private} marked values in {len(held(PRIVATE))} disclosures; the judge never saw these templates) "
              f"and PUPA_New's dev split ({len(dev)} rows). Targets: public changed <= 5 %, PUPA leak <= 0.08 at "
              "retain >= 0.90.", "",

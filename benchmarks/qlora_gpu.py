@@ -12,9 +12,9 @@ needs no model download and no packaged weights.
 LoRA r=16 on every linear layer of the blocks, random token batches, every token a target.
 Each recipe runs in a fresh subprocess so peak memory is its own:
 
-* ``lora16``    16-bit LoRA, AdamW, transformers' own loss (ANCHORS.md: 13.8 GiB, 4169 tok/s at 2x512)
+* ``lora16``    16-bit LoRA, AdamW, transformers' own loss (anchor: 13.8 GiB, 4169 tok/s at 2x512)
 * ``textbook``  QLoRA nf4 + prepare_model_for_kbit_training + paged AdamW 8-bit, transformers' loss
-                (ANCHORS.md: 13.7 GiB, 2537 tok/s at 2x512)
+                (anchor: 13.7 GiB, 2537 tok/s at 2x512)
 * ``ours``      the LoRATrainer path: nf4 (double quant, bf16 compute), no fp32 up-casts,
                 non-reentrant gradient checkpointing, chunked reply-only loss, paged AdamW 8-bit
                 (goal: 2x512 within 8 GiB at >= 2537 tok/s)
@@ -206,7 +206,7 @@ def main() -> None:
     lines = ["## QLoRA vs 16-bit LoRA on a GPU", "",
              f"Device: {gpu}. torch {torch.__version__}. LoRA r=16 on all block linears, gradient checkpointing, "
              f"{args.steps} timed steps after one warm-up, random tokens, sequence {args.seq}. Date: {date}.", "",
-             "| model | recipe | batch x tokens | peak GPU memory | tokens/s | J per 1k tokens (NVML) | anchor (ANCHORS.md) |",
+             "| model | recipe | batch x tokens | peak GPU memory | tokens/s | J per 1k tokens (NVML) | anchor |",
              "|---|---|---|---|---|---|---|"]
     for recipe, mdir, batch, res, err in rows:
         model = f"{Path(mdir).name} (random weights)"

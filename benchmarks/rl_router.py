@@ -1,4 +1,4 @@
-"""Benchmark of the RL router under the privacy budget (issue 6).
+"""Benchmark of the RL router under the privacy budget.
 
 Trains PPO-Lagrangian, A2C-Lagrangian and DQN-Lagrangian with several seeds, then runs
 them and the baselines (local-only, cloud-only, random, threshold, and the baselines
@@ -28,6 +28,8 @@ from ptmo_middleware.rl.features import REMAINING_INDEX, RISK_SLICE
 from ptmo_lab.rl.evaluate import BASELINES, run_sessions, summarise
 from ptmo_middleware.rl.policy import NumpyPolicy
 from ptmo_lab.rl.train import ALGOS, BUDGET_EDGES, DATA_DIR, DualAscent, train
+
+from machine import describe  # noqa: E402  (benchmarks/machine.py)
 
 EPSILONS = (0.3, 0.5, 0.7, 1.0)
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -127,7 +129,7 @@ def plot(rows: dict, names: list[str], path: Path) -> None:
 
 def report(rows: dict, records: list[dict], lat: dict, spend: dict, args: argparse.Namespace, seconds: float) -> str:
     names = sorted({n for n, _ in rows}, key=lambda n: list(dict.fromkeys(n for n, _ in rows)).index(n))
-    lines = [f"## RL router under a privacy budget (issue 6){' - ' + args.name if args.name != 'rl_router' else ''}", "",
+    lines = [f"## RL router under a privacy budget{' - ' + args.name if args.name != 'rl_router' else ''}", "",
              f"Reward weights: {vars(RewardWeights(b3=args.b3, b4=args.b4))}.", "",
              f"Held-out sessions of {10} requests (PUPA test rows, M4A1 test dialogues, generated public prompts, "
              f"mixed 4:3:3), {args.sessions} sessions per seed and epsilon, seeds {args.seeds}; mean ± spread "
@@ -162,7 +164,7 @@ def report(rows: dict, records: list[dict], lat: dict, spend: dict, args: argpar
     lines += [f"- {r['algo']} seed {r['seed']}: lambda = "
               + ", ".join(f"{v:.3f} ({k})" for k, v in r["final_lambdas"].items()) + f"; {r['seconds']} s"
               for r in records]
-    lines += ["", "Targets (issue 6), learned policies as trained (no guard, no plugin rule):", ""]
+    lines += ["", "Targets, learned policies as trained (no guard, no plugin rule):", ""]
     for algo in dict.fromkeys(n for n, _ in rows if n.endswith("-Lagrangian")):
         for eps in EPSILONS:
             within = [n for n in names if rows[(n, eps)]["over_budget"][0] <= 0.01 and "Lagrangian" not in n]
@@ -178,7 +180,7 @@ def report(rows: dict, records: list[dict], lat: dict, spend: dict, args: argpar
     lines += ["", f"Pool: classifiers {records[0]['pool']['classifiers']}, decomposer {records[0]['pool']['decomposer']}.",
               f"Reproduce: `{' '.join(['python', 'benchmarks/rl_router.py'] + sys.argv[1:])}` "
               f"(total {seconds / 60:.1f} min).",
-              f"Machine: 2-core x86_64 CPU, no GPU ({platform.python_implementation()} {platform.python_version()}). "
+              f"Machine: {describe()} ({platform.python_implementation()} {platform.python_version()}). "
               f"Date: {datetime.datetime.now(datetime.timezone.utc).date().isoformat()}.", ""]
     return "\n".join(lines)
 

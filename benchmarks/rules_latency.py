@@ -6,7 +6,7 @@ Plans each ``user_query`` of PUPA_New.csv with ``PrivacyRouter(classifiers=["rul
 (a fresh conversation per prompt, so one prompt's mask map does not slow the next),
 and, in the same run, times the rules classifier alone; wall clock and CPU time, the
 best of ``--repeat`` passes per prompt. Writes benchmarks/results/rules_latency.md.
-Issue 2's target: plan() p50 < 1 ms.
+Target: plan() p50 < 1 ms.
 """
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ from pathlib import Path
 
 from ptmo_middleware import PrivacyRouter
 from ptmo_middleware.components import ClassifyContext
+
+from machine import describe  # noqa: E402  (benchmarks/machine.py)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,7 +88,7 @@ def main() -> None:
                      f"{percentile(ms, .99):.3f} | {max(ms):.3f} | {statistics.fmean(ms):.3f} |")
     lines += [
         "",
-        f"Target (issue 2): plan() p50 < 1 ms. Machine: 2-core x86_64 CPU, no GPU "
+        f"Target: plan() p50 < 1 ms. Machine: {describe()} "
         f"(Python {platform.python_version()}), shared with other jobs: load average {load:.1f} "
         f"at the end of the run, so wall-clock tails are inflated; CPU time (process_time, "
         f"10 ms granularity on some kernels) is the steadier figure. Date: {date}.",

@@ -1,4 +1,4 @@
-"""The benchmark suite's full run (issue 8): cloud-only, local-only, threshold and rl at
+"""The benchmark suite's full run: cloud-only, local-only, threshold and rl at
 each privacy budget, on the RL environment's held-out sessions and on the PUPA dev split,
 with the canary results of benchmarks/attacks.py when present. Writes
 benchmarks/results/suite.md and its plots under benchmarks/results/suite/.
@@ -12,6 +12,8 @@ import os
 import re
 import subprocess
 from pathlib import Path
+
+from machine import describe  # noqa: E402  (benchmarks/machine.py)
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -48,7 +50,7 @@ def main() -> None:
     cmd = f".venv/bin/python benchmarks/suite.py --episodes {args.episodes} --budgets {args.budgets}"
     cmd += f" --limit {args.limit}" if args.limit else ""
     fragment = (f"## Benchmark suite: routing policies at each privacy budget\n{body}\n"
-                f"Command: `{cmd}`. Machine: 2-core x86_64 CPU, no GPU. Date: {date}.\n")
+                f"Command: `{cmd}`. Machine: {describe()}. Date: {date}.\n")
     (RESULTS / "suite.md").write_text(fragment, encoding="utf-8")
     print(fragment)
 

@@ -7,7 +7,7 @@ Each fold trains the tagger (same recipe as ``ptmo train-classifier``) on one ha
 the training rows plus generated data, and plans the other half at each threshold with
 two routers: the full default (rules + ner + ml) and rules + ml (no spaCy). For each
 router the shipped threshold is the lowest whose cross-validated retain is at least
-0.90 (issue 3's floor): ``threshold`` and ``threshold_without_ner`` in the artifact.
+0.90 (the retain floor): ``threshold`` and ``threshold_without_ner`` in the artifact.
 Writes benchmarks/results/tagger_threshold_cv.md.
 """
 from __future__ import annotations
@@ -17,6 +17,8 @@ import datetime
 import os
 from pathlib import Path
 from typing import Any, Callable
+
+from machine import describe  # noqa: E402  (benchmarks/machine.py)
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -84,8 +86,8 @@ def main() -> None:
              "|---|---|---|---|---|"]
     lines += [f"| {t} | {scores[(full, t)]['leak']:.3f} | {scores[(full, t)]['retain']:.3f} | "
               f"{scores[(alone, t)]['leak']:.3f} | {scores[(alone, t)]['retain']:.3f} |" for t in GRID]
-    lines += ["", "Reproduce: `.venv/bin/python benchmarks/tagger_threshold_cv.py`. Machine: 2-core x86_64 CPU, "
-              f"no GPU. Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d}.", ""]
+    lines += ["", f"Reproduce: `.venv/bin/python benchmarks/tagger_threshold_cv.py`. Machine: {describe()}. "
+              f"Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d}.", ""]
     Path(args.out).write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
 

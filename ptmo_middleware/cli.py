@@ -320,7 +320,7 @@ def audit(
     console.print(table)
 
 
-# --- privacy budget and the RL router (issue 6) ---
+# --- privacy budget ---
 budget_app = typer.Typer(cls=_PtmoGroup, help="Show or reset privacy-budget accounts.", no_args_is_help=True)
 app.add_typer(budget_app, name="budget")
 
@@ -448,7 +448,7 @@ def _show_chat_outcome(reply: Any, show_route: bool) -> None:
                                      f"answered by {', '.join(reply.backends.values())}]{flags}"), style="dim"))
 
 
-# --- the OpenAI-compatible gateway (issue 18): ptmo serve ---
+# --- the OpenAI-compatible gateway: ptmo serve ---
 @app.command()
 def serve(
     ctx: typer.Context,

@@ -1,6 +1,6 @@
 """Executing a plan: call the local and cloud backends, aggregate, restore.
 
-One :class:`Execution` answers one planned request. Its rules (DESIGN.md invariants):
+One :class:`Execution` answers one planned request. Its rules (the invariants in docs/architecture.md):
 
 - The cloud receives ``plan.cloud_messages`` and nothing else, and only through the
   router's :class:`~ptmo_middleware.egress.Egress` (budget charged, every body audited).

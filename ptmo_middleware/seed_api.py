@@ -1,4 +1,4 @@
-"""The names the Privacy-TMO seed promises (SEED.md), on top of :class:`PrivacyRouter`."""
+"""The names of the Privacy-TMO API (docs/architecture.md), on top of :class:`PrivacyRouter`."""
 from __future__ import annotations
 
 from dataclasses import dataclass

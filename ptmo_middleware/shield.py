@@ -1,4 +1,4 @@
-"""The shield: enforces DESIGN.md invariant 1 after any router policy.
+"""The shield: enforces invariant 1 of docs/architecture.md after any router policy.
 
 No span at level PRIVATE may appear in a cloud payload. A part the policy sends raw to
 the cloud is masked instead when all its PRIVATE content is maskable, and kept local

@@ -1,4 +1,4 @@
-"""Judged answer quality (issue 8, optional): the cloud model compares our answer with a
+"""Judged answer quality (optional): the cloud model compares our answer with a
 reference answer, PAPILLON-style.
 
 Each comparison asks the judge twice, with the two answers in swapped order; ours wins
