@@ -85,6 +85,7 @@ correo mensaje carta nachricht brief einladung lettre courriel
 ADDRESSING_VERBS = frozenset("""
 write send reply respond talk speak say forward email mail text message introduce reach explain
 apologize apologise tell ask call remind invite thank congratulate cc
+sent emailed mailed texted messaged replied forwarded invited thanked applying applied
 schreibe schreib sende antworte sag frag danke écris envoie réponds dis demande remercie
 escribe envía responde di pregunta agradece
 """.split())

@@ -1,10 +1,11 @@
 """Train the unit judge (:mod:`ptmo_middleware.plugins.classifiers.unit_judge`).
 
 Candidates are the spans ``ner`` and ``ml`` (the tagger at the judge's lower candidate
-threshold) find in three sources: PUPA_New's training split, the public prompts of the
-prompt corpus's ``tune`` family (every candidate is public, weighted ``PUBLIC_WEIGHT``)
-and its disclosures (private when it overlaps a marked value). PUPA's labels are partial
-(its annotator marks a country in one prompt and not in the next), so a PUPA candidate
+threshold) find in four sources: PUPA_New's training split, the public prompts of the
+prompt corpus's ``tune`` family (every candidate is public, weighted ``PUBLIC_WEIGHT``),
+its disclosures (private when it overlaps a marked value), and ``SYNTHETIC`` sentences
+of the synthetic-PII generator's even templates (private where a gold span is). PUPA's
+labels are partial (its annotator marks a country in one prompt and not in the next), so a PUPA candidate
 counts as private: fully when it overlaps a labelled unit, with weight
 ``UNLABELLED_WEIGHT`` when not. The judge thus learns to let names through where the
 framing is public, not to second-guess the detectors inside personal prompts.
@@ -25,6 +26,7 @@ from ptmo_middleware.components import ClassifyContext
 from ptmo_middleware.config import Settings
 from ptmo_lab.evaluation.leakage import data_dir, load_pupa, train_split
 from ptmo_lab.evaluation.prompt_corpus import PRIVATE, PUBLIC, tune
+from ptmo_lab.evaluation.synthetic_pii import generate
 from ptmo_lab.evaluation.train_classifier import fit_linear, unit_labels
 from ptmo_middleware.pipeline import Planner
 from ptmo_middleware.plugins.classifiers.unit_judge import (
@@ -39,6 +41,7 @@ PUBLIC_WEIGHT = 6.0
 UNLABELLED_WEIGHT = 0.1
 MAX_PUBLIC_CHANGED = 0.05
 FOLDS = 5
+SYNTHETIC = 400
 
 
 @dataclass
@@ -83,7 +86,7 @@ def _ranges(text: str, values: Iterable[str]) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for v in values for m in re.finditer(re.escape(v), text)]
 
 
-def build_samples(pupa_rows: Sequence[dict[str, Any]], planner: Planner) -> list[Sample]:
+def build_samples(pupa_rows: Sequence[dict[str, Any]], planner: Planner, seed: int = 13) -> list[Sample]:
     samples = []
     for row in pupa_rows:
         c = candidates(planner, row["query"])
@@ -96,6 +99,10 @@ def build_samples(pupa_rows: Sequence[dict[str, Any]], planner: Planner) -> list
         c = candidates(planner, d.text)
         samples.append(Sample(d.text, c, _labels(c, _ranges(d.text, d.private)), "private", d.kind,
                               d.template or d.text))
+    for g in generate(SYNTHETIC, seed=seed + 1, templates="even"):
+        c = candidates(planner, g.text)
+        samples.append(Sample(g.text, c, _labels(c, [(a, b) for a, b, _ in g.spans]), "private", "synthetic",
+                              f"synthetic-{g.template}"))
     return samples
 
 
@@ -165,7 +172,7 @@ def train(seed: int = 13, data: str | Path | None = None, out: str | Path = ARTI
     metadata. ``exclude_categories``: PUPA categories left out (for cross-validation)."""
     excluded = set(exclude_categories)
     rows = [r for r in train_split(load_pupa(data_dir(data) / "PUPA_New.csv")) if r["category"] not in excluded]
-    samples = build_samples(rows, candidate_planner())
+    samples = build_samples(rows, candidate_planner(), seed)
     X, y, w, owner = design(samples)
     probs = out_of_fold(samples, X, y, w, owner, seed)
     grid = [round(0.05 * i, 2) for i in range(1, 20)]
