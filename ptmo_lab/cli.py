@@ -51,27 +51,27 @@ def train_router(
                   f"use it with PTMO_RL_POLICY={out / f'{algo}_router.zip'}")
 
 
-def train_classifier(
-    seed: int = typer.Option(13, "--seed", help="Seed of the generated data and the models."),
-    data: Optional[Path] = typer.Option(None, "--data", help="Folder holding PUPA_New.csv (else $PTMO_DATA_DIR)."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Artifact path (default: the one shipped in the package)."),
-) -> None:
+SEED = typer.Option(13, "--seed", help="Seed of the generated data and the models.")
+DATA = typer.Option(None, "--data", help="Folder holding PUPA_New.csv (else $PTMO_DATA_DIR).")
+OUT = typer.Option(None, "--out", help="Artifact path (default: the one shipped in the package).")
+
+
+def _retrain(module: str, seed: int, data: Optional[Path], out: Optional[Path]) -> None:
+    """Run ``module.train`` (a trainer of a shipped artifact) and print what it wrote."""
+    import importlib
+
+    trainer = importlib.import_module(module)
+    target = out or trainer.ARTIFACT
+    meta = trainer.train(seed=seed, data=data, out=target)
+    console.print(f"saved {target}")
+    print_json(meta)
+
+
+def train_classifier(seed: int = SEED, data: Optional[Path] = DATA, out: Optional[Path] = OUT) -> None:
     """Retrain the ml classifier (unit tagger + topic model) on PUPA_New's training split."""
-    from ptmo_lab.evaluation.train_classifier import ARTIFACT, train
-
-    meta = train(seed=seed, data=data, out=out or ARTIFACT)
-    console.print(f"saved {out or ARTIFACT}")
-    print_json(meta)
+    _retrain("ptmo_lab.evaluation.train_classifier", seed, data, out)
 
 
-def train_judge(
-    seed: int = typer.Option(13, "--seed", help="Seed of the models."),
-    data: Optional[Path] = typer.Option(None, "--data", help="Folder holding PUPA_New.csv (else $PTMO_DATA_DIR)."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Artifact path (default: the one shipped in the package)."),
-) -> None:
+def train_judge(seed: int = SEED, data: Optional[Path] = DATA, out: Optional[Path] = OUT) -> None:
     """Retrain the unit judge on PUPA_New's training split and the prompt corpus's tune family."""
-    from ptmo_lab.evaluation.train_judge import ARTIFACT, train
-
-    meta = train(seed=seed, data=data, out=out or ARTIFACT)
-    console.print(f"saved {out or ARTIFACT}")
-    print_json(meta)
+    _retrain("ptmo_lab.evaluation.train_judge", seed, data, out)

@@ -25,8 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-import platformdirs
-
+from .data_home import data_file
 from .errors import PtmoError
 from .tools import wire_text
 from .types import Message, Plan, messages_hash
@@ -42,12 +41,8 @@ class AuditLogError(PtmoError):
 
 
 def default_path() -> Path:
-    """``audit.jsonl`` in the user data dir (platformdirs; ``$PTMO_DATA_HOME`` overrides
-    it, as for the budget store)."""
-    base = os.environ.get("PTMO_DATA_HOME")
-    if base:
-        return Path(base) / DEFAULT_FILE_NAME
-    return platformdirs.user_data_path("ptmo-middleware", appauthor=False) / DEFAULT_FILE_NAME
+    """``audit.jsonl`` in the data directory (``$PTMO_DATA_HOME`` overrides it)."""
+    return data_file(DEFAULT_FILE_NAME)
 
 
 def resolve_path(setting: str | os.PathLike[str] | None) -> Path | None:

@@ -14,7 +14,6 @@ from langchain.agents import create_agent
 from langchain.agents.middleware import AgentMiddleware, ModelRequest, ModelResponse
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, ToolMessage
-from langchain_core.tools import tool
 from langchain_ollama import ChatOllama
 from langchain_openai import ChatOpenAI
 from langgraph.checkpoint.memory import InMemorySaver
@@ -23,36 +22,7 @@ from pydantic import BaseModel
 from ptmo_middleware.errors import LocalBackendUnavailable, ToolsUnsupported
 from ptmo_middleware.integrations.langchain_agent import PrivacyMiddleware
 from servers import GroqServer, OllamaServer, groq_server, ollama_server  # noqa: F401  (fixtures)
-
-EMAIL = "alice.smith@corp-mail.com"
-PASSWORD = "hunter2xyz"
-PHONE = "+1 415 555 0134"
-DIRECTORY_EMAIL = "a.smith.home@gmail.com"
-PRIVATE = (EMAIL, PASSWORD, PHONE, DIRECTORY_EMAIL)
-REQUEST = f"My password is {PASSWORD}. Find the phone of {EMAIL} and text it to them."
-SETTINGS = {"classifiers": ["rules"]}
-
-
-class Toolbox:
-    """Two tools that read and write personal data; ``received`` records their arguments."""
-
-    def __init__(self) -> None:
-        self.received: list[tuple[str, dict[str, Any]]] = []
-
-        @tool
-        def lookup_contact(query: str) -> str:
-            """Look up a contact in the local directory."""
-            self.received.append(("lookup_contact", {"query": query}))
-            return f"Found: phone {PHONE}, private email {DIRECTORY_EMAIL}."
-
-        @tool
-        def send_text(recipient: str, body: str) -> str:
-            """Send a text message."""
-            self.received.append(("send_text", {"recipient": recipient, "body": body}))
-            return f"Sent to {recipient}."
-
-        self.tools = [lookup_contact, send_text]
-
+from tool_support import DIRECTORY_EMAIL, EMAIL, PASSWORD, PHONE, PRIVATE, REQUEST, SETTINGS, Toolbox
 
 class LookupThenSend(AgentMiddleware):
     """Steers the scripted server: force lookup_contact, then send_text, then answer."""
@@ -89,7 +59,7 @@ def make_agent(groq: GroqServer, ollama: OllamaServer | None, box: Toolbox, *ext
                **kwargs: Any) -> tuple[Any, PrivacyMiddleware]:
     kwargs.setdefault("settings", dict(SETTINGS))
     privacy = PrivacyMiddleware(local=local_model(ollama) if ollama is not None else None, **kwargs)
-    agent = create_agent(cloud_model(groq), box.tools, middleware=[privacy, *extra],
+    agent = create_agent(cloud_model(groq), box.as_list(), middleware=[privacy, *extra],
                          system_prompt="You are a helpful assistant.", checkpointer=InMemorySaver())
     return agent, privacy
 
@@ -185,7 +155,7 @@ def test_without_a_local_model_a_private_request_fails_closed(groq_server: GroqS
 def test_a_local_model_without_tools_fails_closed(groq_server: GroqServer) -> None:
     privacy = PrivacyMiddleware(local=GenericFakeChatModel(messages=iter([AIMessage("hi")])),
                                 settings=dict(SETTINGS), policy="local-only")
-    agent = create_agent(cloud_model(groq_server), Toolbox().tools, middleware=[privacy])
+    agent = create_agent(cloud_model(groq_server), Toolbox().as_list(), middleware=[privacy])
     with pytest.raises(ToolsUnsupported, match="cannot take the agent's tools"):
         agent.invoke({"messages": [{"role": "user", "content": REQUEST}]})
     assert not groq_server.bodies

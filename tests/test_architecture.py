@@ -18,7 +18,7 @@ PACKAGES = {"ptmo_middleware": "ptmo_middleware", "ptmo_middleware.plugins": "pl
 
 #: Lowest first; a module may import its own layer and those below, never above.
 LAYERS: list[tuple[str, ...]] = [
-    ("types", "errors", "fetchable", "number_words", "syncbridge"),
+    ("types", "errors", "fetchable", "number_words", "syncbridge", "data_home"),
     ("config", "vault", "hookspecs", "tools", "shield", "value_propagation", "audit"),
     ("components", "plugin_manager"),
     ("plugins", "backends", "budget", "rl", "personalization", "vaultstore"),

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -29,6 +27,7 @@ from ptmo_middleware.backends import AsyncTextStream  # noqa: E402
 from ptmo_middleware.errors import ConfigError, VaultStoreError  # noqa: E402
 from ptmo_middleware.gateway import create_app  # noqa: E402
 from ptmo_middleware.router import PrivacyRouter  # noqa: E402
+from redis_support import free_port, redis_server  # noqa: E402
 from recording_backend import RecordingBackend  # noqa: E402
 from servers import GroqServer, OllamaServer, groq_server, ollama_server  # noqa: E402,F401  (fixtures)
 
@@ -45,19 +44,13 @@ LOOKUP = {"type": "function", "function": {
     "parameters": {"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]}}}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class LiveGateway:
     """The gateway app on uvicorn, on a free loopback port, in a daemon thread."""
 
     def __init__(self, router: PrivacyRouter) -> None:
         self.router = router
         self.app = create_app(router)
-        self.url = f"http://127.0.0.1:{_free_port()}"
+        self.url = f"http://127.0.0.1:{free_port()}"
         port = int(self.url.rsplit(":", 1)[1])
         self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=port, log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -398,32 +391,10 @@ def test_replicas_claiming_at_once_never_share_a_placeholder(monkeypatch: pytest
     assert routers[0].vault("shared").mapping == {ph: value for value, ph in pairs}
 
 
-REDIS_SERVER = shutil.which("redis-server")
-
-
 @pytest.fixture
 def redis_url(tmp_path: Path) -> Iterator[str]:
-    redis = pytest.importorskip("redis", reason="the redis client is not installed (extra [redis])")
-    if REDIS_SERVER is None:
-        pytest.skip("redis-server not installed (Debian: apt-get install redis-server)")
-    port = _free_port()
-    proc = subprocess.Popen([REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", str(tmp_path)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    else:
-        proc.kill()
-        pytest.fail("redis-server did not start")
-    yield url
-    proc.terminate()
-    proc.wait(10)
+    with redis_server(tmp_path) as url:
+        yield url
 
 
 def test_two_replicas_on_redis_restore_each_others_placeholders(
@@ -509,7 +480,7 @@ class ServeProcess:
     """``ptmo serve`` in a process of its own (a replica)."""
 
     def __init__(self, config: Path, log: Path) -> None:
-        self.url = f"http://127.0.0.1:{_free_port()}"
+        self.url = f"http://127.0.0.1:{free_port()}"
         self.log = log.open("wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-c", "from ptmo_middleware.cli import app; app()", "serve", "--config", str(config),

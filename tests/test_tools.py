@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
-from langchain_core.tools import tool
 from pydantic import BaseModel
 from typing_extensions import TypedDict
 
@@ -22,36 +21,7 @@ from ptmo_middleware.types import Message, ToolCall
 from ptmo_middleware.vault import MaskVault
 from recording_backend import RecordingBackend
 from servers import GroqServer, OllamaServer, groq_server, ollama_server  # noqa: F401  (fixtures)
-
-EMAIL = "alice.smith@corp-mail.com"
-PASSWORD = "hunter2xyz"
-PHONE = "+1 415 555 0134"
-DIRECTORY_EMAIL = "a.smith.home@gmail.com"
-PRIVATE = (EMAIL, PASSWORD, PHONE, DIRECTORY_EMAIL)
-REQUEST = f"My password is {PASSWORD}. Find the phone of {EMAIL} and text it to them."
-SETTINGS = {"classifiers": ["rules"]}
-
-
-class Toolbox:
-    """Two tools that read and write personal data; ``received`` records their arguments."""
-
-    def __init__(self) -> None:
-        self.received: list[tuple[str, dict[str, Any]]] = []
-
-        @tool
-        def lookup_contact(query: str) -> str:
-            """Look up a contact in the local directory."""
-            self.received.append(("lookup_contact", {"query": query}))
-            return f"Found: phone {PHONE}, private email {DIRECTORY_EMAIL}."
-
-        @tool
-        def send_text(recipient: str, body: str) -> str:
-            """Send a text message."""
-            self.received.append(("send_text", {"recipient": recipient, "body": body}))
-            return f"Sent to {recipient}."
-
-        self.tools = {t.name: t for t in (lookup_contact, send_text)}
-
+from tool_support import DIRECTORY_EMAIL, EMAIL, PASSWORD, PHONE, PRIVATE, REQUEST, SETTINGS, Toolbox
 
 def make_model(**kwargs: Any) -> PrivacyRouterChatModel:
     return PrivacyRouterChatModel(local="ollama:llama3.2:3b", cloud="groq:llama-3.3-70b-versatile",

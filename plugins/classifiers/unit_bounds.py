@@ -15,7 +15,7 @@ OPENERS = frozenset("""
 what who when where why how which whose whom is are was were do does did can could should
 would will explain describe compare summarise summarize summary define definition list name
 tell give translate write calculate convert solve factorise factorize simplify prove find
-show generate create draft make plan recommend suggest please
+show generate create draft make plan recommend suggest
 was wer wie wo wann warum welche welcher erkläre erklär beschreibe vergleiche übersetze
 nenne gib schreibe berechne
 que qu'est-ce quel quelle quels quelles qui quand où pourquoi comment combien explique

@@ -27,6 +27,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from ptmo_middleware.config import Settings
 from ptmo_middleware.types import Span
 
+from .unit_bounds import OPENERS
 from .unit_tagger import Lexicon
 from .word_stats import ARTIFACT as ML_ARTIFACT
 from .word_stats import lexicon
@@ -95,18 +96,6 @@ work works worked working employed employer job intern internship at join joined
 live lives lived living moved move from study studying studied attend attending school
 university college hospital company firm team office branch
 arbeite arbeitet wohne wohnt studiere travaille habite étudie trabajo vivo estudio
-""".split())
-OPENERS = frozenset("""
-what who when where why how which whose whom is are was were do does did can could should
-would will explain describe compare summarise summarize summary define definition list name
-tell give translate write calculate convert solve factorise factorize simplify prove find
-show generate create draft make plan recommend suggest
-was wer wie wo wann warum welche welcher erkläre erklär beschreibe vergleiche übersetze
-nenne gib schreibe berechne
-que qu'est-ce quel quelle quels quelles qui quand où pourquoi comment combien explique
-décris compare traduis écris calcule donne
-qué cuál cuáles quién quiénes cuándo dónde por cómo cuánto cuántos explica describe compara
-traduce escribe calcula dame
 """.split())
 _LETTER = re.compile(r"(?im)^\s*(dear|hi|hello|hey|liebe[rs]?|sehr geehrte|cher|chère|bonjour|"
                      r"estimad[oa]|querid[oa]|hola)\b|\b(regards|sincerely|cheers|best wishes|"

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from .store import SpendResult, from_units
+from ..data_home import data_file
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS totals (key TEXT PRIMARY KEY, spent INTEGER NOT NULL);
@@ -25,13 +26,8 @@ CREATE TABLE IF NOT EXISTS ledger (key TEXT NOT NULL, request_id TEXT NOT NULL,
 
 
 def default_path() -> Path:
-    """``budget.sqlite3`` in the user data dir (``$PTMO_DATA_HOME`` overrides it)."""
-    base = os.environ.get("PTMO_DATA_HOME")
-    if base:
-        return Path(base) / "budget.sqlite3"
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("ptmo-middleware", appauthor=False)) / "budget.sqlite3"
+    """``budget.sqlite3`` in the data directory (``$PTMO_DATA_HOME`` overrides it)."""
+    return data_file("budget.sqlite3")
 
 
 class SQLiteStore:

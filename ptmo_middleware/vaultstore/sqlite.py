@@ -9,6 +9,8 @@ import time
 from collections.abc import Collection
 from pathlib import Path
 
+from ..data_home import data_file
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (conversation TEXT PRIMARY KEY, expires REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS conversations_expires ON conversations (expires);
@@ -19,13 +21,8 @@ CREATE TABLE IF NOT EXISTS entries (conversation TEXT NOT NULL, placeholder TEXT
 
 
 def default_path() -> Path:
-    """``vault.sqlite3`` in the user data dir (``$PTMO_DATA_HOME`` overrides it)."""
-    base = os.environ.get("PTMO_DATA_HOME")
-    if base:
-        return Path(base) / "vault.sqlite3"
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("ptmo-middleware", appauthor=False)) / "vault.sqlite3"
+    """``vault.sqlite3`` in the data directory (``$PTMO_DATA_HOME`` overrides it)."""
+    return data_file("vault.sqlite3")
 
 
 class SQLiteVaultStore:
