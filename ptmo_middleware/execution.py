@@ -36,7 +36,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .backends import ADAPTER_OPTION, Backend, Usage, supports_tools, tool_calls_of, usage_of
 from .components import Answers, ChunkRestorer
@@ -48,8 +48,32 @@ from .types import Message, Part, Plan, ToolCall
 logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
-    from .router import PrivacyRouter
+    from .config import Settings
+    from .egress import Egress
+    from .personalization.adapters import Resolution
     from .vault import MaskVault
+
+
+class Host(Protocol):
+    """What an execution draws on (the router provides it): its settings, the two
+    backends (built on first use), the one door to the cloud, the aggregator, and the
+    adapter lookup for a principal."""
+
+    settings: "Settings"
+
+    @property
+    def local_backend(self) -> Backend: ...
+
+    @property
+    def cloud_backend(self) -> Backend: ...
+
+    @property
+    def egress(self) -> "Egress": ...
+
+    @property
+    def aggregator(self) -> Any: ...
+
+    def adapter_for(self, principal: str) -> "Resolution | None": ...
 
 #: Flags a reply may carry.
 FLAG_CLOUD_FAILED = "cloud_failed_fell_back_to_local"
@@ -106,19 +130,19 @@ def local_messages(plan: Plan, parts: list[Part]) -> list[Message]:
 
 
 class Execution:
-    """Answers one plan with the router's backends and aggregator (async core)."""
+    """Answers one plan with its host's backends and aggregator (async core)."""
 
-    def __init__(self, router: "PrivacyRouter", plan: Plan, vault: "MaskVault", options: dict[str, Any],
+    def __init__(self, host: Host, plan: Plan, vault: "MaskVault", options: dict[str, Any],
                  started: float) -> None:
-        self.router = router
+        self.host = host
         self.plan = plan
         self.options = options
         self.started = started
-        self.deadline = started + router.settings.request_timeout_s
+        self.deadline = started + host.settings.request_timeout_s
         self.vault = vault
         self.bodies_sent = 0
         self.cloud_error: str | None = None
-        self.aggregator = router.aggregator
+        self.aggregator = host.aggregator
         self.usage = Usage()
         self.timings: dict[str, float] = dict(plan.timings_ms)
         self.backends: dict[str, str] = {}
@@ -134,16 +158,16 @@ class Execution:
     def _adapter_options(self, options: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
         """The local calls' options (with the principal's adapter when one resolves) and
         the name to report for it (``None``: no adapter store in use)."""
-        resolution = self.router.adapter_for(self.plan.principal)
+        resolution = self.host.adapter_for(self.plan.principal)
         if resolution is None:
             return options, None
         if resolution.adapters:
             return {**options, ADAPTER_OPTION: resolution}, resolution.key
-        own = getattr(self.router.local_backend, "adapter", None)
+        own = getattr(self.host.local_backend, "adapter", None)
         return options, str(own) if own else "base"
 
     def _timed_out(self) -> RequestTimeout:
-        return RequestTimeout(f"the request did not complete within {self.router.settings.request_timeout_s:g} s "
+        return RequestTimeout(f"the request did not complete within {self.host.settings.request_timeout_s:g} s "
                               "(request_timeout_s); it was cancelled")
 
     def _sent(self) -> None:
@@ -158,7 +182,7 @@ class Execution:
             raise self._timed_out() from None
 
     async def _run(self) -> Reply:
-        answers = Answers(local_backend=self.router.local_backend, options=self.local_options)
+        answers = Answers(local_backend=self.host.local_backend, options=self.local_options)
         if not self.needs_cloud:
             answers.local = await self._local(local_messages(self.plan, self.plan.parts))
         else:
@@ -197,7 +221,7 @@ class Execution:
 
     async def _local_stream(self, messages: list[Message], gate: asyncio.Event | None = None) -> AsyncIterator[str]:
         """The local model's answer as it is generated."""
-        backend = self.router.local_backend
+        backend = self.host.local_backend
         self._check_tools(backend, "local")
         t0 = time.perf_counter()
         stream = None
@@ -218,11 +242,11 @@ class Execution:
 
     async def _cloud(self) -> str:
         """The cloud's answer to ``plan.cloud_messages``, or the local fallback."""
-        cloud = self.router.cloud_backend
+        cloud = self.host.cloud_backend
         self._check_tools(cloud, "cloud")
         t0 = time.perf_counter()
         try:
-            reply = await self.router.egress.chat(self.plan, self.options, self._sent)
+            reply = await self.host.egress.chat(self.plan, self.options, self._sent)
         except Exception as exc:
             return await self._fallback(exc)
         finally:
@@ -237,13 +261,13 @@ class Execution:
             self.flags.append(FLAG_BUDGET_REFUSED)
         elif isinstance(exc, BudgetStoreError):  # fail closed: nothing was charged, nothing left
             self.flags.append(FLAG_BUDGET_STORE_FAILED)
-        elif self.router.settings.cloud_fallback == "error":
-            raise CloudBackendUnavailable(f"the cloud model {self.router.cloud_backend.name} failed: {exc}") from exc
+        elif self.host.settings.cloud_fallback == "error":
+            raise CloudBackendUnavailable(f"the cloud model {self.host.cloud_backend.name} failed: {exc}") from exc
         else:
             self.flags.append(FLAG_CLOUD_FAILED)
             self.cloud_error = f"{type(exc).__name__}: {exc}"
             logger.warning("the cloud model %s failed; its part is answered on this device: %s",
-                           self.router.cloud_backend.name, self.cloud_error)
+                           self.host.cloud_backend.name, self.cloud_error)
         return await self._local(local_messages(self.plan, self.plan.cloud_parts))
 
     # -- streams ----------------------------------------------------------------------
@@ -273,7 +297,7 @@ class Execution:
             text = "".join(pieces)
             yield ReplyChunk("", self._reply(text, Answers(local=text)))
             return
-        answers = Answers(local_backend=self.router.local_backend, options=self.local_options)
+        answers = Answers(local_backend=self.host.local_backend, options=self.local_options)
         local = await self._start_local() if self.needs_local else None
         shown: list[str] = []
         try:
@@ -350,12 +374,12 @@ class Execution:
     async def _cloud_stream(self, answers: Answers) -> AsyncIterator[str]:
         """Raw cloud pieces (recorded in ``answers.cloud``); on a failure before the
         first piece, the local fallback's answer as one piece."""
-        cloud = self.router.cloud_backend
+        cloud = self.host.cloud_backend
         self._check_tools(cloud, "cloud")
         t0 = time.perf_counter()
         pieces: list[str] = []
         try:
-            stream = self.router.egress.stream(self.plan, self.options, self._sent)
+            stream = self.host.egress.stream(self.plan, self.options, self._sent)
             async for piece in stream:
                 pieces.append(piece)
                 yield piece
@@ -404,7 +428,7 @@ class Execution:
     def _reply(self, text: str, answers: Answers) -> Reply:
         usage = sum(answers.extra_usage, self.usage)
         if answers.extra_usage:
-            self.backends.setdefault("local", self.router.local_backend.name)
+            self.backends.setdefault("local", self.host.local_backend.name)
             self._note_adapter()
         if self.plan.placeholders and self.vault.withheld(text, self.plan.placeholders):
             self.flags.append(FLAG_WITHHELD)
