@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import EnvSettingsSource, NoDecode, SettingsError
 
 from .errors import ConfigError
 from .fetchable import CONTEXTS, FetchContext
@@ -37,6 +38,27 @@ DEFAULT_LEVEL_POLICY: dict[str, str] = {
     "HEALTH": "semi-sensitive", "FINANCE": "semi-sensitive", "LEGAL": "semi-sensitive",
     "EMPLOYMENT": "semi-sensitive", "IMMIGRATION": "semi-sensitive",
     "RELATIONSHIPS": "semi-sensitive", "LOCATION_ROUTINE": "semi-sensitive",
+}
+
+#: Every environment variable ptmo-middleware reads besides the settings' own
+#: (``PTMO_<FIELD>``, ``PTMO_<TABLE>__<FIELD>``); tests/test_config.py checks the code
+#: reads no other.
+ENVIRONMENT: dict[str, str] = {
+    "PTMO_CONFIG": "the TOML file Settings.load reads when no path is given",
+    "PTMO_API_KEYS": "gateway API keys as key:principal pairs, comma-separated",
+    "PTMO_VAULT_KEY": "the key that encrypts values in shared vault stores (SQLite, Redis)",
+    "PTMO_DATA_HOME": "where the audit log and the SQLite budget and vault stores live",
+    "PTMO_CACHE_DIR": "where the embedded model's converted weights are cached",
+    "PTMO_ADAPTER_DIR": "the LoRA adapter store",
+    "PTMO_TORCH_THREADS": "torch threads of the embedded model",
+    "PTMO_EMBEDDED_PRECISION": "the embedded model's weight precision",
+    "PTMO_RL_POLICY": "a trained RL router policy to use instead of the shipped one",
+    "PTMO_LOAD_PLUGINS": "which installed plugins to load (comma-separated; none in tests unless set)",
+    "PTMO_TRACE_PLUGINS": "log every plugin hook call",
+    "PTMO_DATA_DIR": "the folder of the data sets (lab only)",
+    "GROQ_API_KEY": "the Groq API key (the groq SDK's own variable)",
+    "GROQ_BASE_URL": "another Groq endpoint (the groq SDK's own variable)",
+    "OLLAMA_HOST": "the Ollama server (the ollama client's own variable)",
 }
 
 Action = Literal["cloud", "masked", "local"]
@@ -90,7 +112,7 @@ class Settings(BaseModel):
     policy: str = "threshold"
     decomposer: str = "auto"
     aggregator: str = "restore"
-    classifiers: list[str] | None = None
+    classifiers: Annotated[list[str] | None, NoDecode] = None
     """Classifier plugins to run, by name; ``None`` runs every registered one whose
     dependencies are installed (the plan lists which ran)."""
     level_policy: dict[str, SensitivityLevel] = Field(
@@ -149,6 +171,13 @@ class Settings(BaseModel):
     """Principal -> its groups, in order of preference, for Group adapters; the entry
     ``"*"`` applies to principals not listed."""
 
+    @field_validator("classifiers", mode="before")
+    @classmethod
+    def _classifier_names(cls, v: Any) -> Any:
+        if isinstance(v, str):  # from the environment: "rules,ner,ml"
+            return [c.strip() for c in v.split(",") if c.strip()]
+        return v
+
     @field_validator("level_policy", mode="before")
     @classmethod
     def _levels(cls, v: Any) -> Any:
@@ -196,26 +225,20 @@ class Settings(BaseModel):
             raise ConfigError(f"invalid ptmo configuration: {problems}") from None
 
 
-_ENV_SCALARS = ("local", "cloud", "policy", "decomposer", "aggregator", "ner_model", "ner_gate", "ner_gate_budget", "unit_judge",
-                "classifier_timeout_s", "max_prompt_chars", "cloud_fallback", "principal", "audit_log",
-                "backend_timeout_s", "cloud_max_retries", "request_timeout_s", "adapter_store")
-
-
 def _from_env() -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name in _ENV_SCALARS:
-        val = os.environ.get(f"PTMO_{name.upper()}")
-        if val:
-            out[name] = val
-    classifiers = os.environ.get("PTMO_CLASSIFIERS")
-    if classifiers:
-        out["classifiers"] = [c.strip() for c in classifiers.split(",") if c.strip()]
-    vault = {k: v for k in ("store", "ttl_s") if (v := os.environ.get(f"PTMO_VAULT_{k.upper()}"))}
-    if vault:
-        out["vault"] = vault
+    """The settings the environment gives: ``PTMO_<FIELD>`` for every field,
+    ``PTMO_<TABLE>__<FIELD>`` inside a table (``PTMO_BUDGET__EPSILON=0.5``), tables and
+    lists as JSON (``classifiers`` also as ``rules,ner``), read by pydantic-settings from
+    the fields themselves; and ``PTMO_API_KEYS`` as ``key:principal`` pairs."""
+    source = EnvSettingsSource(Settings, env_prefix="PTMO_", env_nested_delimiter="__", case_sensitive=False,
+                               env_ignore_empty=True)
+    try:
+        out: dict[str, Any] = source()
+    except SettingsError as exc:
+        raise ConfigError(f"invalid ptmo configuration in the environment: {exc}") from None
     keys = os.environ.get("PTMO_API_KEYS")
     if keys:
-        out["gateway"] = {"api_keys": _api_keys(keys)}
+        out["gateway"] = {**out.get("gateway", {}), "api_keys": _api_keys(keys)}
     return out
 
 

@@ -128,3 +128,20 @@ def test_assignment_is_validated():
     s = Settings()
     with pytest.raises(Exception, match="classifier_timeout_s"):
         s.classifier_timeout_s = -1
+
+
+def test_every_environment_variable_read_is_declared() -> None:
+    import re
+    from pathlib import Path
+
+    from ptmo_middleware.config import ENVIRONMENT, Settings
+
+    root = Path(__file__).resolve().parent.parent
+    reads = re.compile(r'environ\.get\("([A-Z0-9_]+)"|environ\["([A-Z0-9_]+)"\]|getenv\("([A-Z0-9_]+)"'
+                       r'|^[A-Z_]*ENV[A-Z_]* = "([A-Z0-9_]+)"', re.M)
+    read = set()
+    for folder in ("ptmo_middleware", "plugins", "integrations", "ptmo_lab"):
+        for path in (root / folder).rglob("*.py"):
+            read |= {name for groups in reads.findall(path.read_text(encoding="utf-8")) for name in groups if name}
+    fields = {f"PTMO_{name.upper()}" for name in Settings.model_fields}
+    assert sorted(read - set(ENVIRONMENT) - fields) == []

@@ -573,7 +573,7 @@ def test_api_keys_and_vault_store_from_the_environment(monkeypatch: pytest.Monke
     config = tmp_path / "ptmo.toml"
     config.write_text('[gateway]\nmax_body_bytes = 1000\n[vault]\nttl_s = 60\n', encoding="utf-8")
     monkeypatch.setenv("PTMO_API_KEYS", "sk-1:alice, sk-2:bob")
-    monkeypatch.setenv("PTMO_VAULT_STORE", "redis://cache:6379/0")
+    monkeypatch.setenv("PTMO_VAULT__STORE", "redis://cache:6379/0")
     settings = Settings.load(config)
     assert settings.gateway.api_keys == {"sk-1": "alice", "sk-2": "bob"} and settings.gateway.max_body_bytes == 1000
     assert (settings.vault.store, settings.vault.ttl_s) == ("redis://cache:6379/0", 60)
@@ -589,6 +589,6 @@ def test_serve_refuses_workers_without_a_shared_vault(monkeypatch: pytest.Monkey
 
     from ptmo_middleware.cli import app
 
-    monkeypatch.delenv("PTMO_VAULT_STORE", raising=False)
+    monkeypatch.delenv("PTMO_VAULT__STORE", raising=False)
     result = CliRunner().invoke(app, ["serve", "--workers", "2"])
     assert result.exit_code == 2 and "the workers share" in result.output
