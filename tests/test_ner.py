@@ -267,3 +267,14 @@ def test_gate_off_reads_every_character() -> None:
     text = "i live in lowercase land. " * 10 + "Sharon lives in Boston."
     assert [(p, w) for p, w in ungated._inputs(text)] == [(text, [(0, len(text), 0)])]
     assert Settings.load(ner_gate=True).ner_gate and len(common_words(4)) > len(common_words())
+
+
+def test_the_small_pipeline_loads_without_torch() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom ptmo_middleware import PrivacyRouter\n"
+            "plan = PrivacyRouter(classifiers=['ner']).plan('Alice Johnson moved to Paris last year.')\n"
+            "assert any(s.source == 'ner' for s in plan.spans)\nprint('torch' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == "False"

