@@ -274,7 +274,7 @@ def test_the_small_pipeline_loads_without_torch() -> None:
     import sys
 
     code = ("import sys\nfrom ptmo_middleware import PrivacyRouter\n"
-            "plan = PrivacyRouter(classifiers=['ner']).plan('Alice Johnson moved to Paris last year.')\n"
+            "plan = PrivacyRouter(classifiers=['ner']).plan('My friend Alice Johnson moved to Paris last year.')\n"
             "assert any(s.source == 'ner' for s in plan.spans)\nprint('torch' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert out.stdout.strip() == "False"
