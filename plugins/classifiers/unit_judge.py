@@ -91,10 +91,15 @@ schreibe schreib sende antworte sag frag danke écris envoie réponds dis demand
 escribe envía responde di pregunta agradece
 """.split())
 """Verbs that address the person after them ("tell Anna", "write to Ravi")."""
+WRITTEN_FOR = frozenset("""
+letter summary cv resume résumé bio biography email e-mail message speech toast note reference
+recommendation invitation card profile post introduction eulogy poem complaint
+""".split())
+"""Documents written for a person ("a cover letter for Bjorn", "a linkedin summary for X")."""
 WORK_PLACE = frozenset("""
 work works worked working employed employer job intern internship at join joined joining
 live lives lived living moved move from study studying studied attend attending school
-university college hospital company firm team office branch
+university college hospital company firm team office branch born geboren né née nací nacido nata nato
 arbeite arbeitet wohne wohnt studiere travaille habite étudie trabajo vivo estudio
 """.split())
 _LETTER = re.compile(r"(?im)^\s*(dear|hi|hello|hey|liebe[rs]?|sehr geehrte|cher|chère|bonjour|"
@@ -267,11 +272,16 @@ class UnitJudge:
 
     def addressed(self, text: str, span: Span) -> bool:
         """A unit other than a place named within three words after an
-        :data:`ADDRESSEE_CUES` word, or just after an addressing verb (with "to" between or not)."""
+        :data:`ADDRESSEE_CUES` word, just after an addressing verb (with "to" between or
+        not), or after a document of or for it ("the complaint X sent", "a cover letter for X")."""
         if span.entity_type == "LOCATION":
             return False
         before = [m.group().casefold() for m in words(text[max(0, span.start - 40):span.start])][-3:]
         if any(b in ADDRESSEE_CUES for b in before):
+            return True
+        if before and before[-1] in WRITTEN_FOR:
+            return True
+        if len(before) > 1 and before[-1] in ("for", "für", "pour", "para") and before[-2] in WRITTEN_FOR:
             return True
         if before and before[-1] in ("to", "an", "à", "a") and len(before) > 1:
             before = before[:-1]
