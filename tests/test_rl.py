@@ -251,3 +251,12 @@ def test_calibration_from_m4a1(calibration):
             assert len(calibration.quality[task][side]) >= 5
     assert calibration.mean_quality(TASKS.index("Query"), 1) > calibration.mean_quality(TASKS.index("Query"), 0)
     assert calibration.cloud_cost_factor(5000) > calibration.cloud_cost_factor(50)
+
+
+def test_rl_policy_sends_prompts_without_findings_to_the_cloud():
+    from ptmo_lab.evaluation.prompt_corpus import PUBLIC, held
+
+    router = PrivacyRouter(policy="rl")
+    prompts = held(PUBLIC)[:120]
+    local = [p.text for p in prompts if router.plan(p.text).route is Route.LOCAL]
+    assert len(local) / len(prompts) <= 0.05, local[:10]

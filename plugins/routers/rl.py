@@ -5,7 +5,8 @@ named by ``$PTMO_RL_POLICY``), reads the live budget from the request, and picks
 action for the request: local, cloud raw, cloud masked, or split (PUBLIC parts to the
 cloud, the rest local), among those the remaining budget can pay. The shield still
 applies afterwards. Without a budget the policy acts as if a fresh budget of
-``settings.budget.epsilon`` were left.
+``settings.budget.epsilon`` were left. A request in which no classifier found anything
+goes to the cloud without asking the policy: keeping it local would buy no privacy.
 """
 from __future__ import annotations
 
@@ -33,8 +34,10 @@ class RLPolicy:
     def route(self, parts: list[Part], request: RouteRequest) -> list[Route]:
         from ptmo_middleware.rl.features import action_routes, describe, observation
 
-        text = " ".join(p.text for p in parts)
         spans = request.classification.spans
+        if not spans:
+            return [Route.CLOUD] * len(parts)
+        text = " ".join(p.text for p in parts)
         view = describe(request.features, parts, spans, text, self.risk_model)
         epsilon = request.budget_epsilon or self.settings.budget.epsilon
         remaining = epsilon if request.budget_remaining is None else request.budget_remaining
