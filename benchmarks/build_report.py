@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 ORDER = ["leakage", "pii_detection", "rules_latency", "tagger_threshold_cv", "embedded",
          "rl_router", "rl_router_constraint_only", "lora_cpu", "qlora_gpu", "attacks", "attacks_dp",
-         "suite", "profile", "adversarial", "secrets_identifiers", "public_prompts", "execution", "agent_overhead", "load", "cold_start"]
+         "suite", "profile", "adversarial", "secrets_identifiers", "public_prompts", "execution", "agent_overhead", "load",
+         "gateway_load", "cold_start"]
 
 #: What a missing fragment means, where it is expected to be missing.
 ABSENT = {

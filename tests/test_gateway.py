@@ -116,6 +116,7 @@ def test_invoke_is_masked_on_the_way_out_and_restored_on_the_way_back(live: Live
     assert raw.headers["x-ptmo-route"] == "hybrid"
     assert raw.headers["x-ptmo-masked-spans"] == "EMAIL_ADDRESS=1,PASSWORD=1"
     assert raw.headers["x-ptmo-conversation"].startswith("auto-")
+    assert re.fullmatch(r"ptmo;dur=\d+\.\d{3}, cloud;dur=\d+\.\d{3}", raw.headers["server-timing"])
     assert_headers_clean(raw.headers)
 
 

@@ -5,7 +5,8 @@
 ``GET /readyz`` (the vault and budget stores answer), ``GET /metrics`` (Prometheus).
 Every answer says what the router decided in its headers (``x-ptmo-route``,
 ``x-ptmo-masked-spans``: types and counts, never values; a whole answer also
-``x-ptmo-flags``, e.g. that the cloud failed and the device answered). One JSON
+``x-ptmo-flags``, e.g. that the cloud failed and the device answered, and
+``server-timing``: the router's own milliseconds and each backend's). One JSON
 access-log line per request (logger ``ptmo_middleware.gateway``) carries no prompt text.
 """
 from __future__ import annotations
@@ -28,7 +29,7 @@ from ..execution import Execution
 from ..router import PrivacyRouter
 from .auth import CONVERSATION_HEADER, Principals, conversation_of
 from .errors import ApiError, api_error, bad_request
-from .metrics import Metrics
+from .metrics import Metrics, server_timing
 from .wire import ChatRequest, ChunkWriter, completion, parse_chat, prompt_chars, route_headers, sse
 
 logger = logging.getLogger("ptmo_middleware.gateway")
@@ -84,8 +85,10 @@ class Gateway:
             return JSONResponse(error.body(), status_code=error.status)
         self.metrics.answered(reply)
         done(200)
-        flags = {"x-ptmo-flags": ",".join(reply.flags)} if reply.flags else {}
-        return JSONResponse(completion(reply, chat.model), headers={**headers, **flags})
+        headers["server-timing"] = server_timing(reply.timings_ms)
+        if reply.flags:
+            headers["x-ptmo-flags"] = ",".join(reply.flags)
+        return JSONResponse(completion(reply, chat.model), headers=headers)
 
     async def _body(self, request: Request) -> Any:
         """The JSON body, refused (413) past ``gateway.max_body_bytes`` before it is read in full."""

@@ -11,6 +11,14 @@ from .wire import masked_types
 OWN_STAGES = ("classify", "decompose", "route", "aggregate")
 
 
+def server_timing(timings_ms: dict[str, float]) -> str:
+    """A ``Server-Timing`` header value of a reply's timings: the router's own time
+    (``ptmo``) and each backend's (``local``, ``cloud``), in milliseconds."""
+    entries = {"ptmo": sum(timings_ms.get(s, 0.0) for s in OWN_STAGES),
+               **{side: timings_ms[side] for side in ("local", "cloud") if side in timings_ms}}
+    return ", ".join(f"{name};dur={ms:.3f}" for name, ms in entries.items())
+
+
 class Metrics:
     """The gateway's counters and histograms, in a registry of their own."""
 
