@@ -181,7 +181,7 @@ def main() -> None:
     cmd = "python benchmarks/embedded.py" + (f" --runs {args.runs}" if args.runs != 3 else "") \
         + (f" --tokens {args.tokens}" if args.tokens != 32 else "") + (" --skip-cold" if args.skip_cold else "")
     lines = [
-        "## Embedded model (Gemma 3 270M, transformers fp32, CPU)",
+        "## Embedded model (Gemma 3 270M, transformers, CPU; int8 weights unless PTMO_EMBEDDED_PRECISION=fp32)",
         "",
         "| measure | value |",
         "|---|---|",

@@ -6,8 +6,7 @@ set, else the embedded Gemma 3 270M (converted from its GGUF once, then cached).
 cloud is Groq when ``GROQ_API_KEY`` is set; without one, the embedded model stands in
 for the cloud, labelled as such, so the demo runs with no network at all.
 
-Run: ``python examples/demo.py`` (``--max-tokens N`` for longer answers; on a machine
-busy with other jobs, ``PTMO_TORCH_THREADS=1`` keeps torch's threads from thrashing).
+Run: ``python examples/demo.py`` (``--max-tokens N`` for longer answers).
 """
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ import pytest
 from servers import groq_server  # noqa: F401  (fixture)
 
 from ptmo_middleware.backends import StopCutter, resolve_backend
-from ptmo_middleware.backends.embedded import EmbeddedBackend
+from ptmo_middleware.backends.embedded import EmbeddedBackend, _precision, _stop_criterion, loaded_model
 from ptmo_middleware.backends.local_model import CHAT_STOP, ensure_converted, is_converted, load_base_model
 from ptmo_middleware.config import Settings
 from ptmo_middleware.errors import BackendError
@@ -59,6 +59,31 @@ def test_the_transcript_stop_is_cut_when_split_across_pieces():
     assert "".join(out) == "Paris is the capital."
     cutter = StopCutter([], strip=True)
     assert [cutter.feed("a"), cutter.feed("b"), cutter.flush()] == ["a", "b", ""]
+
+
+def test_the_backend_runs_int8_weights_and_reuses_its_stop_criterion():
+    from ptmo_middleware.backends.int8 import DynamicInt8Linear, Int8Linear
+
+    model, tokenizer, _ = loaded_model()
+    assert isinstance(model.get_output_embeddings(), DynamicInt8Linear)
+    assert isinstance(model.model.layers[0].self_attn.q_proj, Int8Linear)
+    assert model.model.embed_tokens.weight.dtype.is_floating_point  # the lookup table stays float
+    assert _stop_criterion(tokenizer, tuple(CHAT_STOP)) is _stop_criterion(tokenizer, tuple(CHAT_STOP))
+
+
+def test_loading_draws_no_progress_bar(capfd):
+    load_base_model()
+    assert "Loading weights" not in "".join(capfd.readouterr())
+
+
+def test_precision_comes_from_the_environment(monkeypatch):
+    monkeypatch.delenv("PTMO_EMBEDDED_PRECISION", raising=False)
+    assert _precision() == "int8"
+    monkeypatch.setenv("PTMO_EMBEDDED_PRECISION", "FP32")
+    assert _precision() == "fp32"
+    monkeypatch.setenv("PTMO_EMBEDDED_PRECISION", "int4")
+    with pytest.raises(BackendError, match="PTMO_EMBEDDED_PRECISION must be one of int8, fp32"):
+        _precision()
 
 
 def test_bad_model_dir_is_a_backend_error(tmp_path):

@@ -11,6 +11,7 @@ The model is loaded once per process on first use (see
 """
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Iterator
@@ -27,6 +28,9 @@ from .local_model import CHAT_STOP, load_base_model
 #: Answer length when the caller gives no ``max_tokens`` (the model is small and slow-ish).
 DEFAULT_MAX_TOKENS = 128
 
+#: Values of ``PTMO_EMBEDDED_PRECISION``: int8 weights (fast) or the converted fp32 ones.
+PRECISIONS = ("int8", "fp32")
+
 #: Options beyond the common ones: the per-call adapter.
 _EXTRA_OPTIONS = frozenset({ADAPTER_OPTION})
 
@@ -39,20 +43,28 @@ def loaded_model(model_dir: str | None = None, adapter: str | None = None) -> tu
 
     ``adapter`` (a name in the adapter store or a PEFT directory) is attached to that same
     base model, once; :func:`adapter_runtime` switches between adapters per generation.
-    ``PTMO_TORCH_THREADS`` sets torch's intra-op threads for the process (on a machine
-    shared with other busy jobs, 1 thread avoids threads spin-waiting on each other).
+    The model runs with int8 weights (:func:`~ptmo_middleware.backends.int8.quantize_for_cpu`)
+    unless ``PTMO_EMBEDDED_PRECISION`` is ``fp32``. ``PTMO_TORCH_THREADS`` sets torch's
+    intra-op threads for the process, 1 by default: on 2 cores, two threads decode faster
+    only while the second core is idle, and several times slower while another job runs
+    (benchmarks/results/embedded_speed.md).
     """
     with _cache_lock:
         if model_dir not in _cache:
-            threads = os.environ.get("PTMO_TORCH_THREADS")
-            if threads:
-                import torch
+            import torch
 
-                torch.set_num_threads(int(threads))
+            precision = _precision()
+            torch.set_num_threads(int(os.environ.get("PTMO_TORCH_THREADS") or 1))
             try:
                 model, tokenizer = load_base_model(model_dir)
             except (OSError, ValueError, RuntimeError) as exc:
                 raise BackendError(f"cannot load the embedded model ({model_dir or 'Gemma 3 270M'}): {exc}") from exc
+            if precision == "int8":
+                from .int8 import quantize_for_cpu
+
+                quantize_for_cpu(model)
+            if model_dir is None:
+                _stop_criterion(tokenizer, tuple(CHAT_STOP))  # built now, not during the first answer
             _cache[model_dir] = (model, tokenizer, threading.Lock(), AdapterRuntime(model, AdapterStore()))
         model, tokenizer, lock, runtime = _cache[model_dir]
     if adapter:
@@ -61,6 +73,14 @@ def loaded_model(model_dir: str | None = None, adapter: str | None = None) -> tu
         except (OSError, ValueError, RuntimeError) as exc:
             raise BackendError(f"cannot load adapter {adapter!r} on the embedded model: {exc}") from exc
     return model, tokenizer, lock
+
+
+def _precision() -> str:
+    """``PTMO_EMBEDDED_PRECISION``: ``int8`` (the default) or ``fp32``."""
+    precision = os.environ.get("PTMO_EMBEDDED_PRECISION", "int8").strip().lower() or "int8"
+    if precision not in PRECISIONS:
+        raise BackendError(f"PTMO_EMBEDDED_PRECISION must be one of {', '.join(PRECISIONS)}, not {precision!r}")
+    return precision
 
 
 def adapter_runtime(model_dir: str | None = None) -> AdapterRuntime:
@@ -92,6 +112,7 @@ class EmbeddedBackend:
 
     def _prepare(self, messages: list[Message], options: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         import torch
+        from transformers import StoppingCriteriaList
 
         opts = check_options(options, _EXTRA_OPTIONS)
         model, tokenizer, _ = loaded_model(self.model_dir, self.adapter)
@@ -106,7 +127,7 @@ class EmbeddedBackend:
             kwargs["max_time"] = float(opts["timeout"])
         stop = list(opts.get("stop", [])) + (CHAT_STOP if self.model_dir is None else [])
         if stop:
-            kwargs["stop_strings"], kwargs["tokenizer"] = stop, tokenizer
+            kwargs["stopping_criteria"] = StoppingCriteriaList([_stop_criterion(tokenizer, tuple(stop))])
         if "seed" in opts:
             torch.manual_seed(int(opts["seed"]))
         return kwargs, stop
@@ -176,6 +197,16 @@ class EmbeddedBackend:
         :meth:`stream`)."""
         check_options(options, _EXTRA_OPTIONS)
         return AsyncTextStream(iterate_in_thread(lambda: self._generate(messages, options)))
+
+
+@functools.lru_cache(maxsize=16)
+def _stop_criterion(tokenizer: Any, stop: tuple[str, ...]) -> Any:
+    """transformers' stop-string criterion, built once per tokenizer and stop strings:
+    building it scans the whole vocabulary (0.75 s for Gemma's 262k tokens, on every
+    call when passed as ``stop_strings``); using it keeps no state."""
+    from transformers import StopStringCriteria
+
+    return StopStringCriteria(tokenizer, list(stop))
 
 
 def _describe(target: AdapterRef) -> str:

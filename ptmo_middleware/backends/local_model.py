@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -103,22 +105,39 @@ def _drop_quantizer(model: Any) -> None:
         del model.config.quantization_config
 
 
+@contextmanager
+def quiet_progress() -> Iterator[None]:
+    """Without transformers' progress bars (loading weights, converting the GGUF): they
+    would be drawn into whatever the terminal shows, a chat for instance."""
+    from transformers.utils import logging as hf_logging
+
+    enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if enabled:
+            hf_logging.enable_progress_bar()
+
+
 def load_base_model(model_dir: str | None = None, dtype: Any = None) -> tuple[Any, Any]:
     """Return ``(model, tokenizer)`` for the embedded model, in eval mode, offline.
 
     ``model_dir`` names a transformers model directory; the default is Gemma 3 270M,
     converted from the packaged GGUF on first use and cached. ``dtype`` defaults to
-    ``torch.float32``. The default model's tokenizer gets :data:`CHAT_TEMPLATE`.
+    ``torch.float32``. The default model's tokenizer gets :data:`CHAT_TEMPLATE`. No
+    progress bars are drawn.
     """
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    path = Path(model_dir) if model_dir else ensure_converted()
-    if not path.is_dir():
-        raise FileNotFoundError(f"model directory not found: {path}")
-    tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
-    model = AutoModelForCausalLM.from_pretrained(
-        str(path), dtype=dtype or torch.float32, local_files_only=True)
+    with quiet_progress():
+        path = Path(model_dir) if model_dir else ensure_converted()
+        if not path.is_dir():
+            raise FileNotFoundError(f"model directory not found: {path}")
+        tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+        model = AutoModelForCausalLM.from_pretrained(
+            str(path), dtype=dtype or torch.float32, local_files_only=True)
     model.eval()
     if model_dir is None:
         tokenizer.chat_template = CHAT_TEMPLATE
