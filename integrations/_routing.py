@@ -11,7 +11,7 @@ from ptmo_middleware.router import PrivacyRouter
 from ptmo_middleware.types import Plan
 
 #: Per-call keyword arguments that steer the router itself.
-ROUTER_OPTIONS = ("policy", "strategy", "principal")
+ROUTER_OPTIONS = ("policy", "decomposer", "principal")
 
 
 def side_label(side: Any) -> str:

@@ -131,7 +131,7 @@ class AuditLog:
         record = _base(plan, "plan")
         record.update({
             "level": plan.level.name,
-            "strategy": plan.strategy,
+            "decomposer": plan.decomposer,
             "policy": plan.policy,
             "policy_version": policy_version,
             "budget_cost": float(plan.budget_cost),

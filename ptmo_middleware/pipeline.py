@@ -230,13 +230,13 @@ class Planner:
 
     # -- planning ---------------------------------------------------------------------
     def plan(self, prompt: MessagesLike, vault: MaskVault, *, policy: str | None = None,
-             strategy: str | None = None, principal: str | None = None,
+             decomposer: str | None = None, principal: str | None = None,
              budget_remaining: float | None = None, budget_epsilon: float | None = None) -> Plan:
         """Classify, decompose and route ``prompt`` (a string or chat messages)."""
-        return self.decide(self.analyse(prompt, vault, strategy), vault, policy=policy, principal=principal,
+        return self.decide(self.analyse(prompt, vault, decomposer), vault, policy=policy, principal=principal,
                            budget_remaining=budget_remaining, budget_epsilon=budget_epsilon)
 
-    def analyse(self, prompt: MessagesLike, vault: MaskVault, strategy: str | None = None) -> Analysis:
+    def analyse(self, prompt: MessagesLike, vault: MaskVault, decomposer: str | None = None) -> Analysis:
         """Classify every message of ``prompt`` and decompose the last one: everything
         planning learns before a policy routes (and what a re-route reuses)."""
         messages = to_messages(prompt)
@@ -256,11 +256,11 @@ class Planner:
         if history:
             _share_values([c for _, c in history] + [cls], [m.content for m in messages])
         t1 = time.perf_counter()
-        strategy_name = strategy or self.settings.decomposer
-        parts = self.decomposer(strategy_name).decompose(last.content, cls.spans, vault)
+        decomposer_name = decomposer or self.settings.decomposer
+        parts = self.decomposer(decomposer_name).decompose(last.content, cls.spans, vault)
         _check_parts(parts, last.content)
         t2 = time.perf_counter()
-        return Analysis(messages, history, cls, strategy_name, parts,
+        return Analysis(messages, history, cls, decomposer_name, parts,
                         {"classify": (t1 - t0) * 1e3, "decompose": (t2 - t1) * 1e3}, history_calls)
 
     def _mask_tool_calls(self, message: Message, cls: Classification, vault: MaskVault) -> list[ToolCall] | None:
@@ -321,7 +321,7 @@ class Planner:
                                         cls.spans, sorted(set(cls.failed).union(*(c.failed for _, c in history))))
         sent = {ph for m in cloud_messages for ph in _PLACEHOLDER.findall(wire_text(m))}
         used = {ph: orig for ph, orig in vault.mapping.items() if ph in sent}
-        return Plan(messages=messages, classification=classification, strategy=analysis.strategy,
+        return Plan(messages=messages, classification=classification, decomposer=analysis.decomposer,
                     policy=policy_name, parts=parts, route=overall, cloud_messages=cloud_messages,
                     placeholders=used, conversation_id=vault.conversation_id,
                     principal=principal or self.settings.principal, notes=notes,
@@ -337,7 +337,7 @@ class Analysis:
     """The earlier messages with their classifications."""
     classification: Classification
     """The last message's."""
-    strategy: str
+    decomposer: str
     parts: list[Part]
     """The last message decomposed (routes not set: :meth:`Planner.decide` routes copies)."""
     timings_ms: dict[str, float]

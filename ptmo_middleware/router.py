@@ -80,7 +80,7 @@ class PrivacyRouter:
         return self.planner.classify(text, self.vault(conversation_id))
 
     def plan(self, prompt: MessagesLike, *, conversation_id: str | None = None, policy: str | None = None,
-             strategy: str | None = None, principal: str | None = None, tools: bool = False) -> Plan:
+             decomposer: str | None = None, principal: str | None = None, tools: bool = False) -> Plan:
         """Classify, decompose and route ``prompt`` without calling any model.
 
         ``plan.cloud_messages`` is exactly what would leave the device. Without a
@@ -88,16 +88,16 @@ class PrivacyRouter:
         every turn to keep a conversation's placeholders. ``tools``: the request asks
         for tools, so it is never split (all of it goes to one side).
         """
-        return self._plan(prompt, self.vault(conversation_id), policy, strategy, principal, tools)
+        return self._plan(prompt, self.vault(conversation_id), policy, decomposer, principal, tools)
 
-    def _plan(self, prompt: MessagesLike, vault: MaskVault, policy: str | None, strategy: str | None,
+    def _plan(self, prompt: MessagesLike, vault: MaskVault, policy: str | None, decomposer: str | None,
               principal: str | None, tools: bool = False) -> Plan:
         """The plan of ``prompt``. A request that uses tools (``tools``: it asks for them;
         or its messages hold tool calls or results) is never split: when something of it
         must stay on the device, all of it is answered there."""
-        plan = self.budget.plan(self.planner, prompt, vault, policy=policy, strategy=strategy, principal=principal)
+        plan = self.budget.plan_within_budget(self.planner, prompt, vault, policy=policy, decomposer=decomposer, principal=principal)
         if (tools or has_tool_use(plan.messages)) and _split(plan):
-            plan = self.budget.plan(self.planner, prompt, vault, policy="local-only", strategy=strategy,
+            plan = self.budget.plan_within_budget(self.planner, prompt, vault, policy="local-only", decomposer=decomposer,
                                     principal=principal)
             plan.notes.append("tool use: part of the request must stay on the device, so all of it is "
                               "answered by the local model")
@@ -168,24 +168,24 @@ class PrivacyRouter:
             return self._egress
 
     def _execution(self, prompt: MessagesLike, conversation_id: str | None, principal: str | None,
-                   policy: str | None, strategy: str | None, options: dict[str, Any]) -> Execution:
+                   policy: str | None, decomposer: str | None, options: dict[str, Any]) -> Execution:
         started = time.perf_counter()
         options = check_options(options, frozenset({"num_ctx"}) | TOOL_OPTIONS)
         options = {k: v for k, v in options.items() if v or k not in TOOL_OPTIONS}  # no tools: not a tool request
         vault = self.vault(conversation_id)
-        plan = self._plan(prompt, vault, policy, strategy, principal, asks_for_tools(options))
+        plan = self._plan(prompt, vault, policy, decomposer, principal, asks_for_tools(options))
         return Execution(self, plan, vault, options, started)
 
     async def aprepare(self, prompt: MessagesLike, *, conversation_id: str | None = None,
-                       principal: str | None = None, policy: str | None = None, strategy: str | None = None,
+                       principal: str | None = None, policy: str | None = None, decomposer: str | None = None,
                        **options: Any) -> Execution:
         """Plan ``prompt`` (off the event loop) and return its :class:`Execution`, not
         yet started: its ``plan`` says what will leave before ``run()`` or ``stream()``
         calls a model (the gateway's response headers). Arguments as :meth:`ainvoke`."""
-        return await _in_thread(self._execution, prompt, conversation_id, principal, policy, strategy, options)
+        return await _in_thread(self._execution, prompt, conversation_id, principal, policy, decomposer, options)
 
     async def ainvoke(self, prompt: MessagesLike, *, conversation_id: str | None = None,
-                      principal: str | None = None, policy: str | None = None, strategy: str | None = None,
+                      principal: str | None = None, policy: str | None = None, decomposer: str | None = None,
                       **options: Any) -> Reply:
         """Plan ``prompt`` and answer it: local and cloud parts concurrently, masked
         values restored. Options: temperature, max_tokens, stop, seed, timeout; and
@@ -193,30 +193,30 @@ class PrivacyRouter:
         ``tool_calls`` then hold the calls the model asked for, their arguments restored.
         Without a ``conversation_id`` the call's placeholders are its own."""
         execution = await self.aprepare(prompt, conversation_id=conversation_id, principal=principal,
-                                        policy=policy, strategy=strategy, **options)
+                                        policy=policy, decomposer=decomposer, **options)
         return await execution.run()
 
     def invoke(self, prompt: MessagesLike, *, conversation_id: str | None = None, principal: str | None = None,
-               policy: str | None = None, strategy: str | None = None, **options: Any) -> Reply:
+               policy: str | None = None, decomposer: str | None = None, **options: Any) -> Reply:
         """Sync :meth:`ainvoke`."""
         return run_sync(lambda: self.ainvoke(prompt, conversation_id=conversation_id, principal=principal,
-                                             policy=policy, strategy=strategy, **options))
+                                             policy=policy, decomposer=decomposer, **options))
 
     async def astream(self, prompt: MessagesLike, *, conversation_id: str | None = None, principal: str | None = None,
-                      policy: str | None = None, strategy: str | None = None,
+                      policy: str | None = None, decomposer: str | None = None,
                       **options: Any) -> AsyncIterator[ReplyChunk]:
         """Plan ``prompt`` and stream the answer; a placeholder split across chunks is
         never shown half-masked. The last chunk carries the full :class:`Reply`."""
         execution = await self.aprepare(prompt, conversation_id=conversation_id, principal=principal,
-                                        policy=policy, strategy=strategy, **options)
+                                        policy=policy, decomposer=decomposer, **options)
         async for chunk in execution.stream():
             yield chunk
 
     def stream(self, prompt: MessagesLike, *, conversation_id: str | None = None, principal: str | None = None,
-               policy: str | None = None, strategy: str | None = None, **options: Any) -> Iterator[ReplyChunk]:
+               policy: str | None = None, decomposer: str | None = None, **options: Any) -> Iterator[ReplyChunk]:
         """Sync :meth:`astream`."""
         return iterate_sync(lambda: self.astream(prompt, conversation_id=conversation_id, principal=principal,
-                                                 policy=policy, strategy=strategy, **options))
+                                                 policy=policy, decomposer=decomposer, **options))
 
 
 def _split(plan: Plan) -> bool:

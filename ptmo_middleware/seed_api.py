@@ -44,14 +44,14 @@ class PrivacyManager:
 
 
 class QueryDecomposer:
-    """``QueryDecomposer().decompose(query, strategy="sentence"|"clause"|"entity"|"auto")``
+    """``QueryDecomposer().decompose(query, decomposer="sentence"|"clause"|"entity"|"auto")``
     -> the routed parts."""
 
     def __init__(self, router: PrivacyRouter | None = None, **settings: Any) -> None:
         self.router = router or PrivacyRouter(**settings)
 
-    def decompose(self, query: str, strategy: str = "auto") -> list[Part]:
-        return self.router.plan(query, strategy=strategy).parts
+    def decompose(self, query: str, decomposer: str = "auto") -> list[Part]:
+        return self.router.plan(query, decomposer=decomposer).parts
 
 
 __all__ = ["SensitivityClassifier", "PrivacyManager", "QueryDecomposer", "OffloadingDecision", "Settings"]

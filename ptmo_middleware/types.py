@@ -195,7 +195,7 @@ class Plan:
 
     messages: list[Message]
     classification: Classification
-    strategy: str
+    decomposer: str
     policy: str
     parts: list[Part]
     route: Route
@@ -245,7 +245,7 @@ class Plan:
             "level": self.level.name,
             "score": round(self.classification.score, 4),
             "route": self.route.value,
-            "strategy": self.strategy,
+            "decomposer": self.decomposer,
             "policy": self.policy,
             "conversation_id": self.conversation_id,
             "principal": self.principal,

@@ -42,11 +42,11 @@ def test_plan_json():
     assert [s["type"] for s in plan["spans"]] == ["PASSWORD"]
 
 
-def test_plan_policy_and_strategy_options():
+def test_plan_policy_and_decomposer_options():
     out = run("plan", "-c", "rules", "--policy", "local-only", SEED).stdout
     assert "nothing leaves the device" in out and "cloud payload" not in out
-    plan = json.loads(run("plan", "-c", "rules", "--strategy", "sentence", "--json", SEED).stdout)
-    assert plan["strategy"] == "sentence" and [p["route"] for p in plan["parts"]] == ["masked", "cloud"]
+    plan = json.loads(run("plan", "-c", "rules", "--decomposer", "sentence", "--json", SEED).stdout)
+    assert plan["decomposer"] == "sentence" and [p["route"] for p in plan["parts"]] == ["masked", "cloud"]
 
 
 def test_plan_reads_stdin_with_dash():
@@ -141,7 +141,7 @@ def test_plugins_table_and_json():
     (["plan", "-c", "rules", ""], "Error: the prompt is empty"),
     (["plan", "-c", "rules"], "Error: give a TEXT argument"),
     (["plan", "-c", "rules", "--policy", "nope", "hi"], "Error: unknown router policy 'nope'"),
-    (["plan", "-c", "rules", "--strategy", "nope", "hi"], "Error: unknown decomposer 'nope'"),
+    (["plan", "-c", "rules", "--decomposer", "nope", "hi"], "Error: unknown decomposer 'nope'"),
     (["classify", "-c", "nope", "hi"], "Error: unknown classifier 'nope'"),
     (["--config", "/nonexistent/ptmo.toml", "classify", "hi"], "Error: config file not found"),
 ])

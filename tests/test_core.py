@@ -153,11 +153,11 @@ class Failing:
 
 @pytest.mark.parametrize("failing", ["boom", "inline-boom"])
 @pytest.mark.parametrize("policy", ["threshold", "cloud-only"])
-@pytest.mark.parametrize("strategy", ["auto", "sentence", "entity"])
-def test_classifier_that_raises_makes_the_request_private(register_plugin, failing, policy, strategy):
+@pytest.mark.parametrize("decomposer", ["auto", "sentence", "entity"])
+def test_classifier_that_raises_makes_the_request_private(register_plugin, failing, policy, decomposer):
     register_plugin(Failing(), "failing")
     router = PrivacyRouter(classifiers=["rules", failing])
-    plan = router.plan("What is Python? Tell me.", policy=policy, strategy=strategy)
+    plan = router.plan("What is Python? Tell me.", policy=policy, decomposer=decomposer)
     assert plan.level is PRIVATE and plan.classification.failed == [failing]
     assert plan.cloud_payloads == [] and plan.route is Route.LOCAL
 
@@ -225,11 +225,11 @@ def test_one_megabyte_prompt_gives_a_sane_plan(router):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("strategy", ["sentence", "clause"])
-def test_one_megabyte_prompt_splits_in_linear_time(router, strategy):
+@pytest.mark.parametrize("decomposer", ["sentence", "clause"])
+def test_one_megabyte_prompt_splits_in_linear_time(router, decomposer):
     text = "Hello, what is Python? My password is hunter22. " * 21000
     t0 = time.monotonic()
-    plan = router.plan(text, strategy=strategy)
+    plan = router.plan(text, decomposer=decomposer)
     assert time.monotonic() - t0 < 60  # quadratic span lookups took minutes
     assert len(plan.parts) >= 42000 and all("hunter22" not in p for p in plan.cloud_payloads)
 
@@ -356,6 +356,6 @@ def test_seed_api():
                                            for p in decision.cloud_payloads)
     verdict = SensitivityClassifier(classifiers=["rules"]).classify(query)
     assert isinstance(verdict, Classification) and verdict.level is PRIVATE and 2 / 3 <= verdict.score <= 1
-    parts = QueryDecomposer(classifiers=["rules"]).decompose(query, strategy="sentence")
+    parts = QueryDecomposer(classifiers=["rules"]).decompose(query, decomposer="sentence")
     assert [(p.text, p.route) for p in parts] == [("My password is secret123.", Route.MASKED),
                                                   ("What is Python?", Route.CLOUD)]

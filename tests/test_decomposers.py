@@ -13,8 +13,8 @@ PRIVATE, SEMI = SensitivityLevel.PRIVATE, SensitivityLevel.SEMI_SENSITIVE
 STRATEGIES = ("sentence", "clause", "entity", "auto")
 
 
-def decompose(strategy: str, text: str, spans: list[Span], vault: MaskVault | None = None):
-    return get_component("decomposer", strategy)(Settings()).decompose(text, spans, vault if vault is not None else MaskVault())
+def decompose(decomposer: str, text: str, spans: list[Span], vault: MaskVault | None = None):
+    return get_component("decomposer", decomposer)(Settings()).decompose(text, spans, vault if vault is not None else MaskVault())
 
 
 def span(text: str, value: str, etype: str = "PERSON", level=SEMI, maskable: bool = True) -> Span:
@@ -142,6 +142,6 @@ def test_any_text_any_spans_stay_whole(words, data):
             end -= 1
         if start < end and all(end <= s.start or start >= s.end for s in spans):
             spans.append(Span(start, end, "PERSON", SEMI, 0.5, "t", text[start:end]))
-    for strategy in STRATEGIES:
-        parts = decompose(strategy, text, spans)
+    for decomposer in STRATEGIES:
+        parts = decompose(decomposer, text, spans)
         assert_consistent(text, parts, spans)

@@ -143,7 +143,7 @@ def test_hook_register_decomposers(register_plugin):
 def test_hook_register_router_policies(register_plugin):
     register_plugin(ThrowawayPlugin(), "throwaway")
     plan = PrivacyRouter(classifiers=["rules"], policy="first-only").plan(
-        "What is Python? Explain it.", strategy="sentence")
+        "What is Python? Explain it.", decomposer="sentence")
     assert [p.route for p in plan.parts] == [Route.CLOUD, Route.LOCAL]
     assert plan.cloud_payloads == ["What is Python?"]
     assert plan.route is Route.HYBRID
@@ -303,7 +303,7 @@ def test_registered_components_satisfy_the_protocols():
 def test_default_plugins_are_loaded_and_marked_builtin():
     rows = {r["name"]: r for r in pmod.plugin_summary()}
     for module in ("ptmo_middleware.plugins.classifiers.rules", "ptmo_middleware.plugins.decomposers.entity",
-                   "ptmo_middleware.plugins.routers.threshold"):
+                   "ptmo_middleware.plugins.policies.threshold"):
         assert rows[module]["builtin"] is True
         assert rows[module]["distribution"].startswith("ptmo-middleware ")
     assert {"threshold", "local-only", "cloud-only"} <= set(pmod.get_router_policies())

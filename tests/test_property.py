@@ -70,7 +70,7 @@ FILLER = [
 ]
 
 
-def _secret(kind: str) -> st.SearchStrategy[tuple[str, str, str]]:
+def _secret(kind: str) -> st.SearchDecomposer[tuple[str, str, str]]:
     make, leads = PRIVATE_KINDS[kind]
     return st.tuples(st.just(kind), st.randoms(use_true_random=True).map(make), st.sampled_from(leads))
 
@@ -166,9 +166,9 @@ POLICIES = st.sampled_from(["threshold", "cloud-only", "hostile", "masked-only"]
 STRATEGIES = st.sampled_from(["auto", "entity", "sentence", "clause"])
 
 
-def _assert_nothing_private_leaves(router: PrivacyRouter, conv, policy: str, strategy: str) -> None:
+def _assert_nothing_private_leaves(router: PrivacyRouter, conv, policy: str, decomposer: str) -> None:
     messages, planted = conv
-    plan = _plan(router, messages, policy=policy, strategy=strategy)
+    plan = _plan(router, messages, policy=policy, decomposer=decomposer)
     payloads = plan.cloud_payloads
     leaked = [v for v in planted if survives(v, payloads)]
     assert not leaked, (leaked, payloads)
@@ -178,9 +178,9 @@ def _assert_nothing_private_leaves(router: PrivacyRouter, conv, policy: str, str
 
 
 @PROPERTY
-@given(conv=conversations(), policy=POLICIES, strategy=STRATEGIES)
-def test_no_private_value_reaches_the_cloud(router, conv, policy, strategy) -> None:
-    _assert_nothing_private_leaves(router, conv, policy, strategy)
+@given(conv=conversations(), policy=POLICIES, decomposer=STRATEGIES)
+def test_no_private_value_reaches_the_cloud(router, conv, policy, decomposer) -> None:
+    _assert_nothing_private_leaves(router, conv, policy, decomposer)
 
 
 # found by the hunt below: a password starting with "$" or "%" was taken for a template variable
@@ -199,9 +199,9 @@ def test_iban_after_a_key(router) -> None:
 
 @pytest.mark.slow
 @HUNT
-@given(conv=conversations(), policy=POLICIES, strategy=STRATEGIES)
-def test_no_private_value_reaches_the_cloud_hunt(router, conv, policy, strategy) -> None:
-    _assert_nothing_private_leaves(router, conv, policy, strategy)
+@given(conv=conversations(), policy=POLICIES, decomposer=STRATEGIES)
+def test_no_private_value_reaches_the_cloud_hunt(router, conv, policy, decomposer) -> None:
+    _assert_nothing_private_leaves(router, conv, policy, decomposer)
 
 
 @PROPERTY
@@ -268,12 +268,12 @@ def test_round_trip_with_placeholder_like_text(data) -> None:
 
 
 @PROPERTY
-@given(msg=message_with_secrets(), strategy=st.sampled_from(["entity", "sentence", "clause"]))
-def test_planned_parts_restore_to_the_prompt(router, msg, strategy) -> None:
+@given(msg=message_with_secrets(), decomposer=st.sampled_from(["entity", "sentence", "clause"]))
+def test_planned_parts_restore_to_the_prompt(router, msg, decomposer) -> None:
     text, _ = msg
     cid = f"prop-{next(_ids)}"
     try:
-        plan = router.plan(text, conversation_id=cid, strategy=strategy)
+        plan = router.plan(text, conversation_id=cid, decomposer=decomposer)
         vault = router.vault(cid)
         for part in plan.parts:
             assert vault.restore(part.masked_text) == part.text

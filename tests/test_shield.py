@@ -106,18 +106,18 @@ PROMPTS = [
 PRIVATE_TEXT = re.compile(r"KEY-\w+|hunter22|diagnosed")
 
 
-@pytest.mark.parametrize("strategy", STRATEGIES)
+@pytest.mark.parametrize("decomposer", STRATEGIES)
 @pytest.mark.parametrize("policy", ["hostile-cloud", "hostile-hybrid", "cloud-only", "threshold"])
 @pytest.mark.parametrize("prompt", PROMPTS)
-def test_no_private_span_leaves(router, prompt, strategy, policy):
-    plan = router.plan(prompt, strategy=strategy, policy=policy)
+def test_no_private_span_leaves(router, prompt, decomposer, policy):
+    plan = router.plan(prompt, decomposer=decomposer, policy=policy)
     for payload in plan.cloud_payloads:
         assert not PRIVATE_TEXT.search(payload), payload
     assert plan.level is PRIVATE
 
 
 def test_unmaskable_private_part_stays_local(router):
-    plan = router.plan("I was diagnosed with flu. What is Python?", strategy="sentence")
+    plan = router.plan("I was diagnosed with flu. What is Python?", decomposer="sentence")
     assert [p.route for p in plan.parts] == [Route.LOCAL, Route.CLOUD]
     assert plan.cloud_payloads == ["What is Python?"]
     assert plan.route is Route.HYBRID
@@ -125,24 +125,24 @@ def test_unmaskable_private_part_stays_local(router):
 
 
 def test_unmaskable_private_in_one_part_keeps_everything_local(router):
-    plan = router.plan("I was diagnosed with flu, what is Python?", strategy="entity")
+    plan = router.plan("I was diagnosed with flu, what is Python?", decomposer="entity")
     assert plan.cloud_payloads == [] and plan.route is Route.LOCAL
 
 
 def test_private_spans_masked_when_policy_asks_raw_cloud(router):
-    plan = router.plan("Use KEY-abc123 here. What is REST?", strategy="entity")
+    plan = router.plan("Use KEY-abc123 here. What is REST?", decomposer="entity")
     assert plan.cloud_payloads == ["Use [API_KEY_1] here. What is REST?"]
     assert plan.route is Route.HYBRID
     assert any("masked (policy asked raw cloud)" in n for n in plan.notes)
 
 
 def test_semi_sensitive_may_go_raw_when_the_policy_says_so(router):
-    plan = router.plan("Say hi to NAME-bob.", strategy="entity")
+    plan = router.plan("Say hi to NAME-bob.", decomposer="entity")
     assert plan.cloud_payloads == ["Say hi to NAME-bob."] and plan.route is Route.CLOUD
 
 
 def test_span_with_surrounding_white_space_is_still_masked(router):
-    plan = router.plan("The end has the key KEY-last ", strategy="sentence")
+    plan = router.plan("The end has the key KEY-last ", decomposer="sentence")
     assert plan.cloud_payloads == ["The end has the key [API_KEY_1]"]
 
 
@@ -172,10 +172,10 @@ def test_final_check_keeps_a_part_local_when_masking_missed_a_value():
 
 
 def test_policy_that_raises_keeps_the_request_local(router):
-    plan = router.plan("What is Python? And Rust?", policy="raises", strategy="sentence")
+    plan = router.plan("What is Python? And Rust?", policy="raises", decomposer="sentence")
     assert plan.cloud_payloads == [] and plan.route is Route.LOCAL
 
 
 def test_policy_with_the_wrong_number_of_routes_is_a_plugin_error(router):
     with pytest.raises(PluginError, match="returned 1 routes for 2 parts"):
-        router.plan("What is Python? And Rust?", policy="too-few", strategy="sentence")
+        router.plan("What is Python? And Rust?", policy="too-few", decomposer="sentence")

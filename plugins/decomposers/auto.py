@@ -1,4 +1,4 @@
-"""Auto strategy: mask entities when that hides everything sensitive, else split by sentence."""
+"""Auto decomposer: mask entities when that hides everything sensitive, else split by sentence."""
 from __future__ import annotations
 
 from ptmo_middleware.config import Settings

@@ -1,4 +1,4 @@
-"""Clause strategy: sentences further split at clause boundaries."""
+"""Clause decomposer: sentences further split at clause boundaries."""
 from __future__ import annotations
 
 import re

@@ -1,4 +1,4 @@
-"""Entity strategy: the whole prompt is one part; sensitive spans become placeholders."""
+"""Entity decomposer: the whole prompt is one part; sensitive spans become placeholders."""
 from __future__ import annotations
 
 from ptmo_middleware.config import Settings

@@ -1,4 +1,4 @@
-"""Sentence strategy: each sentence is a part, routed on its own."""
+"""Sentence decomposer: each sentence is a part, routed on its own."""
 from __future__ import annotations
 
 from ptmo_middleware.config import Settings

@@ -1,6 +1,6 @@
 """Planning within the budget, and the charge made before a payload leaves.
 
-``BudgetGuard.plan`` prices every plan (``Plan.budget_cost`` = its risk) and, when the
+``BudgetGuard.plan_within_budget`` prices every plan (``Plan.budget_cost`` = its risk) and, when the
 principal's account cannot pay it, routes the same analysis again (nothing is
 classified twice) so that the request is answered locally (or, with
 ``when_exhausted = "mask"``, with every part masked if that fits) and says so in
@@ -34,15 +34,15 @@ class BudgetGuard:
         """A guard with the configured store when the budget is enabled, pricing only otherwise."""
         return cls(PrivacyBudget(settings.budget) if settings.budget.enabled else None)
 
-    def plan(self, planner: "Planner", prompt: "MessagesLike", vault: "MaskVault", *,
-             policy: str | None = None, strategy: str | None = None, principal: str | None = None) -> "Plan":
+    def plan_within_budget(self, planner: "Planner", prompt: "MessagesLike", vault: "MaskVault", *,
+             policy: str | None = None, decomposer: str | None = None, principal: str | None = None) -> "Plan":
         """``planner.plan`` with the live budget passed to the policy and enforced."""
         principal = principal or planner.settings.principal
         conv = vault.conversation_id
         remaining = epsilon = None
         if self.budget is not None:
             remaining, epsilon = self.budget.remaining(principal, conv), self.budget.epsilon
-        analysis = planner.analyse(prompt, vault, strategy)
+        analysis = planner.analyse(prompt, vault, decomposer)
 
         def decide(policy_name: str | None) -> "Plan":
             plan = planner.decide(analysis, vault, policy=policy_name, principal=principal,

@@ -127,7 +127,7 @@ def explain_route(reply: Any, settings: Any, classifiers: list[str]) -> list[str
     plan = reply.plan
     c = plan.classification
     lines = [f"route: {plan.route.value} (request level {c.level.name}, score {c.score:.2f}, "
-             f"{len(plan.parts)} part(s) by the {plan.strategy} decomposer)",
+             f"{len(plan.parts)} part(s) by the {plan.decomposer} decomposer)",
              f"spans by type: {_count_types(plan.spans)}"]
     found = sorted({s.source for s in plan.spans})
     lines.append(f"classifiers: {', '.join(classifiers) or 'none'} ran"

@@ -73,7 +73,7 @@ def _show_plan(plan: "Plan") -> None:
     console.print(Text.assemble(
         ("level ", "bold"), plan.level.name, ("  score ", "bold"), f"{plan.classification.score:.3f}",
         ("  route ", "bold"), plan.route.value, ("  policy ", "bold"), plan.policy,
-        ("  strategy ", "bold"), plan.strategy))
+        ("  decomposer ", "bold"), plan.decomposer))
     if plan.spans:
         console.print(_spans_table(plan.classification))
     parts = Table(title="parts", title_justify="left")
@@ -101,7 +101,7 @@ def plan(
     ctx: typer.Context,
     text: Optional[str] = typer.Argument(None, help="The prompt (- reads stdin); with --jsonl, a file (default stdin)."),
     policy: Optional[str] = typer.Option(None, "--policy", help="Router policy (threshold, local-only, cloud-only, ...)."),
-    strategy: Optional[str] = typer.Option(None, "--strategy", help="Decomposer (auto, entity, sentence, clause)."),
+    decomposer: Optional[str] = typer.Option(None, "--decomposer", help="Decomposer (auto, entity, sentence, clause)."),
     classifier: Optional[list[str]] = ClassifierOpt,
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
     jsonl: bool = typer.Option(False, "--jsonl", help='Read JSON lines {"query": ...} or {"messages": [...]}; write one plan a line.'),
@@ -109,10 +109,10 @@ def plan(
     """What of TEXT would leave the device: spans, parts and routes, exact cloud payloads."""
     if jsonl:
         with _open_lines(text) as lines:
-            _plan_jsonl(make_router(ctx, classifiers=classifier or None), lines, policy, strategy)
+            _plan_jsonl(make_router(ctx, classifiers=classifier or None), lines, policy, decomposer)
         return
     prompt = _read_text(text)
-    result = make_router(ctx, classifiers=classifier or None).plan(prompt, policy=policy, strategy=strategy)
+    result = make_router(ctx, classifiers=classifier or None).plan(prompt, policy=policy, decomposer=decomposer)
     if as_json:
         print_json(result.to_dict())
     else:
@@ -130,7 +130,7 @@ def _open_lines(path: str | None) -> ContextManager[TextIO]:
         raise InvalidPromptError(f"cannot read {path}: {exc.strerror}") from None
 
 
-def _plan_jsonl(router: "PrivacyRouter", lines: TextIO, policy: str | None, strategy: str | None) -> None:
+def _plan_jsonl(router: "PrivacyRouter", lines: TextIO, policy: str | None, decomposer: str | None) -> None:
     for lineno, request in _requests(lines):
         if "error" in request:
             print_json(request)
@@ -138,7 +138,7 @@ def _plan_jsonl(router: "PrivacyRouter", lines: TextIO, policy: str | None, stra
         conversation = request.get("conversation_id")
         cid = str(conversation) if conversation is not None else f"jsonl-line-{lineno}"
         try:
-            result = router.plan(request["prompt"], conversation_id=cid, policy=policy, strategy=strategy)
+            result = router.plan(request["prompt"], conversation_id=cid, policy=policy, decomposer=decomposer)
             out = result.to_dict()
             out["line"] = lineno
             print_json(out)
