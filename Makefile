@@ -3,20 +3,26 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+DEMO_STAMP := $(VENV)/.demo-stamp
 
 .PHONY: setup demo test test-slow bench report clean
 
-$(STAMP): pyproject.toml
+# The demo needs only the runtime; the tests add the dev tools on top.
+$(DEMO_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	# torch 2.13.0 is the CPU build on this machine's disk; pin it first so no CUDA build is pulled.
 	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e ".[demo]"
+	touch $(DEMO_STAMP)
+
+$(STAMP): $(DEMO_STAMP)
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $(STAMP)
 
 setup: $(STAMP)
 
-demo: setup
+demo: $(DEMO_STAMP)
 	$(BIN)/python examples/demo.py
 
 test: setup
