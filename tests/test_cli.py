@@ -167,3 +167,13 @@ def test_installed_entry_point_exits_2_without_traceback(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("Error: config file not found") and "Traceback" not in proc.stderr
+
+
+def test_plan_why_explains_without_values() -> None:
+    result = run("plan", "--why", "-c", "rules", "My password is hunter2xyz. What is Python?")
+    why = result.output[result.output.index("why"):]
+    assert "PASSWORD" in why and "policy threshold" in why and "thresholds:" in why
+    assert "hunter2xyz" not in why
+    as_json = run("plan", "--why", "--json", "-c", "rules", "My password is hunter2xyz.")
+    lines = json.loads(as_json.output)["why"]
+    assert any("PASSWORD" in line for line in lines) and not any("hunter2xyz" in line for line in lines)

@@ -9,6 +9,7 @@ import typer
 from rich.text import Text
 
 from ..errors import PtmoError
+from .explain import count_types, explain_plan
 from .app import app, console, err_console, make_router, safe_text
 
 
@@ -101,48 +102,22 @@ class ChatSession:
         return explain_route(self.last, self.router.settings, self.router.classifier_names)
 
 
-def _count_types(spans: list[Any]) -> str:
-    """``EMAIL_ADDRESS x2, PERSON x1``, or ``none``."""
-    counts: dict[str, int] = {}
-    for span in spans:
-        counts[span.entity_type] = counts.get(span.entity_type, 0) + 1
-    return ", ".join(f"{t} x{n}" for t, n in sorted(counts.items())) or "none"
-
-
 def status_line(reply: Any) -> str:
     """One line on a turn: level and route, the spans by type, whether anything left the
     device, who answered and how long it took. Never a detected value."""
     plan = reply.plan
     sent = "sent to the cloud" if reply.left_device else "nothing left the device"
     seconds = reply.timings_ms.get("total", 0.0) / 1e3
-    return (f"[{plan.level.name} -> {plan.route.value} | spans: {_count_types(plan.spans)} | {sent} | "
+    return (f"[{plan.level.name} -> {plan.route.value} | spans: {count_types(plan.spans)} | {sent} | "
             f"answered by {', '.join(reply.backends.values()) or 'nobody'} | {seconds:.1f} s]  /why explains")
 
 
 def explain_route(reply: Any, settings: Any, classifiers: list[str]) -> list[str]:
-    """Why ``reply``'s request went where it went: the plan's route and level, the spans
-    by type and the classifiers that found them, the policy's decision per part (with the
-    threshold table when the policy is ``threshold``), the shield's and budget's notes,
-    and what left the device. Types, levels and counts only: never a detected value."""
-    plan = reply.plan
-    c = plan.classification
-    lines = [f"route: {plan.route.value} (request level {c.level.name}, score {c.score:.2f}, "
-             f"{len(plan.parts)} part(s) by the {plan.decomposer} decomposer)",
-             f"spans by type: {_count_types(plan.spans)}"]
-    found = sorted({s.source for s in plan.spans})
-    lines.append(f"classifiers: {', '.join(classifiers) or 'none'} ran"
-                 + (f"; spans found by {', '.join(found)}" if found else "")
-                 + (f"; failed: {', '.join(c.failed)}" if c.failed else ""))
-    decisions = "; ".join(f"part {i + 1} ({p.level.name}, {'maskable' if p.maskable else 'not maskable'}"
-                          f"{', ' + _count_types(p.spans) if p.spans else ''}) -> {p.route.value}"
-                          for i, p in enumerate(plan.parts))
-    lines.append(f"policy {plan.policy}: {decisions}")
-    if plan.policy == "threshold":
-        table = ", ".join(f"{level.name} -> {action}" for level, action in sorted(settings.thresholds.items()))
-        lines.append(f"  thresholds: {table}")
-    lines += [f"  note: {note}" for note in plan.notes]
+    """Why ``reply``'s request went where it went (:func:`.explain.explain_plan`), then
+    whether anything left the device and whether the cloud failed."""
+    lines = explain_plan(reply.plan, settings, classifiers)
     if reply.left_device:
-        lines.append(f"left the device: {len(plan.cloud_messages)} message(s), detected values replaced by "
+        lines.append(f"left the device: {len(reply.plan.cloud_messages)} message(s), detected values replaced by "
                      "placeholders where masked (--show-route or /route prints them)")
     else:
         lines.append("nothing left the device")

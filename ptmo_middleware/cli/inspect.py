@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ..types import Classification, Plan
 
 from .app import app, console, make_router, print_json, safe_text
+from .explain import explain_plan
 
 
 def _read_text(text: str | None) -> str:
@@ -105,6 +106,7 @@ def plan(
     classifier: Optional[list[str]] = ClassifierOpt,
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
     jsonl: bool = typer.Option(False, "--jsonl", help='Read JSON lines {"query": ...} or {"messages": [...]}; write one plan a line.'),
+    why: bool = typer.Option(False, "--why", help="Also say why the route was chosen (types and counts, no values)."),
 ) -> None:
     """What of TEXT would leave the device: spans, parts and routes, exact cloud payloads."""
     if jsonl:
@@ -112,11 +114,17 @@ def plan(
             _plan_jsonl(make_router(ctx, classifiers=classifier or None), lines, policy, decomposer)
         return
     prompt = _read_text(text)
-    result = make_router(ctx, classifiers=classifier or None).plan(prompt, policy=policy, decomposer=decomposer)
+    router = make_router(ctx, classifiers=classifier or None)
+    result = router.plan(prompt, policy=policy, decomposer=decomposer)
     if as_json:
-        print_json(result.to_dict())
-    else:
-        _show_plan(result)
+        print_json(result.to_dict() | ({"why": explain_plan(result, router.settings, router.classifier_names)}
+                                       if why else {}))
+        return
+    _show_plan(result)
+    if why:
+        console.print("why", style="bold")
+        for line in explain_plan(result, router.settings, router.classifier_names):
+            console.print(Text(safe_text(line)))
 
 
 def _open_lines(path: str | None) -> ContextManager[TextIO]:
