@@ -191,13 +191,26 @@ def _case(value: str) -> str:
     return "title" if all(h.isupper() for h in heads) else "mixed"
 
 
-def span_features(text: str, span: Span, frame: Frame, lexicon: Lexicon, others: Iterable[Span] = ()) -> list[str]:
-    """The features of one candidate ``span`` of ``text``."""
+def overlapping_sources(spans: Sequence[Span]) -> list[frozenset[str]]:
+    """For each span, its sources and those of every span overlapping it (one sweep
+    over the spans by start: a name both detectors found reads differently)."""
+    order = sorted(range(len(spans)), key=lambda i: spans[i].start)
+    own = [frozenset(s.source.split("+")) for s in spans]
+    out = list(own)
+    for k, i in enumerate(order):
+        for j in order[k + 1:]:
+            if spans[j].start >= spans[i].end:
+                break
+            out[i], out[j] = out[i] | own[j], out[j] | own[i]
+    return out
+
+
+def span_features(text: str, span: Span, frame: Frame, lexicon: Lexicon,
+                  sources: Iterable[str] | None = None) -> list[str]:
+    """The features of one candidate ``span`` of ``text`` (``sources``: see
+    :func:`overlapping_sources`; the span's own by default)."""
     value = text[span.start:span.end]
-    sources = set(span.source.split("+"))
-    for o in others:
-        if o is not span and o.start < span.end and span.start < o.end:
-            sources |= set(o.source.split("+"))
+    sources = set(sources) if sources is not None else set(span.source.split("+"))
     src = "both" if {"ner", "ml"} <= sources else ("ner" if "ner" in sources else "ml")
     toks = [m.group() for m in words(value)]
     lowers = [t.casefold() for t in toks]
@@ -266,8 +279,8 @@ class UnitJudge:
         """The unit tagger's threshold when the judge runs (it proposes more, the judge sorts)."""
         self.lexicon = lexicon
 
-    def probability(self, text: str, span: Span, frame: Frame, others: Iterable[Span] = ()) -> float:
-        z = self.bias + sum(self.weights.get(f, 0.0) for f in span_features(text, span, frame, self.lexicon, others))
+    def probability(self, text: str, span: Span, frame: Frame, sources: Iterable[str] | None = None) -> float:
+        z = self.bias + sum(self.weights.get(f, 0.0) for f in span_features(text, span, frame, self.lexicon, sources))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def addressed(self, text: str, span: Span) -> bool:
@@ -294,8 +307,9 @@ class UnitJudge:
         if not judged:
             return list(spans)
         frame = frame_of(text)
-        dropped = {id(s) for s in judged
-                   if not self.addressed(text, s) and self.probability(text, s, frame, judged) < self.threshold}
+        sources = overlapping_sources(judged)
+        dropped = {id(s) for s, src in zip(judged, sources)
+                   if not self.addressed(text, s) and self.probability(text, s, frame, src) < self.threshold}
         return [s for s in spans if id(s) not in dropped]
 
 

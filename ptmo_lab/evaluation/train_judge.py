@@ -30,7 +30,7 @@ from ptmo_lab.evaluation.synthetic_pii import generate
 from ptmo_lab.evaluation.train_classifier import fit_linear, unit_labels
 from ptmo_middleware.pipeline import Planner
 from ptmo_middleware.plugins.classifiers.unit_judge import (
-    ARTIFACT, JUDGED_SOURCES, frame_of, latin, span_features,
+    ARTIFACT, JUDGED_SOURCES, frame_of, latin, overlapping_sources, span_features,
 )
 from ptmo_middleware.plugins.classifiers.ml import load_models
 from ptmo_middleware.types import Span
@@ -112,8 +112,8 @@ def design(samples: Sequence[Sample]) -> tuple[list[list[str]], list[int], list[
     X, y, w, owner = [], [], [], []
     for i, s in enumerate(samples):
         frame = frame_of(s.text)
-        for span, label in zip(s.candidates, s.labels):
-            X.append(span_features(s.text, span, frame, lexicon, s.candidates))
+        for span, label, sources in zip(s.candidates, s.labels, overlapping_sources(s.candidates)):
+            X.append(span_features(s.text, span, frame, lexicon, sources))
             if s.kind == "pupa":
                 y.append(1)
                 w.append(1.0 if label else UNLABELLED_WEIGHT)
