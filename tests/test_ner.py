@@ -11,8 +11,9 @@ from ptmo_middleware.config import Settings
 from ptmo_middleware.errors import ConfigError
 from ptmo_middleware.pipeline import merge_spans
 from ptmo_middleware.plugins.classifiers.ner import (GATE_REACH, GATE_WINDOW, NerClassifier, candidates,
-                                                     chunks, common_words, gate, is_false_positive, joined,
+                                                     chunks, gate, is_false_positive, joined,
                                                      spacy_model_name)
+from ptmo_middleware.plugins.classifiers.word_stats import common_words
 from ptmo_middleware.types import SensitivityLevel, Span
 
 pytestmark = pytest.mark.skipif(not NerClassifier.available(), reason="presidio / spaCy model not installed")

@@ -53,15 +53,17 @@ class Cue(NamedTuple):
     anchors: tuple[str, ...]
     pattern: re.Pattern[str]
 
+    def named_in(self, window: str) -> bool:
+        """Whether a name stands in ``window`` (lower case)."""
+        return any(a in window for a in self.anchors) and self.pattern.search(window) is not None
+
     def near(self, lower: str, start: int, end: int) -> bool:
         """Whether a name stands within the window around ``lower[start:end]``."""
-        window = lower[max(0, start - _CUE_BEFORE):end + _CUE_AFTER]
-        return any(a in window for a in self.anchors) and self.pattern.search(window) is not None
+        return self.named_in(lower[max(0, start - _CUE_BEFORE):end + _CUE_AFTER])
 
     def just_before(self, lower: str, start: int) -> bool:
         """Whether a name stands just before ``start`` ("Steuer-ID ist 12 345 ...")."""
-        window = lower[max(0, start - _CUE_JUST_BEFORE):start]
-        return any(a in window for a in self.anchors) and self.pattern.search(window) is not None
+        return self.named_in(lower[max(0, start - _CUE_JUST_BEFORE):start])
 
 
 def _cue(*words: str) -> Cue:

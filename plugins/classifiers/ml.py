@@ -32,7 +32,7 @@ from .topics import TopicModel
 from .unit_judge import candidate_threshold, judges
 from .unit_bounds import tighten
 from .unit_tagger import UnitTagger
-from .word_stats import ARTIFACT, read_artifact
+from .word_stats import ARTIFACT, common_words, read_artifact
 
 @lru_cache(maxsize=4)
 def _load(path: str) -> tuple[UnitTagger, TopicModel, dict[str, Any]]:
@@ -82,8 +82,7 @@ class MLClassifier:
     def __init__(self, settings: Settings, artifact: str | Path = ARTIFACT) -> None:
         self.settings = settings
         self.tagger, self.topics, self.meta = load_models(artifact)
-        lex = self.tagger.lexicon
-        self.common = frozenset(w for w, z in lex.en.items() if z >= 5 and w not in lex.names)
+        self.common = common_words()
         if judges(settings):
             self.threshold = candidate_threshold()
         else:

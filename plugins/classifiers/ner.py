@@ -52,7 +52,7 @@ from ptmo_middleware.types import Span
 
 from .generic_terms import SERVICE_NAMES, is_generic
 from .unit_bounds import tighten
-from .word_stats import ARTIFACT, lexicon
+from .word_stats import common_words, person_names
 
 log = logging.getLogger(__name__)
 
@@ -280,20 +280,6 @@ def is_false_positive(value: str, entity_type: str, common: frozenset[str] = fro
     if entity_type == "PERSON" and " " not in v and v in person_common:
         return True
     return entity_type != "LOCATION" and not any(c.isupper() for c in value)
-
-
-def common_words(min_zipf: int = 5) -> frozenset[str]:
-    """Frequent English words that are not first names or surnames, from the word
-    statistics shipped with the ``ml`` artifact (empty when it is absent)."""
-    if not ARTIFACT.exists():
-        return frozenset()
-    lex = lexicon()
-    return frozenset(w for w, z in lex.en.items() if z >= min_zipf and w not in lex.names)
-
-
-def person_names() -> frozenset[str]:
-    """First names and surnames from the ``ml`` artifact's word statistics (empty when absent)."""
-    return lexicon().names if ARTIFACT.exists() else frozenset()
 
 
 class NerClassifier:

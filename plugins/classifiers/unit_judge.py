@@ -102,9 +102,10 @@ live lives lived living moved move from study studying studied attend attending 
 university college hospital company firm team office branch born geboren né née nací nacido nata nato
 arbeite arbeitet wohne wohnt studiere travaille habite étudie trabajo vivo estudio
 """.split())
-_LETTER = re.compile(r"(?im)^\s*(dear|hi|hello|hey|liebe[rs]?|sehr geehrte|cher|chère|bonjour|"
+_LETTER_FORM = re.compile(r"(?im)^\s*(dear|hi|hello|hey|liebe[rs]?|sehr geehrte|cher|chère|bonjour|"
                      r"estimad[oa]|querid[oa]|hola)\b|\b(regards|sincerely|cheers|best wishes|"
                      r"mit freundlichen|cordialement|atentamente|saludos)\b|^subject:")
+_SYMBOL = re.compile(r"[=+*/^<>{}()\[\]_\\|]")
 _CHAT_LINE = re.compile(r"(?m)^\s*[^\W\d_][\w .'-]{0,30}:\s+\S")
 _CODE = re.compile(r"[{};]\s*$|^\s*(def|class|import|from|function|const|let|var|public|private|"
                    r"return|SELECT|select|#include)\b|=>|\(\)|==|!=", re.M)
@@ -124,6 +125,11 @@ class Frame:
 
 def words(text: str) -> list[re.Match[str]]:
     return list(_WORD.finditer(text))
+
+
+def words_before(text: str, start: int) -> list[str]:
+    """The (up to) three words before ``start``, case-folded."""
+    return [m.group().casefold() for m in words(text[max(0, start - 40):start])][-3:]
 
 
 def frame_of(text: str) -> Frame:
@@ -152,7 +158,7 @@ def frame_of(text: str) -> Frame:
     if ws and ws[0].group().casefold() in OPENERS:
         feats.append("opener")
         feats.append("opener|" + ("fp" if first else "nofp"))
-    if _LETTER.search(text):
+    if _LETTER_FORM.search(text):
         feats.append("letter")
     if len(_CHAT_LINE.findall(text)) >= 2:
         feats.append("chat")
@@ -206,9 +212,10 @@ def overlapping_sources(spans: Sequence[Span]) -> list[frozenset[str]]:
 
 
 def span_features(text: str, span: Span, frame: Frame, lexicon: Lexicon,
-                  sources: Iterable[str] | None = None) -> list[str]:
+                  sources: Iterable[str] | None = None, before: list[str] | None = None) -> list[str]:
     """The features of one candidate ``span`` of ``text`` (``sources``: see
-    :func:`overlapping_sources`; the span's own by default)."""
+    :func:`overlapping_sources`, the span's own by default; ``before``: its
+    :func:`words_before`, found here when not given)."""
     value = text[span.start:span.end]
     sources = set(sources) if sources is not None else set(span.source.split("+"))
     src = "both" if {"ner", "ml"} <= sources else ("ner" if "ner" in sources else "ml")
@@ -234,7 +241,7 @@ def span_features(text: str, span: Span, frame: Frame, lexicon: Lexicon,
             feats.append("at_start_common")
     if any(c.isdigit() for c in value):
         feats.append("digit")
-    if re.search(r"[=+*/^<>{}()\[\]_\\|]", value):
+    if _SYMBOL.search(value):
         feats.append("symbol")
     if lowers and lowers[0] in lexicon.names:
         feats.append(f"name|{fp}")
@@ -243,7 +250,8 @@ def span_features(text: str, span: Span, frame: Frame, lexicon: Lexicon,
         feats.append(f"place|{fp}|{min(max(zen), 5)}")
     if case == "title" and min(zen) >= 3:
         feats.append(f"known|{fp}|{src}")
-    before = [m.group().casefold() for m in words(text[max(0, span.start - 40):span.start])][-3:]
+    if before is None:
+        before = words_before(text, span.start)
     after = [m.group().casefold() for m in words(text[span.end:span.end + 30])][:2]
     if before:
         feats.append(f"prev={before[-1]}")
@@ -259,6 +267,12 @@ def span_features(text: str, span: Span, frame: Frame, lexicon: Lexicon,
     if any(b in FIRST_PERSON for b in before):
         feats.append("fp_before")
     return feats
+
+
+def logistic(weights: Mapping[str, float], bias: float, features: Iterable[str]) -> float:
+    """The probability a linear model over binary ``features`` gives."""
+    z = bias + sum(weights.get(f, 0.0) for f in features)
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 def latin(value: str) -> bool:
@@ -279,17 +293,18 @@ class UnitJudge:
         """The unit tagger's threshold when the judge runs (it proposes more, the judge sorts)."""
         self.lexicon = lexicon
 
-    def probability(self, text: str, span: Span, frame: Frame, sources: Iterable[str] | None = None) -> float:
-        z = self.bias + sum(self.weights.get(f, 0.0) for f in span_features(text, span, frame, self.lexicon, sources))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    def probability(self, text: str, span: Span, frame: Frame, sources: Iterable[str] | None = None,
+                    before: list[str] | None = None) -> float:
+        return logistic(self.weights, self.bias, span_features(text, span, frame, self.lexicon, sources, before))
 
-    def addressed(self, text: str, span: Span) -> bool:
-        """A unit other than a place named within three words after an
-        :data:`ADDRESSEE_CUES` word, just after an addressing verb (with "to" between or
-        not), or after a document of or for it ("the complaint X sent", "a cover letter for X")."""
+    @staticmethod
+    def addressed(span: Span, before: list[str]) -> bool:
+        """Whether ``span`` (``before``: its :func:`words_before`) is a unit other than a
+        place named within three words after an :data:`ADDRESSEE_CUES` word, just after an
+        addressing verb (with "to" between or not), or after a document of or for it ("the
+        complaint X sent", "a cover letter for X")."""
         if span.entity_type == "LOCATION":
             return False
-        before = [m.group().casefold() for m in words(text[max(0, span.start - 40):span.start])][-3:]
         if any(b in ADDRESSEE_CUES for b in before):
             return True
         if before and before[-1] in WRITTEN_FOR:
@@ -307,9 +322,13 @@ class UnitJudge:
         if not judged:
             return list(spans)
         frame = frame_of(text)
-        sources = overlapping_sources(judged)
-        dropped = {id(s) for s, src in zip(judged, sources)
-                   if not self.addressed(text, s) and self.probability(text, s, frame, src) < self.threshold}
+        dropped = set()
+        for span, sources in zip(judged, overlapping_sources(judged)):
+            before = words_before(text, span.start)
+            if self.addressed(span, before):
+                continue
+            if self.probability(text, span, frame, sources, before) < self.threshold:
+                dropped.add(id(span))
         return [s for s in spans if id(s) not in dropped]
 
 

@@ -1,5 +1,6 @@
 """The ``ml`` artifact, read once per process, and the word statistics in it (Zipf
-frequencies, person and place names) that the tagger, the judge and ``ner`` share."""
+frequencies, person and place names, common words) that the tagger, the judge and
+``ner`` share."""
 from __future__ import annotations
 
 import gzip
@@ -33,3 +34,18 @@ def read_artifact(path: str | Path = ARTIFACT) -> tuple[dict[str, Any], Lexicon]
 def lexicon(path: str | Path = ARTIFACT) -> Lexicon:
     """The shipped word statistics."""
     return read_artifact(path)[1]
+
+
+@lru_cache(maxsize=8)
+def common_words(min_zipf: int = 5) -> frozenset[str]:
+    """Frequent English words (Zipf >= ``min_zipf``) that are not first names or surnames
+    (empty when the artifact is absent); built once per process."""
+    if not ARTIFACT.exists():
+        return frozenset()
+    lex = lexicon()
+    return frozenset(w for w, z in lex.en.items() if z >= min_zipf and w not in lex.names)
+
+
+def person_names() -> frozenset[str]:
+    """First names and surnames (empty when the artifact is absent)."""
+    return lexicon().names if ARTIFACT.exists() else frozenset()

@@ -30,7 +30,7 @@ from ptmo_lab.evaluation.synthetic_pii import generate
 from ptmo_lab.evaluation.train_classifier import fit_linear, unit_labels
 from ptmo_middleware.pipeline import Planner
 from ptmo_middleware.plugins.classifiers.unit_judge import (
-    ARTIFACT, JUDGED_SOURCES, frame_of, latin, overlapping_sources, span_features,
+    ARTIFACT, JUDGED_SOURCES, frame_of, latin, logistic, overlapping_sources, span_features,
 )
 from ptmo_middleware.plugins.classifiers.ml import load_models
 from ptmo_middleware.types import Span
@@ -124,13 +124,6 @@ def design(samples: Sequence[Sample]) -> tuple[list[list[str]], list[int], list[
     return X, y, w, owner
 
 
-def _probability(weights: dict[str, float], bias: float, feats: list[str]) -> float:
-    import math
-
-    z = bias + sum(weights.get(f, 0.0) for f in feats)
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-
 def out_of_fold(samples: Sequence[Sample], X, y, w, owner, seed: int, C: float = C) -> list[float]:
     """Each candidate's probability from a model that saw neither its prompt nor its template."""
     groups = {g: i % FOLDS for i, g in enumerate(sorted({s.group for s in samples}))}
@@ -142,7 +135,7 @@ def out_of_fold(samples: Sequence[Sample], X, y, w, owner, seed: int, C: float =
                                    [w[j] for j in train_idx])
         for j in range(len(X)):
             if fold[j] == k:
-                probs[j] = _probability(weights, bias, X[j])
+                probs[j] = logistic(weights, bias, X[j])
     return probs
 
 

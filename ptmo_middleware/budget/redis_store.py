@@ -20,17 +20,22 @@ return {1, redis.call('INCRBY', KEYS[1], cost), 0}
 """
 
 
+def connect(url: str, store: str) -> Any:
+    """A Redis client for ``url``; a clear error naming the ``store`` when the client
+    package is not installed."""
+    try:
+        import redis
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError(f"the redis {store} store needs: pip install 'ptmo-middleware[redis]'") from None
+    return redis.Redis.from_url(url)
+
+
 class RedisStore:
     """Budget accounts in Redis (``redis://host:port/db``); keys under ``prefix``."""
 
     def __init__(self, url: str = "redis://localhost:6379/0", *, prefix: str = "ptmo:budget:",
                  client: Any = None) -> None:
-        if client is None:
-            try:
-                import redis
-            except ImportError:  # pragma: no cover - depends on the environment
-                raise ImportError("the redis budget store needs: pip install 'ptmo-middleware[redis]'") from None
-            client = redis.Redis.from_url(url)
+        client = client if client is not None else connect(url, "budget")
         self._r = client
         self._prefix = prefix
         self._spend = client.register_script(_SPEND)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
+from ..budget.redis_store import connect
+
 _CLAIM = """
 local ph = redis.call('HGET', KEYS[1], ARGV[1])
 if not ph then
@@ -31,12 +33,7 @@ class RedisVaultStore:
 
     def __init__(self, url: str = "redis://localhost:6379/0", *, prefix: str = "ptmo:vault:",
                  client: Any = None) -> None:
-        if client is None:
-            try:
-                import redis
-            except ImportError:  # pragma: no cover - depends on the environment
-                raise ImportError("the redis vault store needs: pip install 'ptmo-middleware[redis]'") from None
-            client = redis.Redis.from_url(url)
+        client = client if client is not None else connect(url, "vault")
         self._r = client
         self._prefix = prefix
         self._claim = client.register_script(_CLAIM)
