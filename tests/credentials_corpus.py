@@ -3,7 +3,8 @@
 Every kind has two disjoint template families: ``tune`` (looked at while building the
 detector) and ``held`` (other wording and syntax, only measured). A case is the text and
 the secret values planted in it; a detector passes a case when every value is covered by
-a PRIVATE span. ``clean()`` gives code and config snippets holding no credential.
+a PRIVATE span. ``clean()`` gives code and config snippets holding no credential: the
+``tune`` family from :mod:`ptmo_lab.evaluation.code_corpus`, the ``held`` one here.
 
 Placeholders are not secrets: ``***``, ``<password>``, ``${DB_PASS}``, ``{{ secret }}``,
 ``os.environ[...]``, ``getenv(...)``, ``getpass()``, ``your-password-here``. Literal
@@ -16,6 +17,8 @@ import base64
 import random
 import string
 from typing import Callable, NamedTuple
+
+from ptmo_lab.evaluation import code_corpus
 
 
 class Case(NamedTuple):
@@ -301,102 +304,148 @@ def cases(family: str | None = None, seed: int = 7) -> list[Case]:
     return out
 
 
-# -- snippets without credentials --------------------------------------------------------
-_CLEAN_FIXED = [
-    # settings about passwords, not passwords
-    "password_min_length = 12", "PASSWORD_MIN_LENGTH=12", 'PASSWORD_FIELD = "password"',
-    "AUTH_PASSWORD_VALIDATORS = [\n    {'NAME': 'django.contrib.auth.password_validation.MinimumLengthValidator'},\n]",
-    "password_hash_algorithm: argon2id", "token_expiry_seconds: 3600", "TOKEN_TTL = 900",
-    "secret_rotation_days = 90", "max_login_attempts: 5", "auth_backend = 'ldap'",
-    "api_key_header: X-Api-Key", "credentials_file: ~/.aws/credentials", "token_type: bearer",
-    "password_reset_url: /accounts/reset/", "session_cookie_secure = true",
-    # references to secrets kept elsewhere
-    'DB_PASSWORD = os.environ["DB_PASSWORD"]', 'password=os.getenv("DB_PASSWORD")',
-    "password = getpass.getpass('Password: ')", "pw = getpass()", 'token = os.environ.get("GITHUB_TOKEN")',
-    "SECRET_KEY = env('DJANGO_SECRET_KEY')", "secret = config['app']['secret']",
-    "password: ${DB_PASS}", "password: {{ db_password }}", "api_key: {{ secret }}", "PASSWORD=***",
-    "password: <password>", "token: <your-token>", "password = \"your-password-here\"",
-    "DB_PASS=$DB_PASS", "client_secret: ${CLIENT_SECRET}", "auth: ${{ secrets.NPM_TOKEN }}",
-    "password: !vault |", "password_file: /run/secrets/db_password", "export TOKEN=$(cat ~/.token)",
-    "const password = process.env.DB_PASSWORD;", "String pw = System.getenv(\"DB_PASS\");",
-    "$password = $_POST['password'];", "if (password !== confirmPassword) {\n  return false;\n}",
-    "user.set_password(form.cleaned_data['password'])", "hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt())",
-    "def check(password: str) -> bool:\n    return len(password) >= 12", "password = None",
-    "self.password = password", "token = request.headers.get('Authorization')",
-    "secret = secrets.token_hex(32)", "key = Fernet.generate_key()", "password: str = Field(min_length=8)",
-    "<input type=\"password\" name=\"password\" placeholder=\"Password\">",
-    "ssh.connect(host, username=user, password=password)", "server.login(sender, app_password)",
-    "ftp.login(user, passwd)", "conn = pymysql.connect(host, user, password, db)",
-    "r = requests.get(url, auth=(user, pw))", "mysql -u root -p", "mysql -u root -p mydb < dump.sql",
-    "docker login -u $USER --password-stdin < token.txt", "curl -u \"$USER:$PASS\" https://api.example.com",
-    "sshpass -p \"$SSHPASS\" ssh host", "psql -h localhost -U postgres -d app",
-    "echo $GITHUB_TOKEN | gh auth login --with-token", "Authorization: Bearer $TOKEN",
-    "Authorization: Bearer <token>", "headers = {'Authorization': f'Bearer {token}'}", "X-Api-Key: ${API_KEY}",
-    "postgresql://localhost:5432/app", "postgresql://user@localhost/app", "redis://cache:6379/0",
-    "git clone https://github.com/psf/requests.git", "git clone git@github.com:psf/requests.git",
-    "kubectl create secret generic db --from-literal=password=$DB_PASSWORD",
-    "kubectl get secrets -n prod", "data:\n  password: {{ .Values.db.password | b64enc }}",
-    "apiVersion: v1\nkind: ConfigMap\ndata:\n  LOG_LEVEL: info\n  WORKERS: \"4\"",
-    "<password>${env.NEXUS_PASSWORD}</password>", "define('DB_PASSWORD', getenv('DB_PASSWORD'));",
-    "SECRET_KEY = get_random_secret_key()", "token = jwt.encode(payload, key, algorithm='HS256')",
-    "commit 3f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39", "sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-    "request_id = \"5f0c6e1a-2b7d-4c3e-9a8f-1d2e3f4a5b6c\"", "version = \"3.12.1\"", "timeout = 30",
-    "retries: 3", "port: 5432", "host: db.internal", "user: postgres", "database: app",
-    "The password must be at least 12 characters long and contain a digit.",
-    "Reset your password from the account settings page.", "Tokens expire after one hour; refresh them with the refresh endpoint.",
-    "Never commit your API key to the repository; use a secrets manager.",
-    "PASSWORD_HASHERS = ['django.contrib.auth.hashers.Argon2PasswordHasher']",
-    "auth = HTTPBasicAuth(username, password)", "smtp.login(EMAIL_USER, EMAIL_PASS)",
-    "client.connect(hostname, port, username, password)", "$conn = new mysqli($servername, $username, $password, $dbname);",
-    "Connection c = DriverManager.getConnection(url, user, pass);", "spring.datasource.password=${DB_PASSWORD}",
-    "net use Z: \\\\server\\share /user:CORP\\alice *", "htpasswd -c /etc/nginx/.htpasswd alice",
-    "smbclient -L //fileserver -U alice", "lftp -u alice sftp://files.example.com", "ldapsearch -x -W -D cn=admin,dc=corp",
-    "wget --ask-password --user=alice https://files.example.com/a.zip",
-    "ssh-keygen -t ed25519 -C deploy", "openssl rand -base64 32 > secret.key", "vault kv get secret/db",
-    "aws configure set region eu-west-1", "gcloud auth application-default login",
-    "az login --use-device-code", "mysql --defaults-extra-file=~/.my.cnf app",
-    "PGPASSFILE=~/.pgpass psql -h db -U app", "keyring.get_password('svc', 'alice')",
-    "token = Token.objects.get(user=request.user)", "api_key = settings.API_KEY",
-    "AUTH_USER_MODEL = 'accounts.User'", "LOGIN_REDIRECT_URL = '/dashboard/'",
-    "PASSWORD_RESET_TIMEOUT = 259200", "JWT_ALGORITHM = 'RS256'", "OAUTH_SCOPES = ['read', 'write']",
-    "secret_name: prod/db/credentials", "token_endpoint: https://auth.example.com/oauth/token",
-    "credentials: include", "auth: true", "pwd = os.getcwd()", "cd $(pwd)/build",
+# -- held-apart snippets without credentials ------------------------------------------
+# Written before measuring the detectors on them: other languages, tools and formats
+# than ``_CLEAN_FIXED`` and ``_CODE``; only measured, never tuned on.
+_CLEAN_HELD = [
+    # Rust, Go, C, C++, C#, Java, Kotlin, Swift, Scala, Haskell, Elixir
+    "fn main() {\n    let v: Vec<u32> = (1..=10).collect();\n    println!(\"{:?}\", v);\n}",
+    "impl Display for Point {\n    fn fmt(&self, f: &mut Formatter) -> fmt::Result {\n        write!(f, \"({}, {})\", self.x, self.y)\n    }\n}",
+    "let config = Config::builder().add_source(File::with_name(\"settings\")).build()?;",
+    "func (s *Server) Shutdown(ctx context.Context) error {\n\treturn s.http.Shutdown(ctx)\n}",
+    "type Claims struct {\n\tSubject string `json:\"sub\"`\n\tExpires int64  `json:\"exp\"`\n}",
+    "#include <stdio.h>\nint main(void) {\n    printf(\"%d\\n\", 42);\n    return 0;\n}",
+    "std::unordered_map<std::string, int> counts;\nfor (auto& w : words) counts[w]++;",
+    "public async Task<IActionResult> Login(LoginModel model)\n{\n    var result = await _signInManager.PasswordSignInAsync(model.Email, model.Password, false, false);\n    return Ok();\n}",
+    "services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();",
+    "@Value(\"${app.jwt.secret}\")\nprivate String jwtSecret;",
+    "Optional<User> user = userRepository.findByUsername(username);",
+    "val token = prefs.getString(\"auth_token\", null)",
+    "let password = passwordField.text ?? \"\"",
+    "guard let url = URL(string: \"https://api.example.com/items\") else { return }",
+    "case class Order(id: Long, total: BigDecimal, items: List[Item])",
+    "quicksort [] = []\nquicksort (p:xs) = quicksort [x | x <- xs, x < p] ++ [p] ++ quicksort [x | x <- xs, x >= p]",
+    "def handle_call(:get, _from, state), do: {:reply, state, state}",
+    # Ruby, PHP, Perl, Lua, R, Julia, MATLAB
+    "class SessionsController < ApplicationController\n  def create\n    user = User.find_by(email: params[:email])\n  end\nend",
+    "Rails.application.credentials.dig(:aws, :secret_access_key)",
+    "$hash = password_hash($_POST['pwd'], PASSWORD_DEFAULT);",
+    "if (password_verify($input, $row['password_hash'])) { login($row['id']); }",
+    "my %seen; my @uniq = grep { !$seen{$_}++ } @list;",
+    "local token = redis.call('GET', KEYS[1])\nif not token then return nil end",
+    "df <- read.csv(\"sales.csv\")\nsummary(lm(revenue ~ price + region, data = df))",
+    "using LinearAlgebra\nA = rand(3, 3)\neigvals(A)",
+    "x = linspace(0, 2*pi, 100);\nplot(x, sin(x));",
+    # shell and CLI
+    "find . -name '*.pyc' -delete", "grep -rn 'TODO' src/ | wc -l",
+    "rsync -avz --delete ./site/ deploy@web01:/var/www/site/",
+    "journalctl -u nginx --since '1 hour ago'", "systemctl restart postgresql",
+    "aws s3 cp ./build s3://my-bucket/ --recursive", "az keyvault secret show --vault-name kv-prod --name db-password",
+    "gh secret set NPM_TOKEN < token.txt", "op read op://vault/db/password",
+    "pass show work/vpn", "security find-generic-password -s wifi -w",
+    "openssl req -new -key server.key -out server.csr", "gpg --decrypt secrets.env.gpg > .env",
+    "helm upgrade --install api ./chart --set image.tag=1.4.2",
+    "terraform apply -var-file=prod.tfvars", "ansible-vault edit group_vars/all/vault.yml",
+    "mongosh \"mongodb://localhost:27017/app\"", "redis-cli -h cache -p 6379 ping",
+    "psql \"$DATABASE_URL\" -c 'select 1'", "mysqldump --single-transaction app > app.sql",
+    "sudo -u postgres createuser --pwprompt app", "passwd", "chpasswd < users.txt",
+    "useradd -m -s /bin/bash deploy", "ssh-copy-id deploy@10.0.0.12",
+    "git config --global credential.helper store", "git push origin HEAD --force-with-lease",
+    "npm config set //registry.npmjs.org/:_authToken ${NPM_TOKEN}",
+    "docker compose --env-file .env.prod up -d", "kubectl describe secret db-creds",
+    "curl -H \"Authorization: token $GH_TOKEN\" https://api.github.com/user",
+    "http POST :8000/api/login username=$USER password=$PASS",
+    # configs: YAML, TOML, INI, .env, JSON, XML, HCL, nginx
+    "database:\n  host: ${DB_HOST}\n  port: 5432\n  password: ${DB_PASSWORD}",
+    "env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: db\n        key: password",
+    "jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: make deploy\n        env:\n          TOKEN: ${{ secrets.DEPLOY_TOKEN }}",
+    "spring:\n  datasource:\n    url: jdbc:postgresql://db:5432/app\n    username: app\n    password: ${SPRING_DATASOURCE_PASSWORD}",
+    "[database]\nhost = \"localhost\"\nport = 5432\npool_size = 10",
+    "[mysqld]\nbind-address = 127.0.0.1\nmax_connections = 200",
+    "[auth]\nmethod = oauth2\ntoken_url = https://auth.example.com/token",
+    "DATABASE_URL=postgres://localhost/app_dev\nREDIS_URL=redis://localhost:6379\nDEBUG=true",
+    "SECRET_KEY=\nAPI_KEY=\nDB_PASSWORD=",
+    "API_TOKEN=<paste your token here>", "PASSWORD=xxxxxxxx",
+    "{\n  \"type\": \"service_account\",\n  \"project_id\": \"my-project\",\n  \"private_key\": \"<redacted>\"\n}",
+    "{\"access_token\": \"\", \"token_type\": \"Bearer\", \"expires_in\": 3600}",
+    "{\"error\": \"invalid_grant\", \"error_description\": \"Bad credentials\"}",
+    "\"scripts\": {\n  \"build\": \"tsc -p .\",\n  \"test\": \"jest --coverage\"\n}",
+    "<dependency>\n  <groupId>org.postgresql</groupId>\n  <artifactId>postgresql</artifactId>\n  <version>42.7.3</version>\n</dependency>",
+    "<server>\n  <id>nexus</id>\n  <username>${env.NEXUS_USER}</username>\n  <password>${env.NEXUS_PASS}</password>\n</server>",
+    "<add key=\"ConnectionTimeout\" value=\"30\" />",
+    "<connectionStrings>\n  <add name=\"Default\" connectionString=\"Server=.;Database=App;Trusted_Connection=True;\" />\n</connectionStrings>",
+    "resource \"aws_db_instance\" \"main\" {\n  engine   = \"postgres\"\n  password = var.db_password\n}",
+    "variable \"db_password\" {\n  type      = string\n  sensitive = true\n}",
+    "server {\n    listen 443 ssl;\n    ssl_certificate /etc/ssl/certs/site.pem;\n    ssl_certificate_key /etc/ssl/private/site.key;\n}",
+    "location /api/ {\n    proxy_pass http://backend:8080;\n    proxy_set_header Authorization $http_authorization;\n}",
+    "[Unit]\nDescription=Web API\n[Service]\nEnvironmentFile=/etc/api/env\nExecStart=/usr/bin/api",
+    "Host bastion\n  HostName 203.0.113.10\n  User ubuntu\n  IdentityFile ~/.ssh/bastion.pem",
+    "machine api.example.com login $USER password $PASS",
+    "requests==2.32.3\nurllib3>=2.2\ncryptography~=43.0",
+    "[package]\nname = \"vault-cli\"\nversion = \"0.3.1\"\nedition = \"2021\"",
+    "FROM node:20-alpine\nARG NPM_TOKEN\nRUN npm ci --omit=dev",
+    "ENV PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1",
+    "all: build\nbuild:\n\tgo build -o bin/app ./cmd/app",
+    # SQL, regex, CSS, HTML, LaTeX
+    "UPDATE users SET password_hash = crypt($1, gen_salt('bf')) WHERE id = $2;",
+    "CREATE TABLE api_keys (id serial primary key, key_hash text not null, revoked boolean default false);",
+    "SELECT COUNT(*) FROM sessions WHERE expires_at < now();",
+    "GRANT SELECT ON ALL TABLES IN SCHEMA public TO readonly;",
+    "^(?=.*[A-Z])(?=.*\\d)[A-Za-z\\d@$!%*?&]{8,}$",
+    "r'(?P<user>[^:]+):(?P<password>[^@]+)@(?P<host>.+)'",
+    ".login-form input[type=password] { border: 1px solid #ccc; }",
+    "<form method=\"post\" action=\"/login\">\n  <input name=\"username\">\n  <input name=\"password\" type=\"password\">\n</form>",
+    "<meta name=\"csrf-token\" content=\"{{ csrf_token() }}\">",
+    "\\begin{equation}\n  E = mc^2\n\\end{equation}",
+    # logs, errors, stack traces
+    "2024-05-02T10:14:07Z INFO  auth: login succeeded for user_id=4812",
+    "WARN  [pool-3-thread-1] HikariPool-1 - Connection is not available, request timed out after 30000ms.",
+    "ERROR 1045 (28000): Access denied for user 'root'@'localhost' (using password: YES)",
+    "psql: error: FATAL:  password authentication failed for user \"postgres\"",
+    "Traceback (most recent call last):\n  File \"app.py\", line 12, in <module>\n    main()\nKeyError: 'SECRET_KEY'",
+    "java.lang.NullPointerException\n\tat com.example.auth.TokenService.verify(TokenService.java:57)",
+    "npm ERR! code E401\nnpm ERR! Unable to authenticate, need: BASIC realm=\"Sonatype Nexus Repository Manager\"",
+    "fatal: Authentication failed for 'https://github.com/org/repo.git/'",
+    "HTTP/1.1 401 Unauthorized\nWWW-Authenticate: Bearer realm=\"api\", error=\"invalid_token\"",
+    "Permission denied (publickey,password).",
+    # test code and fixtures with obvious dummies
+    "it('rejects a short password', () => {\n  expect(validate('abc')).toBe(false);\n});",
+    "assert hash_password('') is None",
+    "mock_client.get_secret_value.return_value = {'SecretString': '{}'}",
+    "@pytest.fixture\ndef token():\n    return make_token(user_id=1, ttl=60)",
+    # questions about code
+    "Why does my Flask app log 'The session is unavailable because no secret key was set'?",
+    "How do I read a password from stdin in Go without echoing it?",
+    "What's the difference between OAuth access tokens and refresh tokens?",
+    "Should API keys go in headers or query parameters?",
+    "How do I rotate the JWT signing key without logging everyone out?",
+    "Is bcrypt or argon2 better for hashing passwords in 2024?",
+    "How do I make kubectl read a secret from a file instead of the command line?",
+    "My Docker build leaks ARG values into the image history; how do I avoid that?",
+    "Explain what `git credential-cache` does.",
+    "How can I check if my .env file was committed to git history?",
+    # math and data
+    "import pandas as pd\ndf = pd.DataFrame({'a': [1, 2, 3], 'b': [4, 5, 6]})\nprint(df.describe())",
+    "model = torch.nn.Linear(128, 10)\noptimizer = torch.optim.Adam(model.parameters(), lr=3e-4)",
+    "loss = F.cross_entropy(logits, labels, label_smoothing=0.1)",
+    "np.random.seed(0)\nA = np.random.randn(4, 4)\nprint(np.linalg.det(A))",
+    "fig, ax = plt.subplots(figsize=(8, 4))\nax.plot(t, y, label='signal')",
+    "sha1sum release.tar.gz\nda39a3ee5e6b4b0d3255bfef95601890afd80709  release.tar.gz",
+    "uuid: 123e4567-e89b-12d3-a456-426614174000",
+    "color: #1e90ff; background: rgba(0, 0, 0, 0.4);",
+    "base64.b64encode(b'hello world')  # aGVsbG8gd29ybGQ=",
+    "etag: \"33a64df551425fcc55e4d42a148795d9f25f89d4\"",
 ]
 
-_CODE = [
-    "def fib(n: int) -> int:\n    return n if n < 2 else fib(n - 1) + fib(n - 2)",
-    "for i, row in enumerate(rows):\n    total += row['amount']",
-    "import numpy as np\nx = np.linspace(0, 1, {n})\ny = np.sin(x)",
-    "const sum = (a, b) => a + b;\nconsole.log(sum({n}, 2));",
-    "SELECT id, name FROM users WHERE created_at > NOW() - INTERVAL '{n} days';",
-    "if err != nil {{\n    return fmt.Errorf(\"read config: %w\", err)\n}}",
-    "public static void main(String[] args) {{\n    System.out.println(\"Hello {n}\");\n}}",
-    "CREATE INDEX idx_orders_user ON orders(user_id);", "git checkout -b feature/login-form-{n}",
-    "docker run -d -p {n}:80 nginx:1.25", "kubectl scale deployment web --replicas={n}",
-    "pip install requests=={n}.0", "npm install --save-dev eslint@8", "ssh -i ~/.ssh/id_ed25519 deploy@10.0.0.{n}",
-    "curl -X GET https://api.example.com/v1/items?page={n}", "ls -la /var/log | grep nginx",
-    "tar -czf backup-{n}.tgz ./data", "chmod 600 ~/.ssh/config", "export PATH=$HOME/.local/bin:$PATH",
-    "[server]\nport = {n}\nworkers = 4\nlog_level = info", "cache:\n  ttl: {n}\n  backend: redis",
-    "{{\"name\": \"app\", \"version\": \"1.{n}.0\", \"private\": true}}", "[tool.ruff]\nline-length = {n}",
-    "max_connections = {n}\nshared_buffers = 256MB", "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .",
-    "class User(models.Model):\n    email = models.EmailField(unique=True)\n    is_active = models.BooleanField(default=True)",
-    "@app.route('/login', methods=['POST'])\ndef login():\n    return render_template('login.html')",
-    "resp = requests.get(url, timeout={n})\nresp.raise_for_status()",
-    "with open('data.csv') as f:\n    reader = csv.DictReader(f)", "logger.info(\"user %s logged in\", user_id)",
-    "key = (row.date, row.region)\ngroups[key].append(row)", "token_count = len(tokenizer.encode(text))",
-    "secret_santa = random.sample(people, k={n})", "keys = sorted(d.keys())", "auth_required = True",
-    "const token = await getToken();", "password_input.clear()", "passwd_path = '/etc/passwd'",
-    "for key, value in settings.items():\n    print(key, value)", "HASH_ROUNDS = {n}",
-    "while (i < {n}) {{ i++; }}", "user_password_reset_requested = signal()", "ENABLE_2FA=true",
-    "LOG_FORMAT=json\nPORT={n}\nNODE_ENV=production", "retry_backoff: exponential\nmax_retries: {n}",
-]
 
+def clean(family: str = "tune") -> list[str]:
+    """Code and config snippets without any credential, of one family.
 
-def clean(seed: int = 11) -> list[str]:
-    """Code and config snippets without any credential."""
-    r = random.Random(seed)
-    out = list(_CLEAN_FIXED)
-    for snippet in _CODE:
-        for _ in range(2):
-            out.append(snippet.format(n=r.randint(2, 999)))
-    return out
+    ``tune`` was looked at while adjusting the detectors (and the unit judge trains on
+    it); ``held`` only measured.
+    """
+    if family == "held":
+        return list(_CLEAN_HELD)
+    if family != "tune":
+        raise ValueError(f"unknown family {family!r}: 'tune' or 'held'")
+    return code_corpus.snippets()

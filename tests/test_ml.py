@@ -85,9 +85,9 @@ def test_technologies_alone_are_not_units(ml: MLClassifier) -> None:
 
 
 def test_handles_urls_and_lower_case_names(ml: MLClassifier) -> None:
-    found = units(ml, "@NarendraModi posted on https://example.org/profile/narendra about beltline1221")
+    found = units(ml, "@NarendraModi posted on https://modi-fans.org/profile/narendra about beltline1221")
     assert "@NarendraModi" in found
-    assert any(u.startswith("https://example.org") for u in found)
+    assert any(u.startswith("https://modi-fans.org") for u in found)
 
 
 def test_common_words_and_tech_are_not_units(ml: MLClassifier) -> None:

@@ -9,7 +9,8 @@ import pytest
 from ptmo_middleware import PrivacyRouter
 from ptmo_middleware.config import Settings
 from ptmo_middleware.plugins.classifiers.rules import RulesClassifier
-from ptmo_middleware.plugins.classifiers.validators import iban_ok, luhn_ok, ssn_ok
+from ptmo_middleware.plugins.classifiers.credential_syntax import names_a_secret
+from ptmo_middleware.plugins.classifiers.validators import iban_ok, luhn_ok, path_identifying, ssn_ok, url_identifying
 from ptmo_middleware.types import SensitivityLevel
 
 
@@ -61,13 +62,17 @@ POSITIVE = [
     ("or 3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy", "CRYPTO", "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"),
     ("segwit bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq ok", "CRYPTO", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"),
     # IP addresses
-    ("server at 192.168.1.20 is down", "IP_ADDRESS", "192.168.1.20"),
+    ("server at 81.2.69.160 is down", "IP_ADDRESS", "81.2.69.160"),
     ("proxy at 67.213.212.58:20010", "IP_ADDRESS", "67.213.212.58"),
     ('proxy="socks5://67.213.212.58:20010")', "URL", "socks5://67.213.212.58:20010"),
-    ("v6 2001:db8:85a3::8a2e:370:7334 here", "IP_ADDRESS", "2001:db8:85a3::8a2e:370:7334"),
+    ("v6 2a02:8071:85a3::8a2e:370:7334 here", "IP_ADDRESS", "2a02:8071:85a3::8a2e:370:7334"),
     # URLs
-    ("see https://example.com/a/b?q=1). ok", "URL", "https://example.com/a/b?q=1"),
+    ("see https://shop-vanlee.nl/a/b?q=1). ok", "URL", "https://shop-vanlee.nl/a/b?q=1"),
     ("visit www.foo-bar.org.", "URL", "www.foo-bar.org"),
+    ("dump from s3://acme-payroll/2024/ please", "URL", "s3://acme-payroll/2024/"),
+    ("admin at https://admin@localhost:8443/", "URL", "https://admin@localhost:8443/"),
+    ('$password = "S3cret!9";', "PASSWORD", "S3cret!9"),
+    ("mail me at jane.doe@gmail.com: thanks", "EMAIL_ADDRESS", "jane.doe@gmail.com"),
     # stated user names and social handles
     ('uhaul_username = "kj046613"', "USERNAME", "kj046613"),
     ("Login: admin2 and more", "USERNAME", "admin2"),
@@ -135,6 +140,20 @@ NEGATIVE = [
     ("sales 1999 2000 2001 2002", "PHONE_NUMBER"),
     ("on 01.02.2023 12:30 we met", "PHONE_NUMBER"),
     ("telephone calls 39-53 Not reported 1984 1950", "PHONE_NUMBER"),
+    ("documentation hosts 192.0.2.10, 198.51.100.7, 203.0.113.10 and 2001:db8::8a2e:370:7334", "IP_ADDRESS"),
+    ("private hosts 10.0.1.11, 172.18.0.5, 192.168.1.20, 100.64.3.1 and fd12:3456:789a::1", "IP_ADDRESS"),
+    ("mongosh mongodb://localhost:27017/app", "URL"),
+    ("url: jdbc:postgresql://db:5432/app and http://backend:8080/health", "URL"),
+    ("curl https://api.example.com/v1/items and http://127.0.0.1:8000/", "URL"),
+    ("git clone git@github.com:psf/requests.git", "EMAIL_ADDRESS"),
+    ("let password = passwordField.text", "PASSWORD"),
+    ("password = var.db_password", "PASSWORD"),
+    ("ERROR 1045: Access denied for user 'root'@'localhost' (using password: YES)", "PASSWORD"),
+    ("password: !vault |", "PASSWORD"),
+    ('password = "your-password-here"', "PASSWORD"),
+    ("wget --ask-password --user=alice https://files.example.org/a.zip", "PASSWORD"),
+    ('curl -H "Authorization: token $GH_TOKEN" https://api.github.com/user', "SECRET_TOKEN"),
+    ("base64.b64encode(b'hello world')  # aGVsbG8gd29ybGQ=", "SECRET_TOKEN"),
 ]
 
 
@@ -395,3 +414,30 @@ def test_template_variables_are_not_passwords(rules, text):
 def test_iban_found_after_a_rejected_candidate(rules, before):
     iban = "GB70 YNBI 8764 7593 8242 19"
     assert ("IBAN_CODE", iban) in found(rules, f"{before} {iban}.")
+
+
+@pytest.mark.parametrize("url, identifying", [
+    ("https://api.example.com/items", False), ("mongodb://localhost:27017/app", False),
+    ("jdbc:postgresql://db:5432/app", False), ("http://[::1]:80/", False), ("http://192.168.1.2/", False),
+    ("https://shop-vanlee.nl/a", True), ("s3://acme-payroll/", True), ("https://admin@localhost/", True),
+    ("https://localhost.evil.com/", True),
+])
+def test_urls_to_hosts_that_name_no_one_are_not_personal(url: str, identifying: bool) -> None:
+    assert url_identifying(url) is identifying
+
+
+@pytest.mark.parametrize("path, identifying", [
+    ("/app/manage.py", False), ("src/auth/session.ts:42:7", False), ("node:internal/modules/esm/resolve:853", False),
+    ("@vitejs/plugin-react", False), ("/home/alice/app.py", True), ("C:\\Users\\bob\\x.py", True),
+    ("Documents/medical/scan.pdf", True),
+])
+def test_paths_of_projects_and_systems_are_not_personal(path: str, identifying: bool) -> None:
+    assert path_identifying(path) is identifying
+
+
+@pytest.mark.parametrize("value, name", [
+    ("app_password", True), ("client-secret", True), ("secret/data/ci:token", True),
+    ("Password_123", False), ("MyPassword", False), ("hunter2", False), ("password", False),
+])
+def test_the_name_of_a_secret_is_not_the_secret(value: str, name: bool) -> None:
+    assert names_a_secret(value) is name

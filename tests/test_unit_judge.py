@@ -10,8 +10,8 @@ import pytest
 from ptmo_middleware import PrivacyRouter
 from ptmo_middleware.config import Settings
 from ptmo_lab.evaluation.prompt_corpus import PRIVATE, PUBLIC, check, held
-from ptmo_middleware.plugins.classifiers.unit_bounds import tighten
-from ptmo_middleware.plugins.classifiers.unit_judge import frame_of
+from ptmo_middleware.plugins.classifiers.unit_bounds import is_code_token, tighten
+from ptmo_middleware.plugins.classifiers.unit_judge import code_lines, frame_of, is_code_line
 
 
 @pytest.fixture(scope="module")
@@ -132,3 +132,47 @@ def test_a_line_of_punctuation_bounds_a_unit() -> None:
 def test_prompt_templates_reach_the_cloud_intact(router: PrivacyRouter) -> None:
     text = "You are an expert Q&A system that is trusted around the world."
     assert cloud_text(router, text) == text
+
+
+@pytest.mark.parametrize("token, code", [
+    ("Shutdown(ctx", True), ("main()", True), ("SECRET_KEY", True), ("valueFrom", True),
+    ("fmt::Result", True), ("s.http.Shutdown(ctx)", True),
+    ("Alice", False), ("(Alice)", False), ("McDonald", False), ("BlackRock", False), ("eBay", False),
+    ("Collection(Guangzhou)", False),                     # a place in brackets, not a call
+    ("_mongodb._tcp.admass-tests.vyc4g.mongodb.net", False), ('{"Sid":"cc6a2651-f67d"}', False),
+])
+def test_code_tokens_carry_no_name_and_no_value(token: str, code: bool) -> None:
+    assert is_code_token(token) is code
+
+
+def test_a_mask_drops_the_code_around_a_name() -> None:
+    text = "value = build(ctx) Alice Johnson"
+    assert tighten(text, text.index("build"), len(text), frozenset()) == (text.index("Alice"), len(text))
+    text = "fmt::Result SECRET_KEY"
+    assert tighten(text, 0, len(text), frozenset()) is None
+
+
+def test_lines_of_code_logs_and_configs_are_code_and_prose_is_not() -> None:
+    assert is_code_line("func (s *Server) Shutdown(ctx context.Context) error {")
+    assert is_code_line("2024-05-14 09:20:11,482 INFO  [main] o.s.b.w.e.tomcat.TomcatWebServer - started")
+    assert is_code_line("kind: ConfigMap") and is_code_line("curl -X GET https://api.example.com/v1")
+    assert not is_code_line("My friend Alice Johnson lives in Paris.")
+    assert not is_code_line("I'm Anna's sister: can you help?")
+    paste = ("Why does this fail?\nERROR: could not apply 7be04d2\n2024-05-14 09:20:11,482 WARN retrying\n"
+             "PasswordResetService failed")
+    lines = code_lines(paste)
+    assert (0, len("Why does this fail?")) not in lines and len(lines) == 3
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("class SessionsController < ApplicationController\n  def create\n  end\nend", []),
+    ("Traceback (most recent call last):\n  File \"app.py\", line 12, in <module>\n    main()\nKeyError: 'SECRET_KEY'", []),
+    ('const user = { name: "Priya Raman", city: "Leeds" };', ["Priya Raman"]),
+    ("# TODO ask Maria Gonzalez about the invoice\ndef pay(x):\n    return x", ["Maria Gonzalez"]),
+    ("My colleague Tom Becker wrote this:\nclass InvoiceService:\n    pass", ["Tom Becker"]),
+])
+def test_names_in_code_sit_in_strings_and_comments(router: PrivacyRouter, text: str, kept: list[str]) -> None:
+    out = cloud_text(router, text)
+    assert all(name not in out for name in kept)
+    if not kept:
+        assert out == text

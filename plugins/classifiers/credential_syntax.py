@@ -34,12 +34,35 @@ _PLACEHOLDER = re.compile(r"\{\w*\}|%\(?\w*\)?[sd]|<[^<>]*>|\*+|[xX]{3,}|\.{3,}|
                           r"|(?i:example|placeholder|redacted|your[-_ ].*|.*[-_ ]here)")
 
 
+def templated(value: str) -> bool:
+    """Whether ``value`` holds a template's mark (``${``, ``{{``, ``}}``, ``#{``, ``$(``)."""
+    return _TEMPLATE_MARK.search(value) is not None
+
+
 def is_template(value: str) -> bool:
     """A placeholder or a template variable rather than a value."""
-    return _TEMPLATE_MARK.search(value) is not None or _PLACEHOLDER.fullmatch(value) is not None
+    return templated(value) or _PLACEHOLDER.fullmatch(value) is not None
 
 
-_CODE = re.compile(r"[A-Za-z_][\w.]*\(|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|^[A-Za-z_][\w.]*\[|^!\w+$|^[$%&@*{<]")
+_NAME_PART = re.compile(r"[A-Za-z]{2,}[A-Za-z0-9]*")
+_NAME_SPLIT = re.compile(r"[-_/:.]+")
+_SECRET_WORDS = frozenset(("password", "passwd", "pwd", "pass", "pw", "passphrase", "secret", "secrets", "token",
+                           "auth", "credential", "credentials", "creds", "key", "apikey"))
+
+
+def names_a_secret(value: str) -> bool:
+    """Whether ``value`` is the name or path of a secret rather than the secret: words
+    joined by ``-_/:.``, one of them a secret word (``app_password``, ``client-secret``,
+    ``secret/data/ci:token``); a part of digits keeps it a value (``Password_123``), and
+    so does camel case (``MyPassword`` is a weak password, not a name)."""
+    parts = [p for p in _NAME_SPLIT.split(value) if p]
+    return (len(parts) > 1 and all(_NAME_PART.fullmatch(p) for p in parts)
+            and any(p.lower() in _SECRET_WORDS for p in parts))
+
+
+_CODE = re.compile(r"[A-Za-z_][\w.]*\(|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|^[A-Za-z_][\w.]*\[|^!\w+$|^[$%&@*{<]|^--"
+                   r"|^(?:Get|Set|New|Read|Write|Remove|Add|Invoke|Start|Stop|Test|ConvertTo|ConvertFrom|Import|"
+                   r"Export|Out|Select|Update|Clear|Copy|Move|Join|Split|Resolve|Register|Enable|Disable)-[A-Z]\w+$")
 _WORDS = frozenset("""none null nil true false yes no on off undefined str string int bool bytes required optional
 include omit password passwd secret token key auth credentials basic bearer digest default empty hidden""".split())
 
@@ -47,7 +70,7 @@ include omit password passwd secret token key auth credentials basic bearer dige
 def literal_ok(value: str, quoted: bool, token: bool = False) -> bool:
     """Whether ``value`` (quoted in the source or not) is a secret literal rather than a
     placeholder, code or an ordinary word; ``token`` asks for a key-like value."""
-    if len(value) < (8 if token else 4) or is_template(value) or value.lower() in _WORDS:
+    if len(value) < (8 if token else 4) or is_template(value) or value.lower() in _WORDS or names_a_secret(value):
         return False
     if " " in value:
         return bool(_APP_PASSWORD.fullmatch(value))

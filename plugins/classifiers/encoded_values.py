@@ -3,7 +3,8 @@
 A base64 or hex token that decodes to printable text is reported as a secret when an
 encoding word ("base64", "hex", "decode", "encoded") comes shortly before it, or when the
 decoded text itself holds a secret or an identifier the other detectors recognise (a
-card number, a provider key, a stated password).
+card number, a provider key, a stated password); not when the decoded text stands in
+the prompt in clear too (``b64encode(b'hello world')  # aGVsbG8gd29ybGQ=``).
 """
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def encoded_secrets(work: Normalized) -> Iterator[Hit]:
         token = m.group()
         # base64 of whole bytes only ("=" padding included): a word is rarely that
         decoded = decode_printable(token) if len(token) % 4 == 0 or _HEX.fullmatch(token) else None
-        if decoded is None:
+        if decoded is None or decoded in text:   # the value is already there in clear
             continue
         announced = _ENCODING_WORDS.search(low, max(0, m.start() - _WINDOW), m.start()) is not None
         if announced or _holds_secret(decoded):

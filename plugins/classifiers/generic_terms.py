@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-#: Programming languages, software, platforms, formats and AI models.
+#: Programming languages, software, platforms, formats, protocols and standards, and AI models.
 TECH_TERMS = frozenset("""
 python java javascript typescript kotlin swift rust golang go ruby perl php scala haskell matlab
 c c++ c# sql mysql postgresql sqlite mongodb redis html css json xml yaml bash powershell latex
@@ -18,6 +18,10 @@ react angular vue django flask fastapi spring node node.js nodejs numpy pandas p
 keras docker kubernetes linux ubuntu debian fedora windows macos android ios excel word powerpoint
 outlook chatgpt gpt gpt-3 gpt-4 gpt-3.5 bard gemini claude copilot llama midjourney dall-e
 api sdk ai ml nlp seo cv
+oauth oauth2 openid oidc saml jwt ldap kerberos ssh tls ssl http https ftp sftp smtp imap tcp udp dns
+ipv4 ipv6 rest graphql grpc websocket websockets cors csrf xss sso mfa 2fa totp vpn
+stdin stdout stderr utf-8 ascii unicode base64 regex cli gui ide git svn npm pip yarn maven gradle
+nginx terraform ansible bcrypt argon2 scrypt pbkdf2 sha-1 sha-256 sha256 md5 aes rsa hmac
 q&a faq r&d m&a b2b b2c hr kpi okr
 """.split())
 #: Companies and online services: not private as a person or an organisation the NER

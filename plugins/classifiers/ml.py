@@ -32,6 +32,7 @@ from .topics import TopicModel
 from .unit_judge import candidate_threshold, judges
 from .unit_bounds import tighten
 from .unit_tagger import UnitTagger
+from .validators import path_identifying, url_identifying
 from .word_stats import ARTIFACT, common_words, read_artifact
 
 @lru_cache(maxsize=4)
@@ -106,6 +107,9 @@ class MLClassifier:
                 continue
             start, end = bounds
             etype = unit_type(text[start:end], names)
+            if (etype == "URL" and not url_identifying(text[start:end])
+                    or etype == "FILE_PATH" and not path_identifying(text[start:end])):
+                continue
             out.append(Span(start, end, etype, self.settings.level_of(etype), round(p, 4), self.name,
                             text[start:end]))
         return out

@@ -14,7 +14,7 @@ from typing import Iterator
 from .hits import Hit
 from .normalize import Normalized, keyword_pattern, keyword_variants, whole_word
 from .validators import (IBAN_LENGTHS, base58check_ok, bech32_ok, card_issuer_ok, digits_of, iban_ok,
-                         ipv4_identifying, ipv6_identifying, itin_ok, luhn_ok, ssn_ok)
+                         ipv4_identifying, ipv6_identifying, itin_ok, luhn_ok, ssn_ok, url_identifying)
 
 
 def _anchors(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -38,10 +38,16 @@ _SPELLED_EMAIL = re.compile(r"[a-z0-9](?<![\w.%+\-][a-z0-9])[a-z0-9._%+\-]{0,63}
                             r"be|ch|at|se|no|dk|fi|pl|pt|ru|ua|cn|jp|kr|in|br|mx|ar|za|nz|ie|tr|il)(?![\w])")
 
 
+#: After ``user@host``: a colon and a path, which make it an scp-style remote
+#: (``git@github.com:org/repo.git``, ``deploy@web01.example.com:/var/www``), not an address.
+_REMOTE_PATH = re.compile(r":[\w~/.$-]")
+
+
 def emails(work: Normalized) -> Iterator[Hit]:
     if "@" in work.text:
         for m in _EMAIL.finditer(work.text):
-            yield Hit(m.start(), m.end(), "EMAIL_ADDRESS", 0.95)
+            if not _REMOTE_PATH.match(work.text, m.end()):
+                yield Hit(m.start(), m.end(), "EMAIL_ADDRESS", 0.95)
     low = work.lower
     if "dot" in low and ("at)" in low or "at]" in low or " at " in low):
         for m in _SPELLED_EMAIL.finditer(low):
@@ -81,7 +87,7 @@ def urls(work: Normalized) -> Iterator[Hit]:
         if scheme not in _SCHEMES:
             continue
         end = trim_url(text, m.start(), m.end())
-        if end - m.start() > len("www.") + 3:
+        if end - m.start() > len("www.") + 3 and url_identifying(text[m.start():end]):
             yield Hit(m.start(), end, "URL", 0.85)
 
 

@@ -14,6 +14,7 @@ import bisect
 import re
 from typing import Iterator, Sequence
 
+from .credential_syntax import names_a_secret, templated
 from .hits import Hit
 from .normalize import Normalized, keyword_key, keyword_pattern, keyword_variants, whole_word
 from .pii_patterns import trim_url
@@ -212,6 +213,7 @@ sur pas le la les un une des est et ou de du mon ma mes ton ta tes son sa ses
 der die das ein eine ist und oder nicht zu mein meine dein deine sein seine
 el los las uno una es y o no de mi mis tu tus su sus
 enter type provide input use change update create choose pick set new old current your_password
+user username
 field manager managers policy policies hint hints length strength
 all see ask tbd tba n/a
 """.split())
@@ -220,15 +222,20 @@ all see ask tbd tba n/a
 #: 'placeholder="..."', an attribute of a usual object "self.password" (but "john.doe"
 #: stays a value). Template variables ("$DB_PASS", "%PASSWORD%") and attribute chains
 #: ("SystemContext.User.Id") are judged by :func:`_is_placeholder`.
-_PLACEHOLDER = re.compile(r"(?i:^(?:\*+|your[_\-]\w+|\w+_here|x+|X+|\.+|_+|-+|#+|\?+|<[^>]*>?|\{[^}]*\}?|\[[^\]]*\]?|\$\{[^}]*\}?|"
-                          r"%s|null|none|nil|true|false|undefined|str|string|int|bool|bytes|secretstr|"
+_PLACEHOLDER = re.compile(r"(?i:^(?:\*+|your[_\-][\w\-]+|[\w\-]+[_\-]here|x+|X+|\.+|_+|-+|#+|\?+|<[^>]*>?|\{[^}]*\}?|\[[^\]]*\]?|\$\{[^}]*\}?|"
+                          r"--.*|-[A-Za-z][A-Za-z]+|![A-Za-z][\w!]*|"
+                          r"%s|null|none|nil|true|false|yes|no|undefined|str|string|int|bool|bytes|secretstr|"
                           r"getpass.*|input\(.*|env\(.*|.*\(.*|[A-Za-z_][\w.]*\[.*|[A-Za-z_][\w\-]*=.*|"
                           r"(?:self|this|cls|os|config|conf|cfg|settings|env|request|req|args|opts|options|params|"
                           r"form|data|secrets|process|app|ctx|context|credentials|creds|auth|st|session|user|db|"
-                          r"props|state|window|document|vault|keyring)\.[\w.]+)$)")
+                          r"props|state|window|document|vault|keyring|var|local|module)\.[\w.]+)$)")
 #: "$name" / "%name%" (shell, PHP, Windows, printf) and "A.B.C" attribute chains.
 _TEMPLATE_VAR = re.compile(r"[$%](?P<name>\w+)%?")
 _CHAIN = re.compile(r"[A-Za-z_]\w*(?:\.[A-Z]\w*)+")
+#: An attribute chain of any case with a camel-case or snake-case name in it
+#: ("passwordField.text", "cfg.db_password"), which a value of prose ("john.doe") lacks.
+_CODE_CHAIN = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+_CODE_NAME = re.compile(r"[a-z][A-Z]|[A-Za-z]_[A-Za-z]").search
 #: A name written like an identifier: one case (letters, underscores, trailing digits:
 #: "DB_PASS", "password2", "s"), or camel / Pascal case made of word-like humps (a
 #: capital, then lower-case letters: "dbPassword", "SystemContext", "Id"); not a random
@@ -245,6 +252,8 @@ def _is_placeholder(value: str) -> bool:
     var = _TEMPLATE_VAR.fullmatch(value)
     if var is not None:
         return _IDENTIFIER.fullmatch(var.group("name")) is not None
+    if _CODE_CHAIN.fullmatch(value) is not None and _CODE_NAME(value) is not None:
+        return all(_IDENTIFIER.fullmatch(p) for p in value.split("."))
     return _CHAIN.fullmatch(value) is not None and all(_IDENTIFIER.fullmatch(p) for p in value.split("."))
 
 _PIN = re.compile(r"\d{4,8}")
@@ -272,7 +281,8 @@ def looks_secret(value: str, min_len: int = 6) -> bool:
 
 def _value_ok(kind: str, value: str, sep: str, quoted: bool) -> bool:
     """Decide whether the text after a keyword is the secret itself."""
-    if not value or _is_placeholder(value) or keyword_key(value.lower()) in _PLAIN_KEYWORDS:
+    if (not value or _is_placeholder(value) or templated(value) or names_a_secret(value)
+            or keyword_key(value.lower()) in _PLAIN_KEYWORDS):
         return False
     plain = not sep.strip()
     if not quoted and sep.strip() in _COMPARISONS:      # "UserId == SystemContext.User.Id"
@@ -377,13 +387,19 @@ def _split_password(text: str, start: int, value: str) -> str:
     return text[start:end]
 
 
+#: A keyword inside the name of a variable ("$GH_TOKEN", "${DB_PASSWORD}"): what follows
+#: the reference is not its value, unless it is assigned one (``$password = "..."``).
+_IN_VARIABLE = re.compile(r"\$\{?\w*\Z")
+
+
 def stated_secrets(work: Normalized) -> Iterator[Hit]:
     """Values announced by a keyword: "my password is ...", "pw: ...", "API_KEY=...",
     "密码是...", in look-alike spellings too."""
     text = work.text
     for k, kind in keyword_matches(work):
         m = _STATED.match(text, k.end()) or _BARE.match(text, k.end())
-        if m is None:
+        if m is None or (m.group("sep").strip() not in ("=", ":=")
+                         and _IN_VARIABLE.search(text, max(0, k.start() - 64), k.start())):
             continue
         quoted = m.group("qv") is not None
         group = "qv" if quoted else "v"

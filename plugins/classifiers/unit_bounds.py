@@ -2,9 +2,11 @@
 
 spaCy and the tagger run a sentence's opening word into the name after it ("Summarise
 Marie Curie's", "Compare AWS Lambda", "Factorise x^2 - 5x + 6"), and take the possessive
-"'s" along. :func:`tighten` moves the start of a unit that opens a sentence past leading
-common words and instructions, and its end before a possessive; what is left without a
-letter, with the signs of maths, or without the capitals it had, is no name.
+"'s" along; in code they take identifiers ("Shutdown(ctx", "SECRET_KEY") for names.
+:func:`tighten` moves the start of a unit that opens a sentence past leading common words
+and instructions, drops code tokens at its ends, and moves its end before a possessive;
+what is left without a letter, with the signs of maths, or without the capitals it had,
+is no name.
 """
 from __future__ import annotations
 
@@ -34,10 +36,10 @@ _MATH = re.compile(r"[=^]|\s[-+*/×÷]\s")
 def tighten(text: str, start: int, end: int, common: Collection[str],
             names: Collection[str] = ()) -> tuple[int, int] | None:
     """The bounds of the unit ``text[start:end]`` cut at a line of punctuation ("-----"),
-    without leading openers and common
-    words (``common``: frequent words; neither may be in ``names``) and a trailing
-    possessive; ``None`` when what remains is maths, or lost its only capitals
-    with the words dropped."""
+    without leading openers and common words (``common``: frequent words; neither may be
+    in ``names``), code tokens at either end (:func:`is_code_token`) and a trailing
+    possessive; ``None`` when what remains is maths, or lost its only capitals with the
+    words dropped."""
     tokens = list(_TOKEN.finditer(text, start, end))
     had_capitals = any(c.isupper() for c in text[start:end])
     rules = [i for i, t in enumerate(tokens) if not any(c.isalnum() for c in t.group())]
@@ -48,6 +50,11 @@ def tighten(text: str, start: int, end: int, common: Collection[str],
     while len(tokens) > 1 and _opens_sentence(text, tokens[0].start()) and _is_lead(tokens[0].group(), common, names):
         tokens.pop(0)
         dropped = True
+    while tokens and is_code_token(tokens[0].group()):
+        tokens.pop(0)
+        dropped = True
+    while tokens and is_code_token(tokens[-1].group()):
+        tokens.pop()
     if not tokens:
         return None
     if len(tokens) == 1 and _opens_sentence(text, tokens[0].start()) and _is_lead(tokens[0].group(), (), names):
@@ -62,6 +69,28 @@ def tighten(text: str, start: int, end: int, common: Collection[str],
     if not _LETTER.search(value) or _MATH.search(value) or (dropped and had_capitals and not any(c.isupper() for c in value)):
         return None
     return start, end
+
+
+#: Inside a token: a call, brackets, an operator or a sigil, a scope ("fmt::Result"), a
+#: snake-case joint or a lower-camel start ("valueFrom"); no name has one.
+_CODE_SIGN = re.compile(r"[{}\[\]<>=;$\\|]|::|->|[^\W_]_|_[^\W_]|^_|^[a-z]{3,}[A-Z]")
+_EDGES = "\"'“”‘’«»,.:;!?()[]"
+_CALL = re.compile(r"[^\W_]\((?:[a-z_]|\))")
+
+
+#: What makes a token of code carry a value of its own: a string literal, a number of
+#: four digits or more, a random-looking piece ("vyc4g"), a host name.
+_CARRIES_VALUE = re.compile(r"[^\s\"'`][\"'`]|\d{4}|(?<![^\W_])(?=[a-z\d]*[a-z])(?=[a-z\d]*\d)[a-z\d]{5,}(?![^\W_])"
+                            r"|\.(?:com|net|org|io|dev|app|ai|co|uk|de|fr|cn|ru|in|br|jp)\b", re.I)
+
+
+def is_code_token(token: str) -> bool:
+    """Whether the white-space-free ``token`` (outer quotes, brackets and punctuation
+    aside) is an identifier or expression of code rather than a word of a name, and
+    carries no value of its own (a JSON object, a host, an id stay units)."""
+    core = token.strip(_EDGES)
+    return (bool(core) and (_CODE_SIGN.search(core) is not None or _CALL.search(token) is not None)
+            and _CARRIES_VALUE.search(core) is None)
 
 
 def _opens_sentence(text: str, at: int) -> bool:

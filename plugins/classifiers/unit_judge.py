@@ -27,6 +27,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from ptmo_middleware.config import Settings
 from ptmo_middleware.types import Span
 
+from .generic_terms import GENERIC_TERMS
 from .unit_bounds import OPENERS
 from .unit_tagger import Lexicon
 from .word_stats import ARTIFACT as ML_ARTIFACT
@@ -109,6 +110,17 @@ _SYMBOL = re.compile(r"[=+*/^<>{}()\[\]_\\|]")
 _CHAT_LINE = re.compile(r"(?m)^\s*[^\W\d_][\w .'-]{0,30}:\s+\S")
 _CODE = re.compile(r"[{};]\s*$|^\s*(def|class|import|from|function|const|let|var|public|private|"
                    r"return|SELECT|select|#include)\b|=>|\(\)|==|!=", re.M)
+_PIECE = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+#: A line of code, a command, a config or a log beyond :data:`_CODE`: a command with a
+#: flag ("curl -X GET ..."), a key with one value ("kind: ConfigMap"), an exception, an
+#: HTTP header or status line, a log line (a timestamp or a level in capitals), a commit
+#: ("a3f9c21 Fix ..."), a Dockerfile instruction.
+_CODE_LINE = re.compile(
+    _CODE.pattern + r"|^\s*[a-z][\w.\-]*\s(?:.*\s)?--?[A-Za-z][\w\-]*(?:[=\s]|$)"
+    r"|^\s*-?\s*[A-Za-z_][\w.\-]*:\s*[^\s:]+\s*$|\b[A-Z]\w*(?:Error|Exception):"
+    r"|^HTTP/\d|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+:\s|^\s*[\[(]?\d{4}-\d\d-\d\d[T ]\d\d:\d\d|\b\d\d:\d\d:\d\d[.,]\d+"
+    r"|\b(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL)\b[:\]!]?\s|^[0-9a-f]{7,40}\s"
+    r"|^(?:FROM|RUN|COPY|ADD|ENV|ARG|WORKDIR|EXPOSE|CMD|ENTRYPOINT|USER|LABEL|HEALTHCHECK)\s", re.M)
 
 
 @dataclass(frozen=True)
@@ -121,6 +133,8 @@ class Frame:
     first_person_at: frozenset[int]
     """Indexes of the sentences with a first-person word."""
     second_person_at: frozenset[int]
+    code_lines: tuple[tuple[int, int], ...] = ()
+    """The (start, end) of the lines that are code (:func:`code_lines`)."""
 
 
 def words(text: str) -> list[re.Match[str]]:
@@ -164,7 +178,7 @@ def frame_of(text: str) -> Frame:
         feats.append("chat")
     if _CODE.search(text):
         feats.append("code")
-    return Frame(tuple(feats), tuple(starts), frozenset(first), frozenset(second))
+    return Frame(tuple(feats), tuple(starts), frozenset(first), frozenset(second), code_lines(text))
 
 
 def _bucket(x: float, edges: Sequence[float]) -> int:
@@ -269,6 +283,83 @@ def span_features(text: str, span: Span, frame: Frame, lexicon: Lexicon,
     return feats
 
 
+#: Signs of code; a line of eight characters or more with at least ``CODE_DENSITY`` of
+#: them (a run of one sign counted once: "_____" is a blank in a sentence) is code.
+_CODE_SIGNS = frozenset("{}()[];=<>\"`$_\\|#@*&%^~+")
+_SIGN_RUN = re.compile(r"([{}()\[\];=<>\"`$_\\|#@*&%^~+])\1+")
+CODE_DENSITY = 0.10
+#: Where the rest of a line is text, not code: a comment, or a config key's value.
+_COMMENT = re.compile(r"(?:^|\s)(?:#|//|--|/\*|;;)")
+_KEY_VALUE = re.compile(r"\s*-?\s*[\"']?[\w.\-]+[\"']?\s*(?::=|=|:)\s*")
+
+
+def _line(text: str, span: Span) -> tuple[int, int]:
+    end = text.find("\n", span.end)
+    return text.rfind("\n", 0, span.start) + 1, len(text) if end < 0 else end
+
+
+def is_code_line(line: str) -> bool:
+    """Whether ``line`` is code, a command, a config or a log: one of the forms of
+    :data:`_CODE_LINE`, or dense in signs of code (``CODE_DENSITY``)."""
+    if _CODE_LINE.search(line) is not None:
+        return True
+    line = _SIGN_RUN.sub(r"\1", line.strip())
+    return len(line) >= 8 and sum(c in _CODE_SIGNS for c in line) >= CODE_DENSITY * len(line)
+
+
+def is_sentence(line: str) -> bool:
+    """A line of prose: a capital first, four words or more, an end of sentence last."""
+    words = line.split()
+    return (len(words) >= 4 and words[0].lstrip("\"'“(")[:1].isupper()
+            and words[-1].rstrip("\"'”)")[-1:] in (".", "?", "!", ":"))
+
+
+def code_lines(text: str) -> tuple[tuple[int, int], ...]:
+    """The (start, end) of the lines of ``text`` that are code: those :func:`is_code_line`
+    finds, and where they make at least half of two or more lines (a paste of code, a
+    log, a config), every other line but a sentence of prose (:data:`_SENTENCE`)."""
+    if "\n" not in text:
+        return ((0, len(text)),) if is_code_line(text) else ()
+    lines, start = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            lines.append((start, start + len(line), is_code_line(line)))
+        start += len(line) + 1
+    if len(lines) >= 2 and 2 * sum(code for *_, code in lines) >= len(lines):
+        return tuple((a, b) for a, b, code in lines if code or not is_sentence(text[a:b]))
+    return tuple((a, b) for a, b, code in lines if code)
+
+
+def on_code_line(text: str, span: Span, frame: Frame | None = None) -> bool:
+    """Whether ``span`` sits on a line of code (``frame``'s :attr:`Frame.code_lines`,
+    found here when not given)."""
+    start, _ = _line(text, span)
+    return any(a == start for a, _ in (frame.code_lines if frame is not None else code_lines(text)))
+
+
+def quoted(text: str, span: Span) -> bool:
+    """Whether ``span`` sits in text rather than code on its line: inside a string
+    literal (an odd number of quotes of one kind before it), a comment, or the value
+    of a config key (``name: ...``)."""
+    start, _ = _line(text, span)
+    before = text[start:span.start]
+    if any(before.count(q) % 2 for q in "\"'`") or _COMMENT.search(before):
+        return True
+    m = _KEY_VALUE.match(text, start, span.start)
+    return m is not None and m.end() == span.start
+
+
+def judge_features(text: str, span: Span, frame: Frame, lexicon: Lexicon, sources: Iterable[str] | None = None,
+                   before: list[str] | None = None) -> tuple[bool, list[str]]:
+    """Whether ``span`` is judged as code (it sits on one of ``frame``'s lines of code)
+    and its features: :func:`span_features`, and for code whether it is in a literal."""
+    feats = span_features(text, span, frame, lexicon, sources, before)
+    code = on_code_line(text, span, frame)
+    if code:
+        feats.append("quoted" if quoted(text, span) else "bare")
+    return code, feats
+
+
 def logistic(weights: Mapping[str, float], bias: float, features: Iterable[str]) -> float:
     """The probability a linear model over binary ``features`` gives."""
     z = bias + sum(weights.get(f, 0.0) for f in features)
@@ -282,20 +373,35 @@ def latin(value: str) -> bool:
 
 
 class UnitJudge:
-    """Keeps the named units that are private in their context."""
+    """Keeps the named units that are private in their context: one logistic model for
+    units in prose, another for units on lines of code (the same threshold)."""
 
     def __init__(self, weights: Mapping[str, float], bias: float, threshold: float,
-                 candidate_threshold: float, lexicon: Lexicon) -> None:
+                 candidate_threshold: float, lexicon: Lexicon,
+                 code_weights: Mapping[str, float] | None = None, code_bias: float | None = None,
+                 code_threshold: float | None = None) -> None:
         self.weights = weights
         self.bias = bias
+        self.code_weights = weights if code_weights is None else code_weights
+        self.code_bias = bias if code_bias is None else code_bias
         self.threshold = threshold
+        self.code_threshold = threshold if code_threshold is None else code_threshold
         self.candidate_threshold = candidate_threshold
         """The unit tagger's threshold when the judge runs (it proposes more, the judge sorts)."""
         self.lexicon = lexicon
 
     def probability(self, text: str, span: Span, frame: Frame, sources: Iterable[str] | None = None,
                     before: list[str] | None = None) -> float:
-        return logistic(self.weights, self.bias, span_features(text, span, frame, self.lexicon, sources, before))
+        return self.judge(text, span, frame, sources, before)[0]
+
+    def judge(self, text: str, span: Span, frame: Frame, sources: Iterable[str] | None = None,
+              before: list[str] | None = None) -> tuple[float, float]:
+        """The probability that ``span`` is private and the threshold it must reach (the
+        code model's and its threshold on a line of code)."""
+        code, feats = judge_features(text, span, frame, self.lexicon, sources, before)
+        if code:
+            return logistic(self.code_weights, self.code_bias, feats), self.code_threshold
+        return logistic(self.weights, self.bias, feats), self.threshold
 
     @staticmethod
     def addressed(span: Span, before: list[str]) -> bool:
@@ -315,6 +421,31 @@ class UnitJudge:
             before = before[:-1]
         return bool(before) and before[-1] in ADDRESSING_VERBS
 
+    def code_word(self, text: str, span: Span, frame: Frame) -> bool:
+        """Whether ``span`` is code on a line of code, a command or a config
+        (:func:`on_code_line`): outside string literals, comments and config values
+        (:func:`quoted`), where names in code sit, and no word of it a person's first
+        name: a class, constant, keyword or clause ("KeyError", "ON DELETE CASCADE")."""
+        value = text[span.start:span.end]
+        if any(w.casefold() in self.lexicon.names for w in value.split()) or not self.vocabulary(value):
+            return False
+        return on_code_line(text, span, frame) and not quoted(text, span)
+
+    def vocabulary(self, value: str) -> bool:
+        """Whether every piece of ``value`` (split at case changes, digits and signs) is
+        a word of the language of code: short, a number of at most three digits, a
+        technology, or a frequent English word that names no place ("KeyError",
+        "ON DELETE CASCADE"; not "abjadworld", "Guangzhou" or an id)."""
+        for piece in _PIECE.findall(value):
+            low = piece.casefold()
+            if piece.isdigit():
+                if len(piece) > 3:
+                    return False
+            elif len(piece) > 4 and low not in GENERIC_TERMS and (
+                    self.lexicon.zipf(low)[0] < 3 or low in self.lexicon.places):
+                return False
+        return True
+
     def filter(self, text: str, spans: Sequence[Span]) -> list[Span]:
         """``spans`` without the named units judged public."""
         judged = [s for s in spans if s.maskable and set(s.source.split("+")) <= JUDGED_SOURCES
@@ -327,7 +458,11 @@ class UnitJudge:
             before = words_before(text, span.start)
             if self.addressed(span, before):
                 continue
-            if self.probability(text, span, frame, sources, before) < self.threshold:
+            if self.code_word(text, span, frame):
+                dropped.add(id(span))
+                continue
+            p, threshold = self.judge(text, span, frame, sources, before)
+            if p < threshold:
                 dropped.add(id(span))
         return [s for s in spans if id(s) not in dropped]
 
@@ -345,7 +480,8 @@ def load_judge(path: str | Path = ARTIFACT) -> UnitJudge:
     """The shipped judge, on the ``ml`` artifact's word statistics (read once per process)."""
     with _lock:
         art = _load(str(path))
-    return UnitJudge(art["weights"], art["bias"], art["threshold"], art["candidate_threshold"], lexicon())
+    return UnitJudge(art["weights"], art["bias"], art["threshold"], art["candidate_threshold"], lexicon(),
+                     art.get("code_weights"), art.get("code_bias"), art.get("code_threshold"))
 
 
 def available(path: str | Path = ARTIFACT) -> bool:

@@ -123,19 +123,38 @@ def bech32_ok(value: str) -> bool:
     return chk in (1, 0x2BC830A3)
 
 
+#: Address blocks reserved for documentation and examples (RFC 5737, RFC 3849).
+DOCUMENTATION_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
+    "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32"))
+
+
+#: Private networks (RFC 1918, RFC 6598, RFC 4193) and link-local blocks: an address in
+#: one names a machine only inside its own network, never a subscriber.
+PRIVATE_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16",
+    "fc00::/7", "fe80::/10"))
+
+
+def _boilerplate(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return ip.is_loopback or ip.is_unspecified or any(
+        ip in n for n in DOCUMENTATION_NETWORKS + PRIVATE_NETWORKS if n.version == ip.version)
+
+
 def ipv4_identifying(value: str) -> bool:
-    """A valid IPv4 address that can point at a host: not loopback, unspecified,
-    broadcast or a netmask (255.x), which are boilerplate in code and configs."""
+    """A valid IPv4 address that can point at a subscriber: not loopback, unspecified,
+    broadcast, a netmask (255.x), from the documentation blocks or a private network,
+    which are boilerplate in code and configs."""
     try:
         ip = ipaddress.IPv4Address(value)
     except ValueError:
         return False
-    return not (ip.is_loopback or ip.is_unspecified or value.startswith("255."))
+    return not (_boilerplate(ip) or value.startswith("255."))
 
 
 def ipv6_identifying(value: str) -> bool:
     """A valid IPv6 address with at least three non-empty groups and a digit (so that
-    ``a::b`` in C++ or ``12:30:45`` are not addresses), not loopback or unspecified."""
+    ``a::b`` in C++ or ``12:30:45`` are not addresses), not loopback, unspecified, from
+    the documentation block or a private or link-local network."""
     core = value.split("%", 1)[0]
     groups = [g for g in core.split(":") if g]
     if len(groups) < 3 or not any(ch.isdigit() for ch in core):
@@ -144,7 +163,38 @@ def ipv6_identifying(value: str) -> bool:
         ip = ipaddress.IPv6Address(core)
     except ValueError:
         return False
-    return not (ip.is_loopback or ip.is_unspecified)
+    return not _boilerplate(ip)
+
+
+#: Domains reserved for tests, examples and local networks (RFC 2606, RFC 6761, RFC 6762,
+#: ICANN's .internal): a host under one names no one's site.
+_RESERVED_SUFFIXES = (".localhost", ".test", ".example", ".invalid", ".local", ".internal",
+                      ".example.com", ".example.org", ".example.net")
+_RESERVED_HOSTS = frozenset(("localhost", "example.com", "example.org", "example.net"))
+_AUTHORITY = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*(?::[A-Za-z][A-Za-z0-9+.\-]*)*)://(?P<auth>[^/?#\s]*)")
+#: Schemes whose authority is a bucket, a global name rather than a host.
+_BUCKET_SCHEMES = frozenset(("s3", "s3a", "s3n", "gs", "az", "abfs", "abfss", "wasb", "wasbs"))
+
+
+def url_identifying(url: str) -> bool:
+    """Whether ``url`` can point at someone's site or account: not when its host is
+    loopback, a documentation or private address, a reserved test or local domain, or a name of one
+    label (``db:5432``, ``backend:8080``: a service inside a network), and it holds no
+    user name or password."""
+    m = _AUTHORITY.match(url)
+    if m is None or m.group("scheme").lower() in _BUCKET_SCHEMES:
+        return True
+    auth = m.group("auth")
+    if "@" in auth or not auth:
+        return True
+    host = auth[1:auth.find("]")] if auth.startswith("[") else auth.rsplit(":", 1)[0]
+    host = host.lower().rstrip(".")
+    try:
+        return not _boilerplate(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    return not (host in _RESERVED_HOSTS or host.endswith(_RESERVED_SUFFIXES)
+                or ("." not in host and host.replace("-", "").replace("_", "").isalnum()))
 
 
 def shannon_entropy(value: str) -> float:
@@ -186,3 +236,37 @@ def decode_printable(token: str, min_chars: int = 4) -> str | None:
     if len(raw) < min_chars or not all(32 <= b < 127 for b in raw):
         return None
     return raw.decode("ascii")
+
+
+_HOME = re.compile(r"(?i)(?:^|[\\/])(?:home|users|var/home|documents and settings)[\\/][^\\/]|^~[^/\\]")
+#: Extensions of source, build and config files: a path to one is a project's, not a person's.
+_PROJECT_EXTENSIONS = frozenset("""
+py pyi pyc js mjs cjs jsx ts tsx go rs java class jar kt kts scala rb php c h cc cpp hpp cs swift m mm dart ex exs
+erl lua r jl sh bash zsh ps1 sql yaml yml json toml ini cfg conf xml html css scss vue svelte gradle properties
+lock tf hcl proto graphql mk cmake so dll dylib wasm ipynb pem crt key pub
+""".split())
+#: First folders of system and project trees.
+_TREE_ROOTS = frozenset("""
+usr etc var opt app srv bin sbin lib lib64 tmp proc sys dev run mnt workspace src lib build dist target out
+node_modules vendor site-packages
+""".split())
+_POSITION = re.compile(r"(?::\d+){1,2}$")
+
+
+def path_identifying(value: str) -> bool:
+    """Whether the file path ``value`` can point at someone's files: in a home folder
+    with a name, or not a path of a system or project tree (a first folder such as
+    ``/usr`` or ``src``, a source or config file, a ``node:`` module, a ``@scope/``
+    package)."""
+    if _HOME.search(value):
+        return True
+    core = _POSITION.sub("", value.strip())
+    if core.startswith(("node:", "file:", "@")):
+        return False
+    parts = [p for p in re.split(r"[\\/]+", core) if p not in ("", ".", "..", "~")]
+    if not parts:
+        return False
+    last = parts[-1]
+    ext = last.rsplit(".", 1)[1].lower() if "." in last[1:] else ""
+    return not (ext in _PROJECT_EXTENSIONS or parts[0].lower() in _TREE_ROOTS)
+

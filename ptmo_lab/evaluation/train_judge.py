@@ -1,36 +1,40 @@
 """Train the unit judge (:mod:`ptmo_middleware.plugins.classifiers.unit_judge`).
 
 Candidates are the spans ``ner`` and ``ml`` (the tagger at the judge's lower candidate
-threshold) find in four sources: PUPA_New's training split, the public prompts of the
-prompt corpus's ``tune`` family (every candidate is public, weighted ``PUBLIC_WEIGHT``),
-its disclosures (private when it overlaps a marked value), and ``SYNTHETIC`` sentences
+threshold) find in five sources: PUPA_New's training split, the public prompts of the
+prompt corpus's ``tune`` family and the clean code snippets of
+:mod:`~ptmo_lab.evaluation.code_corpus` (every candidate is public, weighted ``PUBLIC_WEIGHT``
+and ``CODE_WEIGHT``; units on lines of code get a model of their own),
+the prompt corpus's disclosures (private when it overlaps a marked value), and ``SYNTHETIC`` sentences
 of the synthetic-PII generator's even templates (private where a gold span is). PUPA's
 labels are partial (its annotator marks a country in one prompt and not in the next), so a PUPA candidate
 counts as private: fully when it overlaps a labelled unit, with weight
 ``UNLABELLED_WEIGHT`` when not. The judge thus learns to let names through where the
 framing is public, not to second-guess the detectors inside personal prompts.
-The corpus's ``held`` family and PUPA's dev split are never read here. The threshold is
-the lowest whose out-of-fold judgement leaves at most ``max_public_changed`` of the tune
-public prompts with a kept candidate. Same data and seed, same bytes.
+The corpus's ``held`` family and PUPA's dev split are never read here. The prose model's
+threshold is the lowest whose out-of-fold judgement leaves at most ``max_public_changed``
+of the tune public prompts with a kept candidate; the code model's, the lowest that
+leaves at most ``MAX_CODE_CHANGED`` of the code snippets. Same data and seed, same bytes.
 """
 from __future__ import annotations
 
 import gzip
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from ptmo_middleware.components import ClassifyContext
 from ptmo_middleware.config import Settings
+from ptmo_lab.evaluation import code_corpus
 from ptmo_lab.evaluation.leakage import data_dir, load_pupa, train_split
 from ptmo_lab.evaluation.prompt_corpus import PRIVATE, PUBLIC, tune
 from ptmo_lab.evaluation.synthetic_pii import generate
 from ptmo_lab.evaluation.train_classifier import fit_linear, unit_labels
 from ptmo_middleware.pipeline import Planner
 from ptmo_middleware.plugins.classifiers.unit_judge import (
-    ARTIFACT, JUDGED_SOURCES, frame_of, latin, logistic, overlapping_sources, span_features,
+    ARTIFACT, JUDGED_SOURCES, frame_of, judge_features, latin, logistic, overlapping_sources,
 )
 from ptmo_middleware.plugins.classifiers.ml import load_models
 from ptmo_middleware.types import Span
@@ -38,8 +42,10 @@ from ptmo_middleware.types import Span
 CANDIDATE_THRESHOLD = 0.15
 C = 0.5
 PUBLIC_WEIGHT = 6.0
+CODE_WEIGHT = 6.0
 UNLABELLED_WEIGHT = 0.1
 MAX_PUBLIC_CHANGED = 0.05
+MAX_CODE_CHANGED = 0.03
 FOLDS = 5
 SYNTHETIC = 400
 
@@ -52,7 +58,7 @@ class Sample:
     candidates: list[Span]
     labels: list[int]
     kind: str
-    """``pupa``, ``public`` or ``private``."""
+    """``pupa``, ``public``, ``code`` or ``private``."""
     category: str
     group: str
     """Prompts made from one template share a group (and so a cross-validation fold)."""
@@ -95,6 +101,9 @@ def build_samples(pupa_rows: Sequence[dict[str, Any]], planner: Planner, seed: i
     for p in tune(PUBLIC):
         c = candidates(planner, p.text)
         samples.append(Sample(p.text, c, [0] * len(c), "public", p.kind, p.template or p.text))
+    for t in code_corpus.snippets():
+        c = candidates(planner, t)
+        samples.append(Sample(t, c, [0] * len(c), "code", "code", code_corpus.template_of(t)))
     for d in tune(PRIVATE):
         c = candidates(planner, d.text)
         samples.append(Sample(d.text, c, _labels(c, _ranges(d.text, d.private)), "private", d.kind,
@@ -106,50 +115,84 @@ def build_samples(pupa_rows: Sequence[dict[str, Any]], planner: Planner, seed: i
     return samples
 
 
-def design(samples: Sequence[Sample]) -> tuple[list[list[str]], list[int], list[float], list[int]]:
-    """Features, labels, weights and the sample index of every candidate."""
+@dataclass
+class Design:
+    """Every candidate judged in training: features, label, weight, the index of its
+    sample, whether it is judged as code, whether it comes from a code snippet, and its
+    sample's own label (PUPA's labelled units; :attr:`y` counts every PUPA candidate
+    private)."""
+
+    X: list[list[str]] = field(default_factory=list)
+    y: list[int] = field(default_factory=list)
+    w: list[float] = field(default_factory=list)
+    owner: list[int] = field(default_factory=list)
+    code: list[bool] = field(default_factory=list)
+    snippet: list[bool] = field(default_factory=list)
+    labelled: list[int] = field(default_factory=list)
+
+
+def design(samples: Sequence[Sample]) -> Design:
+    """The candidates of ``samples``; the code snippets' only where they are code."""
     lexicon = load_models()[0].lexicon
-    X, y, w, owner = [], [], [], []
+    d = Design()
     for i, s in enumerate(samples):
         frame = frame_of(s.text)
         for span, label, sources in zip(s.candidates, s.labels, overlapping_sources(s.candidates)):
-            X.append(span_features(s.text, span, frame, lexicon, sources))
+            is_code, feats = judge_features(s.text, span, frame, lexicon, sources)
+            if s.kind == "code" and not is_code:
+                continue  # the snippets teach the code model only
+            d.X.append(feats)
+            d.code.append(is_code)
+            d.snippet.append(s.kind == "code")
+            d.labelled.append(label)
+            d.owner.append(i)
             if s.kind == "pupa":
-                y.append(1)
-                w.append(1.0 if label else UNLABELLED_WEIGHT)
+                d.y.append(1)
+                d.w.append(1.0 if label else UNLABELLED_WEIGHT)
             else:
-                y.append(label)
-                w.append(PUBLIC_WEIGHT if s.kind == "public" else 1.0)
-            owner.append(i)
-    return X, y, w, owner
+                d.y.append(label)
+                d.w.append({"public": PUBLIC_WEIGHT, "code": CODE_WEIGHT}.get(s.kind, 1.0))
+    return d
 
 
-def out_of_fold(samples: Sequence[Sample], X, y, w, owner, seed: int, C: float = C) -> list[float]:
-    """Each candidate's probability from a model that saw neither its prompt nor its template."""
+def fit_models(d: Design, idx: Iterable[int], seed: int, C: float = C) -> dict[bool, tuple[dict[str, float], float]]:
+    """The prose model (``False``: every candidate among ``idx`` but the code snippets')
+    and the code model (``True``: those on lines of code, the snippets' among them)."""
+    idx = list(idx)
+    models = {}
+    for code in (False, True):
+        part = [j for j in idx if d.code[j]] if code else [j for j in idx if not d.snippet[j]]
+        models[code] = fit_linear([d.X[j] for j in part], [d.y[j] for j in part], C, seed, [d.w[j] for j in part])
+    return models
+
+
+def out_of_fold(samples: Sequence[Sample], d: Design, seed: int, C: float = C) -> list[float]:
+    """Each candidate's probability from models that saw neither its prompt nor its template."""
     groups = {g: i % FOLDS for i, g in enumerate(sorted({s.group for s in samples}))}
-    fold = [groups[samples[o].group] for o in owner]
-    probs = [0.0] * len(X)
+    fold = [groups[samples[o].group] for o in d.owner]
+    probs = [0.0] * len(d.X)
     for k in range(FOLDS):
-        train_idx = [j for j in range(len(X)) if fold[j] != k]
-        weights, bias = fit_linear([X[j] for j in train_idx], [y[j] for j in train_idx], C, seed,
-                                   [w[j] for j in train_idx])
-        for j in range(len(X)):
+        models = fit_models(d, (j for j in range(len(d.X)) if fold[j] != k), seed, C)
+        for j in range(len(d.X)):
             if fold[j] == k:
-                probs[j] = logistic(weights, bias, X[j])
+                probs[j] = logistic(*models[d.code[j]], d.X[j])
     return probs
 
 
-def curve(samples: Sequence[Sample], probs: Sequence[float], owner: Sequence[int],
-          thresholds: Iterable[float]) -> list[dict[str, float]]:
-    """Per threshold: the share of public prompts with a kept candidate, and of private
-    candidates (PUPA's labelled ones and the disclosures') dropped."""
-    n_public = sum(1 for s in samples if s.kind == "public")
-    labelled = [label for s in samples for label in s.labels]
-    positives = [p for p, label in zip(probs, labelled) if label]
+def curve(samples: Sequence[Sample], d: Design, probs: Sequence[float], thresholds: Iterable[float],
+          code: bool) -> list[dict[str, float]]:
+    """For the prose model (``code`` false) or the code model, per threshold: the share of
+    its public texts (the public prompts, or the code snippets) with a candidate it keeps,
+    and of the private candidates it judges (PUPA's labelled ones, the disclosures') that
+    it drops."""
+    kind = "code" if code else "public"
+    n_texts = sum(1 for s in samples if s.kind == kind)
+    mine = [j for j in range(len(probs)) if d.code[j] == code]
+    positives = [probs[j] for j in mine if d.labelled[j]]
     rows = []
     for t in thresholds:
-        kept_public = {owner[j] for j, p in enumerate(probs) if p >= t and samples[owner[j]].kind == "public"}
-        rows.append({"threshold": round(t, 3), "public_changed": round(len(kept_public) / max(1, n_public), 4),
+        kept = {d.owner[j] for j in mine if probs[j] >= t and samples[d.owner[j]].kind == kind}
+        rows.append({"threshold": round(t, 3), "public_changed": round(len(kept) / max(1, n_texts), 4),
                      "private_dropped": round(sum(1 for p in positives if p < t) / max(1, len(positives)), 4)})
     return rows
 
@@ -166,17 +209,22 @@ def train(seed: int = 13, data: str | Path | None = None, out: str | Path = ARTI
     excluded = set(exclude_categories)
     rows = [r for r in train_split(load_pupa(data_dir(data) / "PUPA_New.csv")) if r["category"] not in excluded]
     samples = build_samples(rows, candidate_planner(), seed)
-    X, y, w, owner = design(samples)
-    probs = out_of_fold(samples, X, y, w, owner, seed)
+    d = design(samples)
+    probs = out_of_fold(samples, d, seed)
     grid = [round(0.05 * i, 2) for i in range(1, 20)]
-    rows_curve = curve(samples, probs, owner, grid)
+    rows_curve, code_curve = curve(samples, d, probs, grid, False), curve(samples, d, probs, grid, True)
     threshold = choose_threshold(rows_curve, max_public_changed)
-    weights, bias = fit_linear(X, y, C, seed, w)
-    meta = {"seed": seed, "C": C, "public_weight": PUBLIC_WEIGHT, "unlabelled_weight": UNLABELLED_WEIGHT, "candidates": len(X), "positives": sum(y),
-            "prompts": {k: sum(1 for s in samples if s.kind == k) for k in ("pupa", "public", "private")},
-            "out_of_fold": rows_curve}
+    code_threshold = choose_threshold(code_curve, MAX_CODE_CHANGED)
+    models = fit_models(d, range(len(d.X)), seed)
+    (weights, bias), (code_weights, code_bias) = models[False], models[True]
+    meta = {"seed": seed, "C": C, "public_weight": PUBLIC_WEIGHT, "code_weight": CODE_WEIGHT,
+            "unlabelled_weight": UNLABELLED_WEIGHT, "candidates": len(d.X), "positives": sum(d.y),
+            "prompts": {k: sum(1 for s in samples if s.kind == k) for k in ("pupa", "public", "code", "private")},
+            "out_of_fold": rows_curve, "code_out_of_fold": code_curve}
     art = {"weights": dict(sorted(weights.items())), "bias": round(bias, 4), "threshold": threshold,
-           "candidate_threshold": CANDIDATE_THRESHOLD, "meta": meta}
+           "code_weights": dict(sorted(code_weights.items())), "code_bias": round(code_bias, 4),
+           "code_threshold": code_threshold, "candidate_threshold": CANDIDATE_THRESHOLD, "meta": meta}
     with open(out, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as fh:
         fh.write(json.dumps(art, sort_keys=True, ensure_ascii=False).encode("utf-8"))
-    return {"threshold": threshold, **{k: v for k, v in meta.items() if k != "out_of_fold"}}
+    return {"threshold": threshold, "code_threshold": code_threshold,
+            **{k: v for k, v in meta.items() if not k.endswith("out_of_fold")}}
