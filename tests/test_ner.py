@@ -80,6 +80,44 @@ def test_loading_imports_no_other_packages_spacy_components() -> None:
     assert out.strip() == "[]"
 
 
+def test_spacy_is_imported_without_its_command_line() -> None:
+    """``spacy.cli`` (weasel, jinja2, requests) waits for its first use; ``spacy.info``
+    and ``import spacy.cli`` still work."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from ptmo_middleware.plugins.classifiers.ner import _pipeline; "
+            "_pipeline('en_core_web_sm'); print(sorted(m for m in ('spacy.cli', 'weasel', 'jinja2') "
+            "if m in sys.modules)); import spacy; assert 'spaCy version' in spacy.info(silent=True, markdown=True); "
+            "import spacy.cli; assert callable(spacy.cli.download) and 'weasel' in sys.modules")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_the_pipeline_tokenizer_is_the_one_spacy_loads() -> None:
+    """Loading skips the default tokenizer that the saved one replaces: the tokenizer,
+    the NER and what they make of a text are those of a plain ``spacy.load``."""
+    import spacy
+
+    from ptmo_middleware.plugins.classifiers.ner import _SPACY_EXCLUDE, _pipeline
+
+    name = spacy_model_name("en_core_web_sm")
+    ours = _pipeline("en_core_web_sm")
+    factories = spacy.util.registry._entry_point_factories
+    factories.entry_points = False  # as _pipeline loads (no other package's components)
+    try:
+        plain = spacy.load(name, exclude=list(_SPACY_EXCLUDE))
+    finally:
+        factories.entry_points = True
+    # (without the vocabularies: the one in use has the strings of the texts read since)
+    assert ours.tokenizer.to_bytes(exclude=["vocab"]) == plain.tokenizer.to_bytes(exclude=["vocab"])
+    assert ours.get_pipe("ner").to_bytes(exclude=["vocab"]) == plain.get_pipe("ner").to_bytes(exclude=["vocab"])
+    assert spacy.registry.tokenizers.get("spacy.Tokenizer.v1").__module__ == "spacy.language"
+    text = "Don't e-mail Mr. O'Neil at 5:30pm, we're in the U.S.A. (https://x.y/z?q=1) :)"
+    assert [(t.text, t.norm_, t.whitespace_) for t in ours(text)] == [(t.text, t.norm_, t.whitespace_)
+                                                                        for t in plain(text)]
+
+
 def test_long_text_is_chunked_at_white_space() -> None:
     text = "word " * 50
     pieces = list(chunks(text, size=32))

@@ -77,24 +77,67 @@ class _HideTorch(importlib.abc.MetaPathFinder):
         return None
 
 
+def _spacy_info(*args: Any, **kwargs: Any) -> Any:
+    """``spacy.info``, importing spaCy's command line on first use."""
+    from spacy.cli.info import info
+
+    return info(*args, **kwargs)
+
+
+class _DeferSpacyCli(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """While on ``sys.meta_path``, ``spacy.cli`` is an empty package and ``spacy.cli.info``
+    a module holding :func:`_spacy_info` (what ``spacy/__init__`` imports from there)."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name in ("spacy.cli", "spacy.cli.info"):
+            return importlib.util.spec_from_loader(name, self, is_package=name == "spacy.cli")
+        return None
+
+    def create_module(self, spec: Any) -> None:
+        return None
+
+    def exec_module(self, module: Any) -> None:
+        if module.__name__ == "spacy.cli.info":
+            module.info = _spacy_info
+
+    @staticmethod
+    def remove() -> None:
+        """Drop the stand-ins, so that ``import spacy.cli`` later loads the real one."""
+        for name in ("spacy.cli.info", "spacy.cli"):
+            module = sys.modules.get(name)
+            if module is not None and isinstance(getattr(module, "__loader__", None), _DeferSpacyCli):
+                del sys.modules[name]
+        spacy = sys.modules.get("spacy")
+        if spacy is not None and isinstance(getattr(getattr(spacy, "cli", None), "__loader__", None), _DeferSpacyCli):
+            del spacy.cli
+
+
 def import_spacy(model: str) -> Any:
-    """``spacy``, imported (once) without torch where the pipeline does not need it.
+    """``spacy``, imported (once) without torch where the pipeline does not need it, and
+    without its command line.
 
     spaCy's thinc imports torch, when installed, to offer PyTorch-backed layers: 1.3 s of
     start-up and hundreds of MB that a pipeline of thinc's own layers (the official
     small, medium and large English models) never uses. So unless torch is already
     loaded or ``model`` is a transformer pipeline (``*_trf``), thinc is imported with
     torch hidden; torch itself stays importable afterwards (the embedded model uses it),
-    but spaCy in this process then runs without PyTorch layers."""
-    if "spacy" in sys.modules or "torch" in sys.modules or "_trf" in model:
+    but spaCy in this process then runs without PyTorch layers. ``spacy/__init__`` also
+    imports ``spacy.cli`` (weasel, jinja2, requests, httpx: a fifth of a second) only for
+    ``spacy.info``; that import waits for the first call of ``spacy.info`` or the first
+    ``import spacy.cli``."""
+    if "spacy" in sys.modules:
         import spacy
         return spacy
-    hide = _HideTorch()
-    sys.meta_path.insert(0, hide)
+    finders: list[Any] = [_DeferSpacyCli()]
+    if "torch" not in sys.modules and "_trf" not in model:
+        finders.insert(0, _HideTorch())
+    sys.meta_path[:0] = finders
     try:
         import spacy
     finally:
-        sys.meta_path.remove(hide)
+        for finder in finders:
+            sys.meta_path.remove(finder)
+        _DeferSpacyCli.remove()
     return spacy
 
 
@@ -135,18 +178,68 @@ def _pipeline(model: str) -> Any:
     return nlp
 
 
+_TOKENIZER = "spacy.Tokenizer.v1"
+_TOKENIZER_SETTINGS = ("prefix_search", "suffix_search", "infix_finditer", "token_match", "url_match")
+
+
+def _empty_tokenizer() -> Any:
+    """Stands in for spaCy's ``spacy.Tokenizer.v1`` while a pipeline loads: a tokenizer
+    without rules, which the pipeline's serialized tokenizer then fills."""
+    from spacy.tokenizer import Tokenizer
+
+    def factory(nlp: Any) -> Any:
+        return Tokenizer(nlp.vocab)
+
+    return factory
+
+
+def _blank_tokenizer(tokenizer: Any) -> bool:
+    """Whether ``tokenizer`` has no special cases and no affix, token or URL pattern."""
+    return not tokenizer.rules and all(getattr(tokenizer, a) is None for a in _TOKENIZER_SETTINGS)
+
+
+def _load_with_serialized_tokenizer(spacy: Any, name: str) -> Any:
+    """``spacy.load(name)`` (NER components only), skipping the language's default
+    tokenizer that loading the pipeline's own tokenizer replaces.
+
+    spaCy builds a pipeline's tokenizer from the language defaults (its 1,300 special
+    cases: a tenth of a second), then ``Tokenizer.from_bytes`` resets its rules and
+    patterns and sets those saved with the pipeline: the first build is thrown away. So
+    while the pipeline loads, ``spacy.Tokenizer.v1`` builds an empty tokenizer instead:
+    the same tokenizer once the saved one is read (what a tokenizer keeps of its first
+    build, ``faster_heuristics`` and the cache size, is the default in both). A pipeline
+    that saved no tokenizer is left with a blank one: it is loaded again the usual way."""
+    import catalogue
+    from spacy.util import registry
+
+    getattr(registry, "ensure_populated", lambda: None)()
+    original = catalogue.REGISTRY.get((*registry.tokenizers.namespace, _TOKENIZER))
+    if original is None:  # not spaCy's registry as this code knows it
+        return spacy.load(name, exclude=list(_SPACY_EXCLUDE))
+    registry.tokenizers.register(_TOKENIZER, func=_empty_tokenizer)
+    try:
+        nlp = spacy.load(name, exclude=list(_SPACY_EXCLUDE))
+    finally:
+        registry.tokenizers.register(_TOKENIZER, func=original)
+    if _blank_tokenizer(nlp.tokenizer):
+        nlp = spacy.load(name, exclude=list(_SPACY_EXCLUDE))
+    return nlp
+
+
 def _load_builtin_only(name: str) -> Any:
     """``name`` loaded without importing other packages' spaCy components, or ``None``
     when it needs one (a transformer pipeline). spaCy imports every installed package's
     components when it builds a pipeline; Presidio's pulls in transformers, seconds of
-    start-up that a pipeline of built-in components never uses."""
+    start-up that a pipeline of built-in components never uses. (Being built-in, none of
+    its components tokenizes while it is built, before the saved tokenizer is read:
+    :func:`_load_with_serialized_tokenizer` loads it.)"""
     import spacy
     from spacy.util import registry
 
     plugins = registry._entry_point_factories
     plugins.entry_points = False
     try:
-        return spacy.load(name, exclude=list(_SPACY_EXCLUDE))
+        return _load_with_serialized_tokenizer(spacy, name)
     except ValueError as exc:  # E002: a factory only a package provides
         if "E002" not in str(exc):
             raise

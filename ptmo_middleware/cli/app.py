@@ -2,6 +2,8 @@
 ``make_router`` and the output helpers every command shares."""
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import sys
 from dataclasses import dataclass
@@ -40,9 +42,31 @@ class PtmoGroup(TyperGroup):
             raise typer.Exit(ERROR_EXIT_CODE) from None
 
 
-app = typer.Typer(cls=PtmoGroup, help="On-device privacy routing for LLM apps.",
-                  no_args_is_help=True, pretty_exceptions_show_locals=False,
-                  add_completion=False)
+class PtmoTyper(typer.Typer):
+    """The application; run as a program (``app()``: the ``ptmo`` script), it leaves the
+    process's objects to the operating system at exit.
+
+    Python's shutdown collects and frees every object a module still holds: after
+    ``ptmo plan`` (spaCy's pipeline, the ml artifact, the patterns) a quarter of a second
+    that nothing needs, since the process ends. So an exit hook freezes the objects
+    (``gc.freeze``: the shutdown's collections pass them over). What must reach disk
+    does so before: the standard streams are flushed, ``atexit`` hooks (logging's) still
+    run, and ptmo's stores write through (the audit log, SQLite in autocommit). Tests
+    invoke the command without calling ``app()`` (typer's CliRunner), so their process
+    is left as it was."""
+
+    _exit_hook = False
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if not PtmoTyper._exit_hook:
+            PtmoTyper._exit_hook = True
+            atexit.register(gc.freeze)
+        return super().__call__(*args, **kwargs)
+
+
+app = PtmoTyper(cls=PtmoGroup, help="On-device privacy routing for LLM apps.",
+                no_args_is_help=True, pretty_exceptions_show_locals=False,
+                add_completion=False)
 
 
 @dataclass
