@@ -11,7 +11,8 @@ the machine falls on all of them alike; medians over rounds and prompts. Also: t
 first answer piece through ``EmbeddedBackend.stream`` (chat template, stop strings,
 streamer: what a user waits for), how far int8 answers stay from fp32 ones (same
 greedy text; next-token top-1 agreement and KL divergence along the fp32 answer) and
-the size of the converted model in the cache. Writes benchmarks/results/embedded_speed.md.
+the size of the converted model in the cache (the GGUF's quantized blocks). Writes
+benchmarks/results/embedded_speed.md.
 """
 from __future__ import annotations
 
@@ -175,7 +176,7 @@ def main() -> None:
         f"{statistics.mean(a for a, _ in quality):.3f} |",
         f"| int8 vs fp32: mean KL(fp32 \\|\\| int8) per token | {statistics.mean(k for _, k in quality):.4f} |",
         f"| converted model in the cache | {size:.0f} MB |",
-        f"| cached load (fp32 safetensors) + int8 quantization | {load_s:.1f} s + {quantize_s:.1f} s |",
+        f"| cached load (GGUF blocks dequantized to fp32) + int8 quantization | {load_s:.1f} s + {quantize_s:.1f} s |",
         "",
         "Answers (first 100 characters, fp32 before -> int8 now):",
         "",

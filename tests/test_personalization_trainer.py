@@ -162,3 +162,24 @@ def test_target_modules_per_architecture(tiny_model):
             self.proj_in, self.lm_head = torch.nn.Linear(2, 2), torch.nn.Linear(2, 2)
 
     assert target_modules_for(Odd()) == ["proj_in"]
+
+
+def test_qlora_loads_the_default_model_from_its_block_cache(tmp_path, monkeypatch, rules_classify):
+    """The default model's cache holds GGUF blocks, not a transformers checkpoint: QLoRA
+    gets its weights through load_base_model, with the 4-bit config (checked without a GPU)."""
+    import ptmo_middleware.backends.local_model as local_model
+
+    calls = []
+
+    def fake_load(model_dir=None, dtype=None, **options):
+        calls.append((model_dir, options))
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(local_model, "ensure_converted", lambda: tmp_path)
+    monkeypatch.setattr(local_model, "load_base_model", fake_load)
+    monkeypatch.setattr(LoRATrainer, "_choose_mode", lambda self: ("qlora", "cuda"))
+    trainer = LoRATrainer(TrainingConfig(**FAST), output_dir=tmp_path / "out", classify=rules_classify)
+    with pytest.raises(RuntimeError, match="stop here"):
+        trainer.setup_model()
+    [(model_dir, options)] = calls
+    assert model_dir is None and options["quantization_config"].load_in_4bit and options["device_map"] == {"": 0}

@@ -204,7 +204,7 @@ class LoRATrainer:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
-        from ptmo_middleware.backends.local_model import CHAT_TEMPLATE, DEFAULT_MODEL_DIRNAME, ensure_converted, load_base_model
+        from ptmo_middleware.backends.local_model import DEFAULT_MODEL_DIRNAME, ensure_converted, load_base_model
 
         if self.config.num_threads:
             torch.set_num_threads(self.config.num_threads)
@@ -219,11 +219,13 @@ class LoRATrainer:
 
                 quant = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4",
                                            bnb_4bit_use_double_quant=True, bnb_4bit_compute_dtype=dtype)
-                self.model = AutoModelForCausalLM.from_pretrained(
-                    source, quantization_config=quant, dtype=dtype, device_map={"": 0}, local_files_only=True)
-                self.tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True)
-                if default:
-                    self.tokenizer.chat_template = CHAT_TEMPLATE
+                if default:  # the cache holds GGUF blocks: its weights come as a state dict
+                    self.model, self.tokenizer = load_base_model(None, dtype=dtype, quantization_config=quant,
+                                                                 device_map={"": 0})
+                else:
+                    self.model = AutoModelForCausalLM.from_pretrained(
+                        source, quantization_config=quant, dtype=dtype, device_map={"": 0}, local_files_only=True)
+                    self.tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True)
             elif default or Path(source).is_dir():
                 self.model, self.tokenizer = load_base_model(None if default else source, dtype=dtype)
             else:

@@ -28,7 +28,8 @@ from .local_model import CHAT_STOP, load_base_model
 #: Answer length when the caller gives no ``max_tokens`` (the model is small and slow-ish).
 DEFAULT_MAX_TOKENS = 128
 
-#: Values of ``PTMO_EMBEDDED_PRECISION``: int8 weights (fast) or the converted fp32 ones.
+#: Values of ``PTMO_EMBEDDED_PRECISION``: int8 weights (fast) or the GGUF's weights
+#: dequantized to fp32, exactly (the cache keeps them as GGUF blocks: local_model).
 PRECISIONS = ("int8", "fp32")
 
 #: Options beyond the common ones: the per-call adapter.
