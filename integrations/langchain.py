@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel, LangSmithParams
+from langchain_core.load.serializable import Serializable, SerializedConstructor, SerializedNotImplemented
 from langchain_core.messages import (AIMessage, AIMessageChunk, BaseMessage, ChatMessage, HumanMessage,
                                      SystemMessage, ToolMessage)
 from langchain_core.messages.ai import UsageMetadata
@@ -40,7 +41,8 @@ from langchain_core.utils.function_calling import convert_to_json_schema, conver
 from langchain_core.utils.pydantic import is_basemodel_subclass
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
 
-from ptmo_middleware.backends import AsyncTextStream, BackendReply, StopCutter, TextStream, Usage, cut_at_stop
+from ptmo_middleware.backends import (MODEL_OPTION, AsyncTextStream, BackendReply, StopCutter, TextStream, Usage,
+                                      cut_at_stop)
 from ptmo_middleware.router import PrivacyRouter
 from ptmo_middleware.tools import TOOL_OPTIONS
 from ptmo_middleware.types import Message, ToolCall
@@ -59,31 +61,54 @@ _ROLE_OF: tuple[tuple[type[BaseMessage], str], ...] = (
 _TOOL_CALL_BLOCKS = frozenset({"tool_use", "tool_call"})
 
 
-def to_router_messages(messages: Sequence[BaseMessage]) -> list[Message]:
+def to_router_messages(messages: Sequence[BaseMessage], *, allow_images: bool = False) -> list[Message]:
     """LangChain messages as the router's messages: text, an AI message's tool calls,
-    a tool result's call id.
+    a tool result's call id; with ``allow_images``, inline images too.
 
-    Only text is accepted besides: an image or a file cannot be classified, so it is
-    refused rather than sent anywhere unchecked.
+    Anything else is refused rather than sent anywhere unchecked: audio, files, image
+    URLs (text that would leave unclassified), and without ``allow_images`` any image
+    (it cannot be classified).
     """
     out = []
     for i, m in enumerate(messages):
         calls = getattr(m, "tool_calls", None) or []
-        if isinstance(m.content, list) and any(
-                not isinstance(b, str) and b.get("type") != "text"
-                and not (calls and b.get("type") in _TOOL_CALL_BLOCKS) for b in m.content):
-            raise ValueError(f"message {i}: only text content is supported (images, audio and files "
-                             "cannot be classified)")
+        images = [_image_url(i, b, allow_images) for b in (m.content if isinstance(m.content, list) else [])
+                  if not isinstance(b, str) and b.get("type") != "text"
+                  and not (calls and b.get("type") in _TOOL_CALL_BLOCKS)]
         if isinstance(m, ToolMessage):
-            out.append(Message("tool", m.text, tool_call_id=m.tool_call_id))
+            out.append(Message("tool", m.text, tool_call_id=m.tool_call_id, images=images))
             continue
         role = m.role if isinstance(m, ChatMessage) else next(
             (r for kind, r in _ROLE_OF if isinstance(m, kind)), None)
         if role is None:
             raise ValueError(f"message {i}: unsupported message type {m.type!r}")
         out.append(Message(role, m.text, tool_calls=[ToolCall(c.get("id") or "", c["name"], dict(c["args"]))
-                                                     for c in calls]))
+                                                     for c in calls], images=images))
     return out
+
+
+def _image_url(index: int, block: dict[str, Any], allow_images: bool) -> str:
+    """An inline image content block (LangChain's ``image`` with ``base64``, or OpenAI's
+    ``image_url`` with a ``data:`` URL) as a ``data:`` URL; anything else raises."""
+    kind = block.get("type")
+    if kind not in ("image", "image_url"):
+        raise ValueError(f"message {index}: only text and images are supported ({kind!r} content cannot be "
+                         "classified)")
+    if not allow_images:
+        raise ValueError(f"message {index}: an image cannot be classified on the device, so it is refused; "
+                         "pass allow_images=True to send images to the cloud unchecked")
+    if kind == "image_url":
+        url = block["image_url"].get("url") if isinstance(block.get("image_url"), dict) else block.get("image_url")
+    elif block.get("base64") or block.get("data"):
+        if not block.get("mime_type"):
+            raise ValueError(f"message {index}: an inline image needs its mime_type")
+        url = f"data:{block['mime_type']};base64,{block.get('base64') or block.get('data')}"
+    else:
+        url = block.get("url")
+    if not isinstance(url, str) or not url.startswith("data:image/"):
+        raise ValueError(f"message {index}: only inline images (base64) are supported; an image URL is text "
+                         "that would leave the device unclassified")
+    return url
 
 
 def to_langchain_tool_calls(calls: Sequence[ToolCall]) -> list[LCToolCall]:
@@ -105,17 +130,21 @@ def tool_choice_option(tool_choice: dict[str, Any] | str | bool | None) -> dict[
 
 def to_langchain_messages(messages: Sequence[Message]) -> list[BaseMessage]:
     """Router messages as LangChain messages: text, an assistant message's tool calls,
-    a tool result's call id."""
+    a tool result's call id, images (as ``image_url`` content blocks)."""
     out: list[BaseMessage] = []
     for m in messages:
+        content: Any = m.content
+        if m.images:
+            content = ([{"type": "text", "text": m.content}] if m.content else []) + [
+                {"type": "image_url", "image_url": {"url": url}} for url in m.images]
         if m.role == "assistant":
-            out.append(AIMessage(m.content, tool_calls=to_langchain_tool_calls(m.tool_calls)))
+            out.append(AIMessage(content, tool_calls=to_langchain_tool_calls(m.tool_calls)))
         elif m.role == "tool":
-            out.append(ToolMessage(m.content, tool_call_id=m.tool_call_id or ""))
+            out.append(ToolMessage(content, tool_call_id=m.tool_call_id or ""))
         elif m.role in ("user", "system"):
-            out.append((HumanMessage if m.role == "user" else SystemMessage)(m.content))
+            out.append((HumanMessage if m.role == "user" else SystemMessage)(content))
         else:
-            out.append(ChatMessage(role=m.role, content=m.content))
+            out.append(ChatMessage(role=m.role, content=content))
     return out
 
 
@@ -140,6 +169,8 @@ class LangChainBackend:
     too (for a model that ignores it); ``timeout`` stays what the model was built with.
     Usage is per call: in the reply, or in the returned stream's ``usage``.
     """
+
+    supports_images = True
 
     def __init__(self, model: BaseChatModel) -> None:
         self.model = model
@@ -211,7 +242,9 @@ class PrivacyRouterChatModel(BaseChatModel):
     The conversation whose masks are reused is ``conversation_id`` from the call's
     keyword arguments, from the run metadata or the enclosing chain's ``configurable``
     (``conversation_id`` or ``thread_id``), or this model's ``conversation_id``; with
-    none, every call gets a fresh mask map.
+    none, every call gets a fresh mask map. A call's ``model=`` picks the cloud's model
+    for that call (a ``groq:`` cloud; any other raises ``ValueError``); what is routed
+    where, and the local model, stay as they are.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True, populate_by_name=True)
@@ -241,6 +274,12 @@ class PrivacyRouterChatModel(BaseChatModel):
     api_key: SecretStr | None = Field(default_factory=secret_from_env("GROQ_API_KEY", default=None))
     """Groq API key (default ``$GROQ_API_KEY``); used when ``cloud`` is a ``groq:`` string."""
     streaming: bool = False
+    allow_images: bool = False
+    """Send inline images (base64) to the cloud as they are. They cannot be classified on
+    the device: by default a message with an image raises ``ValueError``. With this on,
+    the text is still classified and masked, and a request with images is answered by
+    the cloud, whole, or raises :class:`~ptmo_middleware.errors.ImagesUnsupported`
+    (never answered locally without them). Image URLs are always refused."""
 
     _lazy: LazyRouter = PrivateAttr()
 
@@ -251,6 +290,25 @@ class PrivacyRouterChatModel(BaseChatModel):
     @property
     def _llm_type(self) -> str:
         return "ptmo-privacy-router"
+
+    @classmethod
+    def is_lc_serializable(cls) -> bool:
+        """Whether ``dumpd`` / ``load`` can round-trip this class: yes (see :meth:`to_json`)."""
+        return True
+
+    @property
+    def lc_secrets(self) -> dict[str, str]:
+        """``api_key`` is serialised as a reference to ``$GROQ_API_KEY``, never its value."""
+        return {"api_key": "GROQ_API_KEY"}
+
+    def to_json(self) -> SerializedConstructor | SerializedNotImplemented:
+        """``dumpd``'s form: this model's constructor arguments, the API key as a secret
+        reference. Not implemented when a side or ``router`` is a live object (a ptmo
+        backend, a ready router, a LangChain model that is not serialisable itself):
+        those cannot be rebuilt from JSON."""
+        live = [side for side in (self.local, self.cloud, self.router) if side is not None
+                and not isinstance(side, str) and not (isinstance(side, Serializable) and side.is_lc_serializable())]
+        return self.to_json_not_implemented() if live else super().to_json()
 
     @property
     def model_name(self) -> str:
@@ -347,11 +405,8 @@ class PrivacyRouterChatModel(BaseChatModel):
                    kwargs: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
         """(conversation id or None, keyword arguments for the router)."""
         kwargs = {k: v for k, v in kwargs.items() if k != "stream"}
-        if "model" in kwargs:
-            raise ValueError("PrivacyRouterChatModel routes between its local and cloud models; "
-                             "a per-call `model` override is not supported")
         defaults = {"temperature": self.temperature, "max_tokens": self.max_tokens, "stop": stop or self.stop}
-        conversation, options = split_options(kwargs, defaults, type(self).__name__, TOOL_OPTIONS)
+        conversation, options = split_options(kwargs, defaults, type(self).__name__, TOOL_OPTIONS | {MODEL_OPTION})
         # Run metadata, then the enclosing chain's (or LangGraph node's) configurable.
         sources = [getattr(run_manager, "metadata", None) or {},
                    (var_child_runnable_config.get() or {}).get("configurable") or {}]
@@ -375,14 +430,14 @@ class PrivacyRouterChatModel(BaseChatModel):
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
                   run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
-        prompt = to_router_messages(messages)
+        prompt = to_router_messages(messages, allow_images=self.allow_images)
         conversation, options = self._call_args(stop, run_manager, kwargs)
         router = self.get_router()
         return self._result(router.invoke(prompt, conversation_id=conversation, **options))
 
     async def _agenerate(self, messages: list[BaseMessage], stop: list[str] | None = None,
                          run_manager: AsyncCallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
-        prompt = to_router_messages(messages)
+        prompt = to_router_messages(messages, allow_images=self.allow_images)
         conversation, options = self._call_args(stop, run_manager, kwargs)
         router = self.get_router()
         return self._result(await router.ainvoke(prompt, conversation_id=conversation, **options))
@@ -400,7 +455,7 @@ class PrivacyRouterChatModel(BaseChatModel):
 
     def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
                 run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
-        prompt = to_router_messages(messages)
+        prompt = to_router_messages(messages, allow_images=self.allow_images)
         conversation, options = self._call_args(stop, run_manager, kwargs)
         router = self.get_router()
         for piece in router.stream(prompt, conversation_id=conversation, **options):
@@ -414,7 +469,7 @@ class PrivacyRouterChatModel(BaseChatModel):
     async def _astream(self, messages: list[BaseMessage], stop: list[str] | None = None,
                        run_manager: AsyncCallbackManagerForLLMRun | None = None,
                        **kwargs: Any) -> AsyncIterator[ChatGenerationChunk]:
-        prompt = to_router_messages(messages)
+        prompt = to_router_messages(messages, allow_images=self.allow_images)
         conversation, options = self._call_args(stop, run_manager, kwargs)
         router = self.get_router()
         async for piece in router.astream(prompt, conversation_id=conversation, **options):

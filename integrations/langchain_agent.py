@@ -14,23 +14,31 @@ agent's state, so tools run on the real values. A request whose private part mus
 on the device goes, unmasked, to ``local``; with no local model it fails
 (:class:`~ptmo_middleware.errors.LocalBackendUnavailable`) and nothing is sent.
 
-The agent's own streaming of tokens (``stream_mode="messages"``) shows the cloud's
-tokens as they come, placeholders included; the messages in the agent's state (and in
-``"updates"`` / ``"values"`` streams) are restored.
+The agent's own streaming of tokens (``stream_mode="messages"``) is restored too: the
+cloud call is made through :class:`RestoringChatModel`, which restores the text as it
+streams (a placeholder split across chunks is held back until it is complete) and
+gives the tool calls whole, restored, on the last chunk; the agent's model itself runs
+tagged ``nostream``, so its masked tokens are never streamed.
 """
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from typing import Any
 
 from langchain.agents.middleware import AgentMiddleware, ModelRequest, ModelResponse
 from langchain.chat_models import init_chat_model
+from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, SystemMessage, ToolMessage
-from pydantic import BaseModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, SystemMessage, ToolMessage
+from langchain_core.messages.tool import tool_call_chunk
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.runnables import Runnable, RunnableConfig
+from langgraph.constants import TAG_NOSTREAM
+from pydantic import BaseModel, ConfigDict
 
 from ptmo_middleware.egress import Egress
 from ptmo_middleware.errors import BudgetExhausted, BudgetStoreError, LocalBackendUnavailable, ToolsUnsupported
@@ -117,7 +125,9 @@ class PrivacyMiddleware(AgentMiddleware):
                 Egress(LangChainBackend(request.model), router.budget, router.audit, 0).leave(plan)
             except (BudgetExhausted, BudgetStoreError) as exc:
                 return self._local(request, plan, vault, kept, f"the cloud was refused: {exc}")
-            return Decision(self._masked(request, plan), plan, vault, cloud=True, kept=kept)
+            restoring = RestoringChatModel.around(request.model, vault, plan.placeholders)
+            return Decision(self._masked(request.override(model=restoring), plan), plan, vault, cloud=True,
+                            kept=kept)
         except BaseException:
             if not kept:
                 router.vaults.drop(conversation)
@@ -169,7 +179,9 @@ class PrivacyMiddleware(AgentMiddleware):
     # -- restoring --------------------------------------------------------------------
     def restore(self, response: ModelResponse, decision: Decision) -> ModelResponse:
         """The model's answer with the plan's placeholders restored (text, tool calls,
-        structured output) and ``response_metadata["ptmo"]`` saying what was decided."""
+        structured output) and ``response_metadata["ptmo"]`` saying what was decided.
+        (The cloud's answer comes restored from :class:`RestoringChatModel` already;
+        this restores it again in case a middleware inside this one swapped the model.)"""
         if decision.cloud:
             only = decision.plan.placeholders
 
@@ -220,3 +232,129 @@ def _restored_value(value: Any, restore: Callable[[str], str]) -> Any:
         return dataclasses.replace(value, **{f.name: _restored_value(getattr(value, f.name), restore)
                                              for f in dataclasses.fields(value) if f.init})
     return map_strings(value, restore)
+
+
+#: The wrapped model's run: traced with the agent's callbacks, never streamed as messages.
+_NOSTREAM: RunnableConfig = {"tags": [TAG_NOSTREAM]}
+
+
+class RestoringChatModel(BaseChatModel):
+    """The agent's model for one masked cloud call, answering with the plan's
+    placeholders restored, in ``invoke`` and in streams alike.
+
+    Streamed text goes through the vault's split-safe
+    :class:`~ptmo_middleware.vault.StreamRestorer`; the tool calls (and usage, and the
+    provider's metadata) come whole, their arguments restored, on the last chunk. The
+    wrapped model's run is tagged ``nostream``, so LangGraph's ``stream_mode="messages"``
+    shows this model's restored chunks and never the wrapped one's masked tokens. A JSON
+    answer (``response_format``) has its values written escaped for JSON strings. Only
+    text content is passed on. Never cached: its answers hold the real values.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    inner: Runnable[Any, Any]
+    """The agent's model, or its binding with tools."""
+    vault: MaskVault
+    placeholders: dict[str, str]
+    """The plan's placeholders: only these are restored."""
+    json_answer: bool = False
+    model_name: str | None = None
+    """The wrapped model's name (the agent reads it to pick a structured-output strategy)."""
+
+    @classmethod
+    def around(cls, model: BaseChatModel, vault: MaskVault, placeholders: dict[str, str]) -> "RestoringChatModel":
+        """``model`` wrapped, with its name and profile (what the agent inspects)."""
+        name = getattr(model, "model_name", None) or getattr(model, "model", None)
+        return cls(inner=model, vault=vault, placeholders=placeholders, cache=False, profile=model.profile,
+                   model_name=name if isinstance(name, str) else None)
+
+    @property
+    def _llm_type(self) -> str:
+        return "ptmo-restoring"
+
+    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> Runnable[Any, AIMessage]:
+        """The wrapped model's ``bind_tools`` (its own tool format), still restoring."""
+        response_format = kwargs.get("response_format")
+        json_answer = isinstance(response_format, dict) and response_format.get("type") in ("json_object",
+                                                                                            "json_schema")
+        bound = self.inner.bind_tools(tools, **kwargs)  # type: ignore[attr-defined]
+        return self.model_copy(update={"inner": bound, "json_answer": json_answer})
+
+    def _restored(self, message: AIMessage) -> AIMessage:
+        """``message`` restored: its text (escaped in a JSON answer), its tool calls' arguments."""
+        def restore(text: str) -> str:
+            return self.vault.restore(text, only=self.placeholders)
+
+        def restore_json(text: str) -> str:
+            return self.vault.restore(text, only=self.placeholders, escape=json_escape)
+
+        restored = _restored_message(message, restore, restore_json)
+        return restored.model_copy(update={"content": (restore_json if self.json_answer else restore)(message.text)})
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                  run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
+        message = self.inner.invoke(messages, _NOSTREAM, stop=stop, **kwargs)
+        return ChatResult(generations=[ChatGeneration(message=self._restored(message))])
+
+    async def _agenerate(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                         run_manager: AsyncCallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
+        message = await self.inner.ainvoke(messages, _NOSTREAM, stop=stop, **kwargs)
+        return ChatResult(generations=[ChatGeneration(message=self._restored(message))])
+
+    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+        pieces = _Pieces(self)
+        for chunk in self.inner.stream(messages, _NOSTREAM, stop=stop, **kwargs):
+            if out := pieces.feed(chunk):
+                if run_manager:
+                    run_manager.on_llm_new_token(out.text, chunk=out)
+                yield out
+        last = pieces.last()
+        if run_manager:
+            run_manager.on_llm_new_token(last.text, chunk=last)
+        yield last
+
+    async def _astream(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                       run_manager: AsyncCallbackManagerForLLMRun | None = None,
+                       **kwargs: Any) -> AsyncIterator[ChatGenerationChunk]:
+        pieces = _Pieces(self)
+        async for chunk in self.inner.astream(messages, _NOSTREAM, stop=stop, **kwargs):
+            if out := pieces.feed(chunk):
+                if run_manager:
+                    await run_manager.on_llm_new_token(out.text, chunk=out)
+                yield out
+        last = pieces.last()
+        if run_manager:
+            await run_manager.on_llm_new_token(last.text, chunk=last)
+        yield last
+
+
+class _Pieces:
+    """One restored stream: text released as the restorer allows; the whole message
+    (tool calls, usage, metadata) gathered for the last chunk."""
+
+    def __init__(self, model: RestoringChatModel) -> None:
+        self.model = model
+        self.restorer = model.vault.stream_restorer(model.placeholders,
+                                                    json_escape if model.json_answer else None)
+        self.full: AIMessageChunk | None = None
+
+    def feed(self, chunk: AIMessageChunk) -> ChatGenerationChunk | None:
+        """The restored text this chunk releases, if any."""
+        self.full = chunk if self.full is None else self.full + chunk
+        text = self.restorer.feed(chunk.text)
+        return ChatGenerationChunk(message=AIMessageChunk(content=text)) if text else None
+
+    def last(self) -> ChatGenerationChunk:
+        """The held-back text, and the whole answer's tool calls (restored), usage and metadata."""
+        full = self.full if self.full is not None else AIMessageChunk(content="")
+        restored = self.model._restored(AIMessage(content="", tool_calls=full.tool_calls,
+                                                  invalid_tool_calls=full.invalid_tool_calls))
+        calls = [tool_call_chunk(name=c["name"], args=json.dumps(c["args"], ensure_ascii=False), id=c["id"],
+                                 index=i) for i, c in enumerate(restored.tool_calls)]
+        calls += [tool_call_chunk(name=c.get("name"), args=c.get("args"), id=c.get("id"), index=len(calls) + i)
+                  for i, c in enumerate(restored.invalid_tool_calls)]
+        return ChatGenerationChunk(message=AIMessageChunk(
+            content=self.restorer.flush(), tool_call_chunks=calls, usage_metadata=full.usage_metadata,
+            response_metadata=full.response_metadata, chunk_position="last"))

@@ -18,7 +18,7 @@ import random
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
-from .backends import AsyncTextStream, Backend, BackendReply, Usage, tool_calls_of, usage_of
+from .backends import AsyncTextStream, Backend, BackendReply, Usage, called_name, tool_calls_of, usage_of
 from .errors import BackendError, BudgetExhausted
 from .types import Message, Plan, ToolCall
 
@@ -39,16 +39,17 @@ class Egress:
         self.audit = audit
         self.max_retries = max_retries
 
-    def leave(self, plan: Plan, attempt: int = 1, on_send: Callable[[], None] | None = None) -> list[Message]:
-        """Charge the budget and record the body of ``attempt``; the messages to send.
-        Raises :class:`BudgetExhausted` (nothing sent) when the budget refuses. For a
-        caller that sends the body itself (the agent middleware hands it to the agent's
-        own model), this is the door."""
+    def leave(self, plan: Plan, attempt: int = 1, on_send: Callable[[], None] | None = None,
+              options: dict[str, Any] | None = None) -> list[Message]:
+        """Charge the budget and record the body of ``attempt`` (sent with ``options``);
+        the messages to send. Raises :class:`BudgetExhausted` (nothing sent) when the
+        budget refuses. For a caller that sends the body itself (the agent middleware
+        hands it to the agent's own model), this is the door."""
         messages = list(plan.cloud_messages)
         if not self.budget.charge(plan):
             raise BudgetExhausted(f"privacy budget of {plan.principal!r} cannot pay {plan.budget_cost:.4f} now")
         if self.audit is not None:
-            self.audit.record_send(plan, messages, backend=self.backend.name, attempt=attempt)
+            self.audit.record_send(plan, messages, backend=called_name(self.backend, options or {}), attempt=attempt)
         if on_send is not None:
             on_send()
         return messages
@@ -73,7 +74,7 @@ class Egress:
         self._check_ready()
         attempt = 1
         while True:
-            messages = self.leave(plan, attempt, on_send)
+            messages = self.leave(plan, attempt, on_send, options)
             try:
                 return await self.backend.achat(messages, **options)
             except Exception as exc:
@@ -91,7 +92,7 @@ class Egress:
         self._check_ready()
         attempt = 1
         while True:
-            stream = self.backend.astream(self.leave(plan, attempt, on_send), **options)
+            stream = self.backend.astream(self.leave(plan, attempt, on_send, options), **options)
             started = False
             try:
                 async for piece in stream:

@@ -61,6 +61,13 @@ class ToolsUnsupported(PtmoError):
     that cannot take them (the embedded model). Nothing was sent to the cloud."""
 
 
+class ImagesUnsupported(PtmoError):
+    """A request carries images and cannot be answered by the cloud, whole: images
+    cannot be classified on the device and no local model here can see them, so such a
+    request is never split, never answered locally in the cloud's place. Nothing was
+    sent to the cloud (unless the cloud itself failed)."""
+
+
 class VaultStoreError(PtmoError):
     """The shared store of the conversations' mask maps failed (Redis down, a locked
     SQLite file), or holds a value this key cannot decrypt. Nothing was sent to the

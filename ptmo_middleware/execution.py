@@ -38,10 +38,11 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .backends import ADAPTER_OPTION, Backend, Usage, supports_tools, tool_calls_of, usage_of
+from .backends import (ADAPTER_OPTION, MODEL_OPTION, Backend, Usage, called_name, supports_images, supports_tools,
+                       tool_calls_of, usage_of)
 from .components import Answers, ChunkRestorer
-from .errors import (BudgetExhausted, BudgetStoreError, CloudBackendUnavailable, LocalBackendUnavailable, PluginError,
-                     RequestTimeout, ToolsUnsupported)
+from .errors import (BudgetExhausted, BudgetStoreError, CloudBackendUnavailable, ImagesUnsupported,
+                     LocalBackendUnavailable, PluginError, RequestTimeout, ToolsUnsupported)
 from .tools import asks_for_tools, json_escape, restore_tool_calls
 from .types import Message, Part, Plan, ToolCall
 
@@ -156,8 +157,10 @@ class Execution:
         self.escape = json_escape if json_answer else None
 
     def _adapter_options(self, options: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
-        """The local calls' options (with the principal's adapter when one resolves) and
-        the name to report for it (``None``: no adapter store in use)."""
+        """The local calls' options (with the principal's adapter when one resolves; never
+        the cloud's per-call model) and the name to report for it (``None``: no adapter
+        store in use)."""
+        options = {k: v for k, v in options.items() if k != MODEL_OPTION}
         resolution = self.host.adapter_for(self.plan.principal)
         if resolution is None:
             return options, None
@@ -244,6 +247,7 @@ class Execution:
         """The cloud's answer to ``plan.cloud_messages``, or the local fallback."""
         cloud = self.host.cloud_backend
         self._check_tools(cloud, "cloud")
+        self._check_images(cloud)
         t0 = time.perf_counter()
         try:
             reply = await self.host.egress.chat(self.plan, self.options, self._sent)
@@ -256,7 +260,11 @@ class Execution:
         return reply.text
 
     async def _fallback(self, exc: Exception) -> str:
-        """Answer the cloud's parts on the device after ``exc``, or re-raise per settings."""
+        """Answer the cloud's parts on the device after ``exc``, or re-raise per settings
+        (and always for a request with images, which no local model here can see)."""
+        if any(m.images for m in self.plan.messages):
+            raise ImagesUnsupported(f"the cloud model {self.host.cloud_backend.name} could not answer ({exc}), and "
+                                    "this request carries images, which no local model here can see") from exc
         if isinstance(exc, BudgetExhausted):
             self.flags.append(FLAG_BUDGET_REFUSED)
         elif isinstance(exc, BudgetStoreError):  # fail closed: nothing was charged, nothing left
@@ -376,6 +384,7 @@ class Execution:
         first piece, the local fallback's answer as one piece."""
         cloud = self.host.cloud_backend
         self._check_tools(cloud, "cloud")
+        self._check_images(cloud)
         t0 = time.perf_counter()
         pieces: list[str] = []
         try:
@@ -396,6 +405,12 @@ class Execution:
         self._count("cloud", cloud, usage_of(stream))
 
     # -- tools ------------------------------------------------------------------------
+    def _check_images(self, cloud: Backend) -> None:
+        """Refuse, before it is called, a cloud backend that would drop the request's images."""
+        if any(m.images for m in self.plan.cloud_messages) and not supports_images(cloud):
+            raise ImagesUnsupported(f"this request carries images and the cloud model {cloud.name} cannot take "
+                                    "them. Nothing was sent to the cloud.")
+
     def _check_tools(self, backend: Backend, side: str) -> None:
         """Refuse, before it is called, a backend that cannot take the request's tools."""
         if self.tools and not supports_tools(backend):
@@ -412,7 +427,7 @@ class Execution:
     def _count(self, side: str, backend: Backend, usage: Usage) -> None:
         """Record that ``backend`` answered on ``side`` with this call's own ``usage``
         (from its reply, or from the stream it returned: never backend state)."""
-        self.backends[side] = backend.name
+        self.backends[side] = called_name(backend, self.options) if side == "cloud" else backend.name
         self.usage = self.usage + usage
         if side == "local":
             self._note_adapter()

@@ -87,7 +87,8 @@ def to_messages(prompt: MessagesLike) -> list[Message]:
         _check_unicode(m.content, f"message {i}")
         if isinstance(m.role, str):
             _check_unicode(m.role, f"message {i} role")
-    if not messages[-1].content.strip() and messages[-1].tool_call_id is None:  # a tool may return nothing
+    last = messages[-1]
+    if not (last.content.strip() or last.images) and last.tool_call_id is None:  # a tool may return nothing
         raise InvalidPromptError("the prompt is empty")
     return messages
 

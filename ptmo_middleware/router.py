@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .plugin_manager import get_component
 from .audit import AuditLog, component_version, resolve_path
-from .backends import Backend, check_options, resolve_backend, takes_adapters
+from .backends import MODEL_OPTION, Backend, check_options, resolve_backend, takes_adapters, takes_model
 from .budget.guard import BudgetGuard
 from .config import Settings
 from .egress import Egress
+from .errors import ImagesUnsupported
 from .execution import Execution, Reply, ReplyChunk
 from .pipeline import MessagesLike, Planner
 from .syncbridge import iterate_sync, run_sync
@@ -94,13 +95,18 @@ class PrivacyRouter:
               principal: str | None, tools: bool = False) -> Plan:
         """The plan of ``prompt``. A request that uses tools (``tools``: it asks for them;
         or its messages hold tool calls or results) is never split: when something of it
-        must stay on the device, all of it is answered there."""
+        must stay on the device, all of it is answered there. A request with images goes
+        to the cloud whole, or raises :class:`ImagesUnsupported`."""
         plan = self.budget.plan_within_budget(self.planner, prompt, vault, policy=policy, decomposer=decomposer, principal=principal)
         if (tools or has_tool_use(plan.messages)) and _split(plan):
             plan = self.budget.plan_within_budget(self.planner, prompt, vault, policy="local-only", decomposer=decomposer,
                                     principal=principal)
             plan.notes.append("tool use: part of the request must stay on the device, so all of it is "
                               "answered by the local model")
+        if any(m.images for m in plan.messages) and (not plan.cloud_messages or _split(plan)):
+            raise ImagesUnsupported(f"this request carries images and part of it must stay on the device (level "
+                                    f"{plan.level.name}); images cannot be classified and no local model here can "
+                                    "see them. Nothing was sent to the cloud.")
         if self.audit is not None:
             self.audit.record_plan(plan, component_version(self.planner.policy(plan.policy)))
         return plan
@@ -170,7 +176,10 @@ class PrivacyRouter:
     def _execution(self, prompt: MessagesLike, conversation_id: str | None, principal: str | None,
                    policy: str | None, decomposer: str | None, options: dict[str, Any]) -> Execution:
         started = time.perf_counter()
-        options = check_options(options, frozenset({"num_ctx"}) | TOOL_OPTIONS)
+        options = check_options(options, frozenset({"num_ctx", MODEL_OPTION}) | TOOL_OPTIONS)
+        if MODEL_OPTION in options and not takes_model(self.cloud_backend):
+            raise ValueError(f"the cloud model {self.cloud_backend.name} cannot be switched per call "
+                             f"(option {MODEL_OPTION!r}); a groq: cloud can")
         options = {k: v for k, v in options.items() if v or k not in TOOL_OPTIONS}  # no tools: not a tool request
         vault = self.vault(conversation_id)
         plan = self._plan(prompt, vault, policy, decomposer, principal, asks_for_tools(options))
@@ -188,7 +197,8 @@ class PrivacyRouter:
                       principal: str | None = None, policy: str | None = None, decomposer: str | None = None,
                       **options: Any) -> Reply:
         """Plan ``prompt`` and answer it: local and cloud parts concurrently, masked
-        values restored. Options: temperature, max_tokens, stop, seed, timeout; and
+        values restored. Options: temperature, max_tokens, stop, seed, timeout; ``model``
+        (the cloud's model for this call; never the local one's); and
         ``tools``, ``tool_choice``, ``response_format`` (OpenAI's forms): the reply's
         ``tool_calls`` then hold the calls the model asked for, their arguments restored.
         Without a ``conversation_id`` the call's placeholders are its own."""

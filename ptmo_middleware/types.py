@@ -157,12 +157,18 @@ class ToolCall:
 class Message:
     """A chat message as the router sees it: its text, and for tool use the calls an
     assistant message made (``tool_calls``) or the call a tool result answers
-    (``tool_call_id``)."""
+    (``tool_call_id``).
+
+    ``images`` are inline images (``data:image/...;base64,...`` URLs) attached by a
+    caller that opted in: they cannot be classified, so they go to the cloud as they
+    are, with the message's masked text, or the request fails
+    (:class:`~ptmo_middleware.errors.ImagesUnsupported`)."""
 
     role: str
     content: str
     tool_calls: list[ToolCall] = field(default_factory=list)
     tool_call_id: str | None = None
+    images: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"role": self.role, "content": self.content}
@@ -170,17 +176,19 @@ class Message:
             d["tool_calls"] = [c.to_dict() for c in self.tool_calls]
         if self.tool_call_id is not None:
             d["tool_call_id"] = self.tool_call_id
+        if self.images:
+            d["images"] = list(self.images)
         return d
 
 
 def messages_hash(messages: "list[Message]") -> str:
     """SHA-256 of chat messages (role and content of each, in order, and the tool calls
-    or tool call id of those that have them)."""
+    or tool call id, and the images, of those that have them)."""
     h = hashlib.sha256()
     for m in messages:
         h.update(m.role.encode() + b"\0" + m.content.encode("utf-8", "surrogatepass") + b"\0")
-        if m.tool_calls or m.tool_call_id is not None:
-            extra = {k: v for k, v in m.to_dict().items() if k in ("tool_calls", "tool_call_id")}
+        if m.tool_calls or m.tool_call_id is not None or m.images:
+            extra = {k: v for k, v in m.to_dict().items() if k in ("tool_calls", "tool_call_id", "images")}
             h.update(json.dumps(extra, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\0")
     return h.hexdigest()
 

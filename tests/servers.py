@@ -22,14 +22,23 @@ import pytest
 Answer = Callable[[list[dict[str, str]]], str]
 
 
+def text_of(message: dict[str, Any]) -> str:
+    """A message's text: its content, or the text parts of a content list (images and
+    other parts are left out)."""
+    content = message.get("content") or ""
+    if isinstance(content, str):
+        return content
+    return " ".join(part["text"] for part in content if part.get("type") == "text")
+
+
 def echo(prefix: str) -> Answer:
-    """An answer function: ``"<prefix> heard: <last message>"``."""
-    return lambda messages: f"{prefix} heard: {messages[-1]['content']}"
+    """An answer function: ``"<prefix> heard: <last message's text>"``."""
+    return lambda messages: f"{prefix} heard: {text_of(messages[-1])}"
 
 
 def _last_text(messages: list[dict[str, Any]]) -> str:
     """The text of the last user message or tool result."""
-    return next((m.get("content") or "" for m in reversed(messages) if m.get("role") in ("user", "tool")), "")
+    return next((text_of(m) for m in reversed(messages) if m.get("role") in ("user", "tool")), "")
 
 
 def _fill(schema: dict[str, Any], text: str, numbers: list[int]) -> Any:
@@ -68,7 +77,7 @@ def scripted(messages: list[dict[str, Any]], tools: list[dict[str, Any]] | None,
         tool = next(t["function"] for t in tools if t["function"]["name"] == name)
         return "", [{"name": name, "arguments": _fill(tool.get("parameters") or {}, text, numbers)}]
     if tools and messages[-1].get("role") == "tool":
-        return f"tool said: {messages[-1].get('content') or ''}", []
+        return f"tool said: {text_of(messages[-1])}", []
     kind = (response_format or {}).get("type")
     if kind == "json_schema":
         return json.dumps(_fill(response_format["json_schema"]["schema"], text, numbers), ensure_ascii=False), []
@@ -329,7 +338,7 @@ class _GroqHandler(_Handler):
                        "function": {"name": c["name"], "arguments": json.dumps(c["arguments"], ensure_ascii=False)}}
                       for i, c in enumerate(calls)]
         finish = "tool_calls" if tool_calls else "stop"
-        usage = {"prompt_tokens": sum(len((m.get("content") or "").split()) for m in messages),
+        usage = {"prompt_tokens": sum(len(text_of(m).split()) for m in messages),
                  "completion_tokens": len(text.split()), "total_tokens": 0, "queue_time": 0.01,
                  "prompt_time": 0.01, "completion_time": 0.02, "total_time": 0.03}
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]

@@ -6,6 +6,8 @@ what each tool received is checked for the real ones."""
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -13,7 +15,7 @@ import pytest
 from langchain.agents import create_agent
 from langchain.agents.middleware import AgentMiddleware, ModelRequest, ModelResponse
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage, ToolMessage
+from langchain_core.messages import AIMessage, AIMessageChunk, ToolMessage
 from langchain_ollama import ChatOllama
 from langchain_openai import ChatOpenAI
 from langgraph.checkpoint.memory import InMemorySaver
@@ -105,6 +107,31 @@ def test_agent_run_sends_no_private_value_and_tools_get_the_real_ones(
     # One mask map for the thread.
     vault = privacy.get_router().vault(f"thread-agent-{mode}")
     assert {EMAIL, PASSWORD, PHONE, DIRECTORY_EMAIL} <= set(vault.mapping.values())
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_streamed_messages_show_the_real_values(mode: str, groq_server: GroqServer,
+                                                ollama_server: OllamaServer) -> None:
+    """``stream_mode="messages"``: what the user sees of the cloud's answers is restored
+    as it streams (the server sends 3-character chunks, so placeholders arrive split),
+    tool calls included; the cloud got placeholders only."""
+    agent, _ = make_agent(groq_server, ollama_server, Toolbox(), LookupThenSend())
+    state = {"messages": [{"role": "user", "content": REQUEST}]}
+    config = {"configurable": {"thread_id": f"stream-{mode}"}}
+
+    async def collect() -> list[Any]:
+        return [message async for message, _ in agent.astream(state, config, stream_mode="messages")]
+
+    streamed = ([message for message, _ in agent.stream(state, config, stream_mode="messages")]
+                if mode == "sync" else asyncio.run(collect()))
+    assert len(groq_server.bodies) == 3
+    assert_nothing_private_left(groq_server)
+    assert "[PHONE_NUMBER_1]" in groq_server.received_text
+    chunks = [m for m in streamed if isinstance(m, AIMessageChunk)]
+    text = "".join(c.text for c in chunks)
+    calls = json.dumps([c.tool_call_chunks for c in chunks], ensure_ascii=False)
+    assert PHONE in text and EMAIL in calls and PHONE in calls
+    assert not re.search(r"\[[A-Z_]+_\d+\]", text + calls), "a placeholder was streamed to the user"
 
 
 def test_each_thread_keeps_its_own_placeholders(groq_server: GroqServer, ollama_server: OllamaServer) -> None:

@@ -23,6 +23,14 @@ A backend that takes tools sets ``supports_tools = True`` and also accepts the o
 :data:`~ptmo_middleware.tools.TOOL_OPTIONS`); the tool calls of its answer are in the
 reply's ``tool_calls``, or in the stream's ``tool_calls`` once it is exhausted
 (complete calls only: a backend's stream yields each :class:`ToolCall` whole).
+
+A backend that sends a message's ``images`` on (``groq``) sets ``supports_images = True``;
+the router gives images to no other.
+
+A cloud backend that can answer with another model of its provider per call (``groq``)
+sets ``per_call_model = True`` and also accepts the option ``model``
+(:data:`MODEL_OPTION`): the model name for that call alone. The router passes it to
+the cloud backend only (never to the local model).
 """
 from __future__ import annotations
 
@@ -45,6 +53,9 @@ GENERATION_OPTIONS = frozenset({"temperature", "max_tokens", "stop", "seed", "ti
 #: The per-call adapter option of backends with ``per_call_adapter = True``.
 ADAPTER_OPTION = "adapter"
 
+#: The per-call model option of cloud backends with ``per_call_model = True``.
+MODEL_OPTION = "model"
+
 
 def supports_tools(backend: Any) -> bool:
     """Whether ``backend`` accepts tools and structured output (``supports_tools``)."""
@@ -54,6 +65,23 @@ def supports_tools(backend: Any) -> bool:
 def takes_adapters(backend: Any) -> bool:
     """Whether ``backend`` accepts the per-call :data:`ADAPTER_OPTION`."""
     return getattr(backend, "per_call_adapter", False) is True
+
+
+def supports_images(backend: Any) -> bool:
+    """Whether ``backend`` sends a message's ``images`` on (``supports_images``)."""
+    return getattr(backend, "supports_images", False) is True
+
+
+def takes_model(backend: Any) -> bool:
+    """Whether ``backend`` accepts the per-call :data:`MODEL_OPTION`."""
+    return getattr(backend, "per_call_model", False) is True
+
+
+def called_name(backend: Any, options: dict[str, Any]) -> str:
+    """The name of the model a call with ``options`` reaches: ``<provider>:<model>`` when
+    they hold a :data:`MODEL_OPTION`, else the backend's own name."""
+    model = options.get(MODEL_OPTION)
+    return f"{backend.provider}:{model}" if model else str(backend.name)
 
 
 @dataclass(frozen=True)
@@ -358,6 +386,7 @@ def resolve_backend(spec: "str | Backend", settings: "Settings | None") -> Backe
     return factory(arg, settings or Settings())
 
 
-__all__ = ["ADAPTER_OPTION", "AsyncTextStream", "Backend", "BackendReply", "GENERATION_OPTIONS", "PerLoop", "StopCutter",
-           "TextStream", "Usage", "atranslated", "check_options", "cut_at_stop", "iterate_in_thread", "resolve_backend",
-           "supports_tools", "takes_adapters", "tool_calls_of", "translated", "usage_of"]
+__all__ = ["ADAPTER_OPTION", "AsyncTextStream", "Backend", "BackendReply", "GENERATION_OPTIONS", "MODEL_OPTION",
+           "PerLoop", "StopCutter", "TextStream", "Usage", "atranslated", "called_name", "check_options", "cut_at_stop",
+           "iterate_in_thread", "resolve_backend", "supports_images", "supports_tools", "takes_adapters", "takes_model",
+           "tool_calls_of", "translated", "usage_of"]

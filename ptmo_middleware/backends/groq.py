@@ -6,7 +6,8 @@ from ``base_url`` or the SDK's ``GROQ_BASE_URL``. The SDK retries nothing unless
 egress, which budgets and audits every body it sends. Failures that a retry may cure
 (408, 409, 429, 5xx, connection errors and timeouts) are :class:`BackendError` with
 ``retryable`` set and the server's ``retry-after``. The key is never put in a message,
-a log line or a repr. Async calls use one client per event loop. Tools, ``tool_choice``
+a log line or a repr. Async calls use one client per event loop. The per-call option
+``model`` asks another Groq model for that call. Tools, ``tool_choice``
 and ``response_format`` are passed as OpenAI's Chat Completions API takes them; the
 tool calls of a streamed answer are assembled from their deltas and reported whole.
 """
@@ -23,7 +24,8 @@ from pydantic import SecretStr
 from ..errors import BackendError
 from ..tools import TOOL_OPTIONS, parse_arguments
 from ..types import Message, ToolCall
-from . import AsyncTextStream, BackendReply, PerLoop, TextStream, Usage, atranslated, check_options, translated
+from . import (MODEL_OPTION, AsyncTextStream, BackendReply, PerLoop, TextStream, Usage, atranslated, check_options,
+               translated)
 
 #: Statuses a retry may cure (the SDK's own list).
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
@@ -34,6 +36,8 @@ class GroqBackend:
 
     provider = "groq"
     supports_tools = True
+    supports_images = True
+    per_call_model = True
 
     def __init__(self, model: str, api_key: SecretStr | str | None = None, base_url: str | None = None,
                  timeout: float | None = None, max_retries: int = 0) -> None:
@@ -82,8 +86,8 @@ class GroqBackend:
             return self._sync_client
 
     def _request(self, messages: list[Message], options: dict[str, Any]) -> dict[str, Any]:
-        opts = check_options(options, TOOL_OPTIONS)
-        body: dict[str, Any] = {"model": self.model, "messages": [_wire(m) for m in messages]}
+        opts = check_options(options, TOOL_OPTIONS | {MODEL_OPTION})
+        body: dict[str, Any] = {"model": opts.get(MODEL_OPTION) or self.model, "messages": [_wire(m) for m in messages]}
         body.update({k: opts[k] for k in ("temperature", "max_tokens", "stop", "seed", "timeout") if k in opts})
         body.update({k: opts[k] for k in sorted(TOOL_OPTIONS) if opts.get(k)})
         return body
@@ -161,8 +165,13 @@ class GroqBackend:
 
 
 def _wire(m: Message) -> dict[str, Any]:
-    """A message in the Chat Completions form (tool calls' arguments as JSON text)."""
-    d: dict[str, Any] = {"role": m.role, "content": m.content}
+    """A message in the Chat Completions form (tool calls' arguments as JSON text; with
+    images, the content as a text part and ``image_url`` parts)."""
+    content: Any = m.content
+    if m.images:
+        content = ([{"type": "text", "text": m.content}] if m.content else []) + [
+            {"type": "image_url", "image_url": {"url": url}} for url in m.images]
+    d: dict[str, Any] = {"role": m.role, "content": content}
     if m.tool_calls:
         d["tool_calls"] = [{"id": c.id, "type": "function",
                             "function": {"name": c.name, "arguments": json.dumps(c.arguments, ensure_ascii=False)}}
