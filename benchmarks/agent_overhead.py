@@ -81,7 +81,7 @@ def send_text(recipient: str, body: str) -> str:
 
 def pii_middleware() -> list[AgentMiddleware]:
     """LangChain's PIIMiddleware for each of its built-in types, on input, output and tool results."""
-    return [PIIMiddleware(kind, decomposer="redact", apply_to_input=True, apply_to_output=True,
+    return [PIIMiddleware(kind, strategy="redact", apply_to_input=True, apply_to_output=True,
                           apply_to_tool_results=True)
             for kind in ("email", "credit_card", "ip", "mac_address", "url")]
 
