@@ -170,8 +170,13 @@ def test_lines_of_code_logs_and_configs_are_code_and_prose_is_not() -> None:
     ('const user = { name: "Priya Raman", city: "Leeds" };', ["Priya Raman"]),
     ("# TODO ask Maria Gonzalez about the invoice\ndef pay(x):\n    return x", ["Maria Gonzalez"]),
     ("My colleague Tom Becker wrote this:\nclass InvoiceService:\n    pass", ["Tom Becker"]),
+    ("Hi, I am Laura Chen from Acme Logistics. My script fails:\nimport pandas as pd\n"
+     "df = pd.read_csv(\"orders.csv\")\nprint(df.head())", ["Laura Chen", "Acme Logistics"]),
+    ("my manager Dana Whitfield wants this fixed by friday\n```\nSELECT * FROM orders WHERE id = 5;\n```",
+     ["Dana Whitfield"]),
 ])
-def test_names_in_code_sit_in_strings_and_comments(router: PrivacyRouter, text: str, kept: list[str]) -> None:
+def test_names_in_code_sit_in_strings_comments_and_the_prose_around(router: PrivacyRouter, text: str,
+                                                                    kept: list[str]) -> None:
     out = cloud_text(router, text)
     assert all(name not in out for name in kept)
     if not kept:

@@ -9,8 +9,10 @@ with the words around it and the framing of the prompt (first and second persons
 relations such as "my friend", a letter or a chat log, code, a knowledge question opening
 the prompt) and keeps it when the probability that it is private reaches its threshold.
 
-A logistic model over sparse features, shipped as ``data/unit_judge.json.gz`` and built
-by ``ptmo train-judge``; the prompt's framing is computed once per text.
+Logistic models over sparse features (one for names in prose, one for names in the prose
+of a prompt that holds code, one for names on lines of code), shipped as
+``data/unit_judge.json.gz`` and built by ``ptmo train-judge``; the prompt's framing is
+computed once per text.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ import json
 import math
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -349,15 +351,23 @@ def quoted(text: str, span: Span) -> bool:
     return m is not None and m.end() == span.start
 
 
+#: The judge's models: names in prose, names in the prose of a prompt that holds code
+#: (a question around a paste, a log's message), names on lines of code.
+MODELS = ("prose", "paste", "code")
+
+
 def judge_features(text: str, span: Span, frame: Frame, lexicon: Lexicon, sources: Iterable[str] | None = None,
-                   before: list[str] | None = None) -> tuple[bool, list[str]]:
-    """Whether ``span`` is judged as code (it sits on one of ``frame``'s lines of code)
-    and its features: :func:`span_features`, and for code whether it is in a literal."""
+                   before: list[str] | None = None) -> tuple[str, list[str]]:
+    """Which of :data:`MODELS` judges ``span`` (``code`` on one of ``frame``'s lines of
+    code, ``paste`` elsewhere in a prompt that has some) and its features:
+    :func:`span_features`, and for code whether it is in a literal."""
     feats = span_features(text, span, frame, lexicon, sources, before)
-    code = on_code_line(text, span, frame)
-    if code:
-        feats.append("quoted" if quoted(text, span) else "bare")
-    return code, feats
+    if not frame.code_lines:
+        return "prose", feats
+    if not on_code_line(text, span, frame):
+        return "paste", feats
+    feats.append("quoted" if quoted(text, span) else "bare")
+    return "code", feats
 
 
 def logistic(weights: Mapping[str, float], bias: float, features: Iterable[str]) -> float:
@@ -372,23 +382,36 @@ def latin(value: str) -> bool:
     return all(not c.isalpha() or c < "\u0250" or "\u1e00" <= c <= "\u1eff" for c in value)
 
 
-class UnitJudge:
-    """Keeps the named units that are private in their context: one logistic model for
-    units in prose, another for units on lines of code (the same threshold)."""
+@dataclass(frozen=True)
+class Model:
+    """A logistic model over binary features and the probability a unit must reach."""
 
-    def __init__(self, weights: Mapping[str, float], bias: float, threshold: float,
-                 candidate_threshold: float, lexicon: Lexicon,
-                 code_weights: Mapping[str, float] | None = None, code_bias: float | None = None,
-                 code_threshold: float | None = None) -> None:
-        self.weights = weights
-        self.bias = bias
-        self.code_weights = weights if code_weights is None else code_weights
-        self.code_bias = bias if code_bias is None else code_bias
-        self.threshold = threshold
-        self.code_threshold = threshold if code_threshold is None else code_threshold
+    weights: Mapping[str, float]
+    bias: float
+    threshold: float
+
+    def probability(self, features: Iterable[str]) -> float:
+        return logistic(self.weights, self.bias, features)
+
+
+class UnitJudge:
+    """Keeps the named units that are private in their context; one model of
+    :data:`MODELS` for each kind of place a unit sits in."""
+
+    def __init__(self, models: Mapping[str, Model], candidate_threshold: float, lexicon: Lexicon) -> None:
+        self.models = dict(models)
         self.candidate_threshold = candidate_threshold
         """The unit tagger's threshold when the judge runs (it proposes more, the judge sorts)."""
         self.lexicon = lexicon
+
+    @property
+    def threshold(self) -> float:
+        """The prose model's threshold (the one a sweep moves)."""
+        return self.models["prose"].threshold
+
+    @threshold.setter
+    def threshold(self, value: float) -> None:
+        self.models["prose"] = replace(self.models["prose"], threshold=value)
 
     def probability(self, text: str, span: Span, frame: Frame, sources: Iterable[str] | None = None,
                     before: list[str] | None = None) -> float:
@@ -396,12 +419,11 @@ class UnitJudge:
 
     def judge(self, text: str, span: Span, frame: Frame, sources: Iterable[str] | None = None,
               before: list[str] | None = None) -> tuple[float, float]:
-        """The probability that ``span`` is private and the threshold it must reach (the
-        code model's and its threshold on a line of code)."""
-        code, feats = judge_features(text, span, frame, self.lexicon, sources, before)
-        if code:
-            return logistic(self.code_weights, self.code_bias, feats), self.code_threshold
-        return logistic(self.weights, self.bias, feats), self.threshold
+        """The probability that ``span`` is private and the threshold it must reach, from
+        the model for where it sits (:func:`judge_features`)."""
+        kind, feats = judge_features(text, span, frame, self.lexicon, sources, before)
+        model = self.models[kind]
+        return model.probability(feats), model.threshold
 
     @staticmethod
     def addressed(span: Span, before: list[str]) -> bool:
@@ -480,8 +502,8 @@ def load_judge(path: str | Path = ARTIFACT) -> UnitJudge:
     """The shipped judge, on the ``ml`` artifact's word statistics (read once per process)."""
     with _lock:
         art = _load(str(path))
-    return UnitJudge(art["weights"], art["bias"], art["threshold"], art["candidate_threshold"], lexicon(),
-                     art.get("code_weights"), art.get("code_bias"), art.get("code_threshold"))
+    models = {kind: Model(m["weights"], m["bias"], m["threshold"]) for kind, m in art["models"].items()}
+    return UnitJudge(models, art["candidate_threshold"], lexicon())
 
 
 def available(path: str | Path = ARTIFACT) -> bool:

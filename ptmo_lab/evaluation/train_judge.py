@@ -4,17 +4,19 @@ Candidates are the spans ``ner`` and ``ml`` (the tagger at the judge's lower can
 threshold) find in five sources: PUPA_New's training split, the public prompts of the
 prompt corpus's ``tune`` family and the clean code snippets of
 :mod:`~ptmo_lab.evaluation.code_corpus` (every candidate is public, weighted ``PUBLIC_WEIGHT``
-and ``CODE_WEIGHT``; units on lines of code get a model of their own),
+and ``CODE_WEIGHT``; they teach the models of code and of pastes only),
 the prompt corpus's disclosures (private when it overlaps a marked value), and ``SYNTHETIC`` sentences
 of the synthetic-PII generator's even templates (private where a gold span is). PUPA's
 labels are partial (its annotator marks a country in one prompt and not in the next), so a PUPA candidate
 counts as private: fully when it overlaps a labelled unit, with weight
 ``UNLABELLED_WEIGHT`` when not. The judge thus learns to let names through where the
 framing is public, not to second-guess the detectors inside personal prompts.
-The corpus's ``held`` family and PUPA's dev split are never read here. The prose model's
-threshold is the lowest whose out-of-fold judgement leaves at most ``max_public_changed``
-of the tune public prompts with a kept candidate; the code model's, the lowest that
-leaves at most ``MAX_CODE_CHANGED`` of the code snippets. Same data and seed, same bytes.
+The corpus's ``held`` family and PUPA's dev split are never read here. There is one
+model per place a unit sits in (:data:`MODELS`: prose, the prose of a prompt holding
+code, a line of code). The prose model's threshold is the lowest whose out-of-fold
+judgement leaves at most ``max_public_changed`` of the tune public prompts with a kept
+candidate; the others', the lowest that leaves at most ``MAX_CODE_CHANGED`` of the code
+snippets. Same data and seed, same bytes.
 """
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ from ptmo_lab.evaluation.synthetic_pii import generate
 from ptmo_lab.evaluation.train_classifier import fit_linear, unit_labels
 from ptmo_middleware.pipeline import Planner
 from ptmo_middleware.plugins.classifiers.unit_judge import (
-    ARTIFACT, JUDGED_SOURCES, frame_of, judge_features, latin, logistic, overlapping_sources,
+    ARTIFACT, JUDGED_SOURCES, MODELS, frame_of, judge_features, latin, logistic, overlapping_sources,
 )
 from ptmo_middleware.plugins.classifiers.ml import load_models
 from ptmo_middleware.types import Span
@@ -118,15 +120,15 @@ def build_samples(pupa_rows: Sequence[dict[str, Any]], planner: Planner, seed: i
 @dataclass
 class Design:
     """Every candidate judged in training: features, label, weight, the index of its
-    sample, whether it is judged as code, whether it comes from a code snippet, and its
-    sample's own label (PUPA's labelled units; :attr:`y` counts every PUPA candidate
-    private)."""
+    sample, the model of :data:`MODELS` that judges it, whether it comes from a code
+    snippet, and its sample's own label (PUPA's labelled units; :attr:`y` counts every
+    PUPA candidate private)."""
 
     X: list[list[str]] = field(default_factory=list)
     y: list[int] = field(default_factory=list)
     w: list[float] = field(default_factory=list)
     owner: list[int] = field(default_factory=list)
-    code: list[bool] = field(default_factory=list)
+    model: list[str] = field(default_factory=list)
     snippet: list[bool] = field(default_factory=list)
     labelled: list[int] = field(default_factory=list)
 
@@ -138,11 +140,9 @@ def design(samples: Sequence[Sample]) -> Design:
     for i, s in enumerate(samples):
         frame = frame_of(s.text)
         for span, label, sources in zip(s.candidates, s.labels, overlapping_sources(s.candidates)):
-            is_code, feats = judge_features(s.text, span, frame, lexicon, sources)
-            if s.kind == "code" and not is_code:
-                continue  # the snippets teach the code model only
+            model, feats = judge_features(s.text, span, frame, lexicon, sources)
             d.X.append(feats)
-            d.code.append(is_code)
+            d.model.append(model)
             d.snippet.append(s.kind == "code")
             d.labelled.append(label)
             d.owner.append(i)
@@ -155,14 +155,14 @@ def design(samples: Sequence[Sample]) -> Design:
     return d
 
 
-def fit_models(d: Design, idx: Iterable[int], seed: int, C: float = C) -> dict[bool, tuple[dict[str, float], float]]:
-    """The prose model (``False``: every candidate among ``idx`` but the code snippets')
-    and the code model (``True``: those on lines of code, the snippets' among them)."""
+def fit_models(d: Design, idx: Iterable[int], seed: int, C: float = C) -> dict[str, tuple[dict[str, float], float]]:
+    """Each model of :data:`MODELS` fitted on its candidates among ``idx`` (the prose
+    model without the code snippets': they teach the models of code and pastes)."""
     idx = list(idx)
     models = {}
-    for code in (False, True):
-        part = [j for j in idx if d.code[j]] if code else [j for j in idx if not d.snippet[j]]
-        models[code] = fit_linear([d.X[j] for j in part], [d.y[j] for j in part], C, seed, [d.w[j] for j in part])
+    for kind in MODELS:
+        part = [j for j in idx if d.model[j] == kind and not (kind == "prose" and d.snippet[j])]
+        models[kind] = fit_linear([d.X[j] for j in part], [d.y[j] for j in part], C, seed, [d.w[j] for j in part])
     return models
 
 
@@ -175,19 +175,19 @@ def out_of_fold(samples: Sequence[Sample], d: Design, seed: int, C: float = C) -
         models = fit_models(d, (j for j in range(len(d.X)) if fold[j] != k), seed, C)
         for j in range(len(d.X)):
             if fold[j] == k:
-                probs[j] = logistic(*models[d.code[j]], d.X[j])
+                probs[j] = logistic(*models[d.model[j]], d.X[j])
     return probs
 
 
 def curve(samples: Sequence[Sample], d: Design, probs: Sequence[float], thresholds: Iterable[float],
-          code: bool) -> list[dict[str, float]]:
-    """For the prose model (``code`` false) or the code model, per threshold: the share of
-    its public texts (the public prompts, or the code snippets) with a candidate it keeps,
-    and of the private candidates it judges (PUPA's labelled ones, the disclosures') that
-    it drops."""
-    kind = "code" if code else "public"
+          model: str) -> list[dict[str, float]]:
+    """For one model of :data:`MODELS`, per threshold: the share of its public texts (the
+    public prompts for prose, the code snippets for the others) with a candidate it
+    keeps, and of the private candidates it judges (PUPA's labelled ones, the
+    disclosures') that it drops."""
+    kind = "public" if model == "prose" else "code"
     n_texts = sum(1 for s in samples if s.kind == kind)
-    mine = [j for j in range(len(probs)) if d.code[j] == code]
+    mine = [j for j in range(len(probs)) if d.model[j] == model]
     positives = [probs[j] for j in mine if d.labelled[j]]
     rows = []
     for t in thresholds:
@@ -212,19 +212,18 @@ def train(seed: int = 13, data: str | Path | None = None, out: str | Path = ARTI
     d = design(samples)
     probs = out_of_fold(samples, d, seed)
     grid = [round(0.05 * i, 2) for i in range(1, 20)]
-    rows_curve, code_curve = curve(samples, d, probs, grid, False), curve(samples, d, probs, grid, True)
-    threshold = choose_threshold(rows_curve, max_public_changed)
-    code_threshold = choose_threshold(code_curve, MAX_CODE_CHANGED)
-    models = fit_models(d, range(len(d.X)), seed)
-    (weights, bias), (code_weights, code_bias) = models[False], models[True]
+    curves = {kind: curve(samples, d, probs, grid, kind) for kind in MODELS}
+    thresholds = {kind: choose_threshold(rows, max_public_changed if kind == "prose" else MAX_CODE_CHANGED)
+                  for kind, rows in curves.items()}
+    fitted = fit_models(d, range(len(d.X)), seed)
     meta = {"seed": seed, "C": C, "public_weight": PUBLIC_WEIGHT, "code_weight": CODE_WEIGHT,
-            "unlabelled_weight": UNLABELLED_WEIGHT, "candidates": len(d.X), "positives": sum(d.y),
+            "unlabelled_weight": UNLABELLED_WEIGHT, "candidates": {k: d.model.count(k) for k in MODELS},
+            "positives": sum(d.y),
             "prompts": {k: sum(1 for s in samples if s.kind == k) for k in ("pupa", "public", "code", "private")},
-            "out_of_fold": rows_curve, "code_out_of_fold": code_curve}
-    art = {"weights": dict(sorted(weights.items())), "bias": round(bias, 4), "threshold": threshold,
-           "code_weights": dict(sorted(code_weights.items())), "code_bias": round(code_bias, 4),
-           "code_threshold": code_threshold, "candidate_threshold": CANDIDATE_THRESHOLD, "meta": meta}
+            "out_of_fold": curves}
+    art = {"models": {kind: {"weights": dict(sorted(w.items())), "bias": round(b, 4), "threshold": thresholds[kind]}
+                      for kind, (w, b) in fitted.items()},
+           "candidate_threshold": CANDIDATE_THRESHOLD, "meta": meta}
     with open(out, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as fh:
         fh.write(json.dumps(art, sort_keys=True, ensure_ascii=False).encode("utf-8"))
-    return {"threshold": threshold, "code_threshold": code_threshold,
-            **{k: v for k, v in meta.items() if not k.endswith("out_of_fold")}}
+    return {"thresholds": thresholds, **{k: v for k, v in meta.items() if k != "out_of_fold"}}
