@@ -1,10 +1,13 @@
 """Benchmark of the RL router under the privacy budget.
 
 Trains PPO-Lagrangian, A2C-Lagrangian and DQN-Lagrangian with several seeds, then runs
-them and the baselines (local-only, cloud-only, random, threshold, and the baselines
-with the run-time budget guard) over the same held-out sessions at each epsilon, and
-measures the decision latency of the shipped ``rl`` router plugin and the SQLite
-check-and-spend. Writes benchmarks/results/rl_router.md and rl_router.png.
+them and the baselines (local-only, cloud-only, random, threshold, the baselines with
+the run-time budget guard, and the hard ones of :mod:`ptmo_lab.rl.baselines`: a
+per-session greedy knapsack and a budgeted contextual bandit) over the same held-out
+sessions at each epsilon, and measures the decision latency of the shipped ``rl``
+router plugin and the SQLite check-and-spend. Writes benchmarks/results/rl_router.md,
+rl_router.png and the quality-versus-privacy-spent frontier rl_frontier.png
+(``--name`` changes the stem: rl_router_x gives rl_router_x.md, .png and rl_frontier_x.png).
 
     python benchmarks/rl_router.py --timesteps 60000 --seeds 0 1 2 --sessions 300
 """
@@ -18,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -25,7 +29,8 @@ from ptmo_lab.rl.calibration import calibrate
 from ptmo_lab.rl.corpus import build_pool
 from ptmo_lab.rl.env import OffloadEnv, RewardWeights
 from ptmo_middleware.rl.features import REMAINING_INDEX, RISK_SLICE
-from ptmo_lab.rl.evaluate import BASELINES, run_sessions, summarise
+from ptmo_lab.rl.baselines import BudgetedBandit, ExpectedReward, SessionKnapsack
+from ptmo_lab.rl.evaluate import BASELINES, AdaptivePolicy, Policy, run_sessions, summarise
 from ptmo_middleware.rl.policy import NumpyPolicy
 from ptmo_lab.rl.train import ALGOS, BUDGET_EDGES, DATA_DIR, DualAscent, train
 
@@ -34,6 +39,9 @@ from machine import describe  # noqa: E402  (benchmarks/machine.py)
 EPSILONS = (0.3, 0.5, 0.7, 1.0)
 RESULTS = Path(__file__).resolve().parent / "results"
 METRICS = ("reward", "quality", "latency", "cost", "risk", "over_budget")
+MARGIN = 0.05
+"""How much the learned reward must beat the best in-budget baseline by (the issue's target)."""
+KNAPSACK, BANDIT = "knapsack (session ahead)", "bandit (budgeted UCB)"
 
 
 def _learned(net: NumpyPolicy, mask: bool):
@@ -47,22 +55,41 @@ def _learned(net: NumpyPolicy, mask: bool):
     return policy
 
 
-def evaluate(nets: dict[str, list[NumpyPolicy]], seeds: list[int], sessions: int,
-             weights: RewardWeights) -> dict[tuple[str, float], dict]:
+Factory = Callable[[float, int], Policy | AdaptivePolicy]
+"""The policy to run at (epsilon, seed): a fresh one for the baselines that learn online."""
+
+
+def evaluate(nets: dict[str, list[NumpyPolicy]], seeds: list[int], sessions: int, weights: RewardWeights,
+             bandit_warmup: int) -> dict[tuple[str, float], dict]:
     pool, cal = build_pool("test"), calibrate("train")
     plain, guarded = OffloadEnv(pool, cal, weights=weights), OffloadEnv(pool, cal, weights=weights, enforce_budget=True)
+    training = OffloadEnv(build_pool("train"), cal, weights=weights)
+    model = ExpectedReward(cal, weights)
+
+    def fixed(fn: Policy) -> Factory:
+        return lambda eps, seed: fn
+
+    def bandit(eps: float, seed: int) -> BudgetedBandit:
+        """A bandit that has learned online over ``bandit_warmup`` training sessions at this epsilon."""
+        policy = BudgetedBandit(plain.horizon)
+        run_sessions(training, policy, eps, bandit_warmup, seed + 1)
+        return policy
+
     rows: dict[tuple[str, float], dict] = {}
-    policies: list[tuple[str, OffloadEnv, list]] = []
+    policies: list[tuple[str, OffloadEnv, list[Factory]]] = []
     for name, fn in BASELINES.items():
-        policies.append((name, plain, [fn] * len(seeds)))
+        policies.append((name, plain, [fixed(fn)] * len(seeds)))
         if name != "local-only":
-            policies.append((name + "+guard", guarded, [fn] * len(seeds)))
+            policies.append((name + "+guard", guarded, [fixed(fn)] * len(seeds)))
+    policies.append((KNAPSACK, plain, [lambda eps, seed: SessionKnapsack(model)] * len(seeds)))
+    policies.append((BANDIT, plain, [bandit] * len(seeds)))
     for algo, per_seed in nets.items():
-        policies.append((algo.upper() + "-Lagrangian", plain, [_learned(n, False) for n in per_seed]))
-        policies.append((algo.upper() + "-Lagrangian (plugin)", plain, [_learned(n, True) for n in per_seed]))
+        policies.append((algo.upper() + "-Lagrangian", plain, [fixed(_learned(n, False)) for n in per_seed]))
+        policies.append((algo.upper() + "-Lagrangian (plugin)", plain, [fixed(_learned(n, True)) for n in per_seed]))
     for eps in EPSILONS:
-        for name, env, fns in policies:
-            per_seed = [summarise(run_sessions(env, fn, eps, sessions, seed)) for fn, seed in zip(fns, seeds)]
+        for name, env, makers in policies:
+            per_seed = [summarise(run_sessions(env, make(eps, seed), eps, sessions, seed))
+                        for make, seed in zip(makers, seeds)]
             rows[(name, eps)] = {m: (statistics.mean(s[m] for s in per_seed),
                                      statistics.pstdev([s[m] for s in per_seed])) for m in METRICS}
     return rows
@@ -127,6 +154,44 @@ def plot(rows: dict, names: list[str], path: Path) -> None:
     fig.savefig(path, dpi=110)
 
 
+def frontier(rows: dict, names: list[str], path: Path) -> None:
+    """Quality and reward against the privacy risk spent per session, one curve per policy
+    through its points at each epsilon (in-budget policies only)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
+    sizes = [18 + 30 * k for k in range(len(EPSILONS))]  # a larger marker for a larger epsilon
+    for name in names:
+        spent = [rows[(name, e)]["risk"][0] for e in EPSILONS]
+        for ax, metric in zip(axes, ("quality", "reward")):
+            values = [rows[(name, e)][metric][0] for e in EPSILONS]
+            line, = ax.plot(spent, values, lw=1.2, label=name)
+            ax.scatter(spent, values, s=sizes, color=line.get_color(), alpha=0.7, zorder=3)
+    for ax, metric in zip(axes, ("quality (mean per request)", "session reward")):
+        ax.set(xlabel="privacy risk spent per session (symlog)", ylabel=metric,
+               title=f"{metric.split(' (')[0].capitalize()} vs privacy spent")
+        ax.set_xscale("symlog", linthresh=0.01)
+    axes[1].legend(fontsize=7, loc="lower left")
+    fig.suptitle(f"One curve per policy through epsilon = {', '.join(map(str, EPSILONS))} (larger marker: larger "
+                 "epsilon)", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def frontier_stem(name: str) -> str:
+    """File stem of the frontier plot of a run named ``name`` (rl_router -> rl_frontier)."""
+    return name.replace("rl_router", "rl_frontier", 1) if name.startswith("rl_router") else f"{name}_frontier"
+
+
+def in_budget_best(rows: dict, names: list[str], eps: float) -> str:
+    """The baseline (not learned) with the best reward among those over budget in <= 1 % of sessions."""
+    within = [n for n in names if rows[(n, eps)]["over_budget"][0] <= 0.01 and "Lagrangian" not in n]
+    return max(within, key=lambda n: rows[(n, eps)]["reward"][0])
+
+
 def report(rows: dict, records: list[dict], lat: dict, spend: dict, args: argparse.Namespace, seconds: float) -> str:
     names = sorted({n for n, _ in rows}, key=lambda n: list(dict.fromkeys(n for n, _ in rows)).index(n))
     lines = [f"## RL router under a privacy budget{' - ' + args.name if args.name != 'rl_router' else ''}", "",
@@ -136,6 +201,15 @@ def report(rows: dict, records: list[dict], lat: dict, spend: dict, args: argpar
              "(population std over seeds). Reward = the task reward R (no Lagrangian penalty). "
              "'+guard': the run-time budget guard answers locally what the budget cannot pay. "
              "'(plugin)': the shipped decision rule (best action the remaining budget can pay). "
+             f"'{KNAPSACK}': handed each session's requests up front (not their outcomes), it sends to the cloud "
+             "the actions with the best expected reward gain over local per unit of privacy risk first until "
+             "epsilon is spent (expected reward from the M4A1 calibration means and the observation; greedy "
+             "multiple-choice knapsack). "
+             f"'{BANDIT}': no reward model; UCB per request kind (task x sensitivity level) on the rewards it "
+             "observes, spend paced at epsilon / 10 per request (after t requests at most t * epsilon / 10 spent), "
+             "and a Lagrangian price on risk raised while a request spends more than that and lowered while it "
+             f"spends less; it learns online over {args.bandit_warmup} training sessions at the same epsilon, "
+             "then on, over the held-out ones. "
              f"Learned policies: {args.timesteps} timesteps each, "
              + (f"one Lagrange multiplier per epsilon bucket (edges {list(args.edges)}), each by dual ascent "
                 if args.edges else "one Lagrange multiplier for every budget, by dual ascent ")
@@ -144,8 +218,7 @@ def report(rows: dict, records: list[dict], lat: dict, spend: dict, args: argpar
                 f"(lr {args.dual_lr}, constraint cost 1 per session over budget, target share {args.dual_target})."),
              ""]
     for eps in EPSILONS:
-        within = [n for n in names if rows[(n, eps)]["over_budget"][0] <= 0.01 and "Lagrangian" not in n]
-        best = max(within, key=lambda n: rows[(n, eps)]["reward"][0])
+        best = in_budget_best(rows, names, eps)
         lines += [f"### epsilon = {eps}", "",
                   "| policy | reward | quality | latency (x10 s) | cost (x0.001 $) | risk spent | over budget |",
                   "|---|---|---|---|---|---|---|"]
@@ -157,6 +230,7 @@ def report(rows: dict, records: list[dict], lat: dict, spend: dict, args: argpar
             lines.append(f"| {n}{mark} | " + " | ".join(cells) + " |")
         lines.append("")
     lines += [f"![reward and risk vs epsilon](benchmarks/results/{args.name}.png)", "",
+              f"![quality and reward vs privacy spent](benchmarks/results/{frontier_stem(args.name)}.png)", "",
               "| latency | p50 | p99 | n |", "|---|---|---|---|",
               f"| rl router decision (RLPolicy.route, PUPA test prompts) | {lat['p50']:.3f} ms | {lat['p99']:.3f} ms | {lat['n']} |",
               f"| SQLite check-and-spend (WAL, synchronous=NORMAL) | {spend['p50']:.3f} ms | {spend['p99']:.3f} ms | {spend['n']} |",
@@ -164,17 +238,21 @@ def report(rows: dict, records: list[dict], lat: dict, spend: dict, args: argpar
     lines += [f"- {r['algo']} seed {r['seed']}: lambda = "
               + ", ".join(f"{v:.3f} ({k})" for k, v in r["final_lambdas"].items()) + f"; {r['seconds']} s"
               for r in records]
-    lines += ["", "Targets, learned policies as trained (no guard, no plugin rule):", ""]
+    lines += ["", f"Targets, learned policies as trained (no guard, no plugin rule): over budget <= 1 %, reward >= "
+              f"the best in-budget baseline + {MARGIN} at every epsilon, quality rising with epsilon:", ""]
     for algo in dict.fromkeys(n for n, _ in rows if n.endswith("-Lagrangian")):
         for eps in EPSILONS:
-            within = [n for n in names if rows[(n, eps)]["over_budget"][0] <= 0.01 and "Lagrangian" not in n]
-            best = max(within, key=lambda n: rows[(n, eps)]["reward"][0])
+            best = in_budget_best(rows, names, eps)
             over, reward = rows[(algo, eps)]["over_budget"][0], rows[(algo, eps)]["reward"][0]
             gap = reward - rows[(best, eps)]["reward"][0]
             lines.append(f"- {algo}, epsilon {eps}: over budget {100 * over:.1f} % "
                          f"({'met' if over <= 0.01 else f'missed by {100 * (over - 0.01):.1f} points'}); "
                          f"reward {reward:.3f} vs {best} {rows[(best, eps)]['reward'][0]:.3f} "
-                         f"({'met' if gap >= 0 else 'missed'}, {gap:+.3f})")
+                         f"({'met' if gap >= MARGIN else 'missed'}, {gap:+.3f})")
+        quality = [rows[(algo, e)]["quality"][0] for e in EPSILONS]
+        rising = all(b > a for a, b in zip(quality, quality[1:]))
+        lines.append(f"- {algo}, quality over epsilon {list(EPSILONS)}: "
+                     + ", ".join(f"{q:.3f}" for q in quality) + f" ({'rising' if rising else 'not rising: missed'})")
     if args.note:
         lines += ["", args.note]
     lines += ["", f"Pool: classifiers {records[0]['pool']['classifiers']}, decomposer {records[0]['pool']['decomposer']}.",
@@ -204,6 +282,8 @@ def main() -> None:
     ap.add_argument("--constraint", choices=("amount", "share"), default="amount",
                     help="constraint cost: risk beyond the budget (amount) or 1 per session over budget (share)")
     ap.add_argument("--note", default="", help="text appended to the fragment (what was tried, why a gap remains)")
+    ap.add_argument("--bandit-warmup", type=int, default=500,
+                    help="training sessions the bandit learns over at each epsilon before the held-out ones")
     ap.add_argument("--ship", action="store_true",
                     help="save the first seed's PPO as the packaged policy (ptmo_middleware/rl/data)")
     args = ap.parse_args()
@@ -222,12 +302,14 @@ def main() -> None:
             nets.setdefault(algo, []).append(NumpyPolicy.from_model(model))
             records.append(record)
             print(f"trained {algo} seed {seed}: lambdas {record['final_lambdas']}, {record['seconds']} s", flush=True)
-    rows = evaluate(nets, args.seeds, args.sessions, weights)
+    rows = evaluate(nets, args.seeds, args.sessions, weights, args.bandit_warmup)
     lat, spend = plugin_latency(), spend_latency()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    shown = ["local-only", "cloud-only", "threshold", "threshold+guard", "random+guard"] + \
+    shown = ["local-only", "cloud-only", "threshold", "threshold+guard", "random+guard", KNAPSACK, BANDIT] + \
         [a.upper() + "-Lagrangian" for a in args.algos]
     plot(rows, shown, RESULTS / f"{args.name}.png")
+    frontier(rows, ["local-only", "cloud-only+guard", "random+guard", "threshold+guard", KNAPSACK, BANDIT]
+             + [a.upper() + "-Lagrangian" for a in args.algos], RESULTS / f"{frontier_stem(args.name)}.png")
     text = report(rows, records, lat, spend, args, time.perf_counter() - t0)
     (RESULTS / f"{args.name}.md").write_text(text, encoding="utf-8")
     print(text)

@@ -260,3 +260,93 @@ def test_rl_policy_sends_prompts_without_findings_to_the_cloud():
     prompts = held(PUBLIC)[:120]
     local = [p.text for p in prompts if router.plan(p.text).route is Route.LOCAL]
     assert len(local) / len(prompts) <= 0.05, local[:10]
+
+
+def test_greedy_knapsack_orders_by_gain_per_risk():
+    from ptmo_lab.rl.baselines import greedy_knapsack
+
+    # one cloud action each; gain per risk 2, 5 and 3: the budget pays the two best ratios
+    gain = np.array([[0.0, 1.0, 0.0, 0.0], [0.0, 0.5, 0.0, 0.0], [0.0, 0.9, 0.0, 0.0]])
+    risk = np.array([[0.0, 0.5, 0.6, 0.7], [0.0, 0.1, 0.2, 0.3], [0.0, 0.3, 0.4, 0.5]])
+    assert greedy_knapsack(gain, risk, 0.45) == [Action.LOCAL, Action.CLOUD, Action.CLOUD]
+    assert greedy_knapsack(gain, risk, 0.9) == [Action.CLOUD] * 3
+    assert greedy_knapsack(gain, risk, 0.05) == [Action.LOCAL] * 3
+    # within a request: split first (0.3 for 0.05 risk), upgraded to cloud when the budget allows;
+    # masked (a loss) never
+    one = (np.array([[0.0, 1.0, -1.0, 0.3]]), np.array([[0.0, 0.5, 0.1, 0.05]]))
+    assert [greedy_knapsack(*one, b) for b in (0.01, 0.1, 0.5)] == [[Action.LOCAL], [Action.SPLIT], [Action.CLOUD]]
+
+
+def test_expected_reward_matches_the_environment(tiny_pool, calibration):
+    from ptmo_lab.rl.baselines import ExpectedReward
+    from ptmo_lab.rl.env import OffloadEnv
+
+    env = OffloadEnv(tiny_pool, calibration, horizon=5)
+    first, _ = env.reset(seed=0)
+    preview = env.preview()
+    assert len(preview) == 5 and np.array_equal(preview[0], first)
+    model, w, p = ExpectedReward(calibration), env.weights, tiny_pool
+    for i in range(len(p)):
+        obs = observation(p.base[i], p.risk[i], p.retain[i], p.local_share[i], 0.5, 0.5)
+        for action in (Action.LOCAL, Action.CLOUD):
+            draws = np.array([w.a * o["quality"] + w.b1 * o["association"] - w.b2 * o["latency"] - w.b3 * o["cost"]
+                              - w.b4 * o["risk"] for o in (env.outcome(i, action) for _ in range(4000))])
+            assert model(obs)[action] == pytest.approx(draws.mean(), abs=4 * draws.std() / np.sqrt(len(draws)) + 0.01)
+
+
+@pytest.mark.parametrize("epsilon", [0.02, 0.1, 1.0])
+def test_knapsack_stays_within_budget(tiny_pool, calibration, epsilon):
+    from ptmo_lab.rl.baselines import ExpectedReward, SessionKnapsack
+    from ptmo_lab.rl.env import OffloadEnv
+    from ptmo_lab.rl.evaluate import run_sessions
+
+    env = OffloadEnv(tiny_pool, calibration, horizon=8)
+    stats = run_sessions(env, SessionKnapsack(ExpectedReward(calibration)), epsilon, 30, 0)
+    assert not any(s.over_budget for s in stats) and max(s.risk for s in stats) <= epsilon + 1e-9
+    if epsilon == 1.0:  # a loose budget: it sends what gains (the public prompts)
+        assert np.mean([s.risk for s in stats]) > 0
+
+
+def test_bandit_paces_its_spend_under_the_cap(tiny_pool, calibration):
+    from ptmo_lab.rl.baselines import BudgetedBandit
+    from ptmo_lab.rl.env import OffloadEnv
+    from ptmo_lab.rl.evaluate import run_sessions
+
+    horizon, epsilon = 100, 1.0
+    env = OffloadEnv(tiny_pool, calibration, horizon=horizon, epsilon=epsilon)
+    bandit = BudgetedBandit(horizon)
+    assert not any(s.over_budget for s in run_sessions(env, bandit, epsilon, 3, 0))  # learns online
+    rng = np.random.default_rng(0)
+    obs, _ = env.reset(seed=9)
+    bandit.begin(env)
+    spent, done = [], False
+    while not done:
+        decided = obs
+        obs, _, done, _, info = env.step(bandit(decided, rng))
+        bandit.observe(decided, info["action"], info)
+        spent.append(info["risk"])
+    cap = epsilon / horizon
+    assert all(total <= (t + 1) * cap + 1e-9 for t, total in enumerate(np.cumsum(spent)))
+    assert sum(spent) > epsilon / 2  # it does use the budget: cloud gains on the public prompts
+    assert bandit.counts.sum() == 4 * horizon
+
+
+def test_bandit_price_and_learning():
+    from ptmo_lab.rl.baselines import BudgetedBandit
+
+    bandit = BudgetedBandit(horizon=10, explore=0.0, price_lr=1.0)
+    obs = np.zeros(OBS_DIM, dtype=np.float32)
+    obs[9 + TASKS.index("Query")] = 1.0
+    obs[RISK_SLICE] = [0.02, 0.02, 0.01]
+    obs[REMAINING_INDEX], obs[REMAINING_INDEX + 1] = 1.0, 1.0  # remaining, epsilon: cap 0.1 per request
+    for action, reward in ((Action.LOCAL, 0.1), (Action.CLOUD, 0.5), (Action.MASKED, 0.2), (Action.SPLIT, 0.3)):
+        bandit.observe(obs, action, {"reward_task": reward, "risk": 0.0})
+    assert bandit.price == 0.0  # spending under the cap never makes the price negative
+    assert bandit(obs, np.random.default_rng(0)) == Action.CLOUD  # the best mean reward
+    bandit.observe(obs, Action.CLOUD, {"reward_task": 0.5, "risk": 0.3})  # three times the cap
+    assert bandit.price == pytest.approx(2.0)
+    bandit.observe(obs, Action.LOCAL, {"reward_task": 0.1, "risk": 0.0})
+    assert bandit.price == pytest.approx(1.0)
+    assert BudgetedBandit.kind(obs) == TASKS.index("Query")
+    obs[0] = 1.0  # PRIVATE: another request kind, not tried yet
+    assert BudgetedBandit.kind(obs) == 2 * len(TASKS) + TASKS.index("Query")

@@ -91,11 +91,17 @@ class OffloadEnv(gym.Env):
             raise ValueError(f"{len(values)} multipliers for {len(self.lagrange_edges)} bucket edges")
         return float(values[bisect.bisect_right(self.lagrange_edges, self.epsilon)])
 
-    def _obs(self) -> np.ndarray:
-        i = self._session[self._t]
+    def _obs_of(self, i: int, remaining: float) -> np.ndarray:
         p = self.pool
-        return observation(p.base[i], p.risk[i], p.retain[i], p.local_share[i],
-                           max(self.epsilon - self.spent, 0.0), self.epsilon)
+        return observation(p.base[i], p.risk[i], p.retain[i], p.local_share[i], remaining, self.epsilon)
+
+    def _obs(self) -> np.ndarray:
+        return self._obs_of(int(self._session[self._t]), max(self.epsilon - self.spent, 0.0))
+
+    def preview(self) -> list[np.ndarray]:
+        """Observations of this session's requests, each as seen with the whole budget left:
+        what a planner that is handed the session up front knows (never the outcomes)."""
+        return [self._obs_of(int(i), self.epsilon) for i in self._session]
 
     def reset(self, *, seed: int | None = None, options: dict | None = None) -> tuple[np.ndarray, dict]:
         super().reset(seed=seed)

@@ -5,10 +5,13 @@ A policy here maps an observation to an :class:`~.features.Action`. Baselines:
 ``threshold`` (the rules policy: PUBLIC requests raw to the cloud, others masked); a
 ``+guard`` suffix runs a policy with the budget enforced as the run-time guard does
 (a request the budget cannot pay is answered locally). Learned policies are evaluated
-without the guard, so their own over-budget share is what is measured.
+without the guard, so their own over-budget share is what is measured. An
+:class:`AdaptivePolicy` (the baselines of :mod:`.baselines`) is also told when a session
+starts and what each of its decisions yielded.
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -18,6 +21,21 @@ from ptmo_lab.rl.env import OffloadEnv
 from ptmo_middleware.rl.features import Action
 
 Policy = Callable[[np.ndarray, np.random.Generator], int]
+
+
+class AdaptivePolicy(ABC):
+    """A policy with state: it may plan when a session starts and learn from each step."""
+
+    @abstractmethod
+    def __call__(self, obs: np.ndarray, rng: np.random.Generator) -> int:
+        """The action for the request of ``obs``."""
+
+    def begin(self, env: OffloadEnv) -> None:
+        """Called after ``env.reset``, before the session's first decision."""
+
+    def observe(self, obs: np.ndarray, action: int, info: dict[str, Any]) -> None:
+        """Called after each step with the observation decided on and the step's ``info``."""
+
 
 BASELINES: dict[str, Policy] = {
     "local-only": lambda obs, rng: int(Action.LOCAL),
@@ -42,17 +60,23 @@ class SessionStats:
     over_budget: bool
 
 
-def run_sessions(env: OffloadEnv, policy: Policy, epsilon: float, sessions: int, seed: int) -> list[SessionStats]:
+def run_sessions(env: OffloadEnv, policy: Policy | AdaptivePolicy, epsilon: float, sessions: int, seed: int) -> list[SessionStats]:
     """``sessions`` episodes at a fixed epsilon; the same seed gives the same sessions and draws."""
     rng = np.random.default_rng(seed + 7919)
+    adaptive = isinstance(policy, AdaptivePolicy)
     out = []
     for k in range(sessions):
         obs, _ = env.reset(seed=seed * 100_003 + k, options={"epsilon": epsilon})
+        if adaptive:
+            policy.begin(env)
         total = {"reward": 0.0, "quality": 0.0, "latency": 0.0, "cost": 0.0}
         done = False
         info: dict[str, Any] = {}
         while not done:
-            obs, _, done, _, info = env.step(policy(obs, rng))
+            decided = obs
+            obs, _, done, _, info = env.step(policy(decided, rng))
+            if adaptive:
+                policy.observe(decided, info["action"], info)
             total["reward"] += info["reward_task"]
             for key in ("quality", "latency", "cost"):
                 total[key] += info[key]
