@@ -413,10 +413,6 @@ class UnitJudge:
     def threshold(self, value: float) -> None:
         self.models["prose"] = replace(self.models["prose"], threshold=value)
 
-    def probability(self, text: str, span: Span, frame: Frame, sources: Iterable[str] | None = None,
-                    before: list[str] | None = None) -> float:
-        return self.judge(text, span, frame, sources, before)[0]
-
     def judge(self, text: str, span: Span, frame: Frame, sources: Iterable[str] | None = None,
               before: list[str] | None = None) -> tuple[float, float]:
         """The probability that ``span`` is private and the threshold it must reach, from
