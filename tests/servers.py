@@ -211,7 +211,7 @@ class _OllamaHandler(_Handler):
                                                    "parameter_size": "3.2B", "quantization_level": "Q4_K_M"}}
             for m in self.server_state.models]})
 
-    # -- model creation (issue 7): HEAD/POST /api/blobs/<digest>, POST /api/create --------
+    # -- model creation: HEAD/POST /api/blobs/<digest>, POST /api/create --------
     def do_HEAD(self) -> None:
         self.server_state.record(self.path, dict(self.headers), {"method": "HEAD"})
         self.send_response(200 if self.path.removeprefix("/api/blobs/") in self.server_state.blobs else 404)

@@ -1,4 +1,4 @@
-"""The audit log: every decision recorded, never any raw text of a prompt (issue 9)."""
+"""The audit log: every decision recorded, never any raw text of a prompt."""
 from __future__ import annotations
 
 import json

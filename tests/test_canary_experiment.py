@@ -62,7 +62,7 @@ def test_canary_experiment_end_to_end_on_a_tiny_model(tiny_model, rules_classify
 
 @pytest.mark.slow
 def test_gemma_adapter_memorises_canaries_unless_scrubbed(tmp_path):
-    """The done-when of issue 8 on the embedded Gemma 3 270M: the configuration of
+    """Canaries memorised unless scrubbed, on the embedded Gemma 3 270M: the configuration of
     benchmarks/attacks.py (about 35 minutes on a loaded 2-core CPU)."""
     result = CanaryExperiment(CanaryExperimentConfig(variants=("unscrubbed", "scrubbed"))).run(tmp_path)
     assert result.canary_detected_private

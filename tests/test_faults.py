@@ -1,4 +1,4 @@
-"""Faults (issue 9): what happens when a part of the system fails, and that nothing leaks.
+"""Faults: what happens when a part of the system fails, and that nothing leaks.
 
 | fault | documented outcome |
 |---|---|

@@ -1,4 +1,4 @@
-"""The optional judged quality run (issue 8): order-swapped pairwise judging by the cloud
+"""The optional judged quality run: order-swapped pairwise judging by the cloud
 model, against the loopback Groq server, and what the judge gets to read."""
 from __future__ import annotations
 

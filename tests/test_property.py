@@ -1,4 +1,4 @@
-"""Property tests (issue 9): whatever the prompt, history or policy, nothing PRIVATE
+"""Property tests: whatever the prompt, history or policy, nothing PRIVATE
 reaches a cloud payload; plan() never raises on arbitrary unicode; masking round-trips.
 
 Secrets are generated with the adversarial corpus's own value makers (valid checksums),

@@ -381,7 +381,7 @@ def test_ordinary_prose_with_numbers_is_rarely_flagged(rules):
     assert flagged <= total // 100, f"{flagged} of {total} ordinary texts got spans"
 
 
-# -- issue 9 follow-ups: leaks the property hunt found ---------------------------------
+# -- leaks the property-based hunt found -------------------------------------------
 @pytest.mark.parametrize("text,value", [
     ("my password is $dYEVw2ohfNnIH.", "$dYEVw2ohfNnIH"),
     ("my password is %dYEVw2oh.", "%dYEVw2oh"),

@@ -168,7 +168,7 @@ MORE_CASES = {
     "split-card-triples": ("Card: 411 111 111 111 111 1. Thanks", "CREDIT_CARD", "411 111 111 111 111 1"),
     "split-password-fragments": ("Password: viol et-t ulip -52. Suggest a name.", "PASSWORD", "viol et-t ulip -52"),
     "split-password-lines": ("My password is orbi\nt-tu\nlip-\n65\nSummarise Hamlet.", "PASSWORD", "orbi\nt-tu\nlip-\n65"),
-    # passwords cut into short fragments with one repeated separator (issue 9 follow-up)
+    # passwords cut into short fragments with one repeated separator
     "split-password-double-blanks": ("Pwd = Or  bi  t*  51  99\nWhat is it?", "PASSWORD", "Or  bi  t*  51  99"),
     "split-password-spaced-dots": ("Password: Vio . let . #42 . 65. Write a haiku.", "PASSWORD",
                                    "Vio . let . #42 . 65"),

@@ -1,4 +1,4 @@
-"""Stated PINs and codes whose digits may be spaced (issue 8: the Secret Sharer canary
+"""Stated PINs and codes whose digits may be spaced (the Secret Sharer canary
 "my PIN for account 3 is 4 8 1 5 1 6" went to the cloud in clear): detections with exact
 original offsets, the prose about PINs that must stay unmasked, and the planted value
 kept out of the cloud payload by the rules router and by the full default router."""
