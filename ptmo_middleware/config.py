@@ -52,6 +52,7 @@ ENVIRONMENT: dict[str, str] = {
     "PTMO_ADAPTER_DIR": "the LoRA adapter store",
     "PTMO_TORCH_THREADS": "torch threads of the embedded model",
     "PTMO_EMBEDDED_PRECISION": "the embedded model's weight precision",
+    "PTMO_EMBEDDED_GENERAL_ADAPTER": "on: merge the shipped General adapter into the embedded model (off by default)",
     "PTMO_RL_POLICY": "a trained RL router policy to use instead of the shipped one",
     "PTMO_LOAD_PLUGINS": "which installed plugins to load (comma-separated; none in tests unless set)",
     "PTMO_TRACE_PLUGINS": "log every plugin hook call",

@@ -7,7 +7,11 @@ how the router applies each principal's adapter; the base model is never reloade
 
 The model is loaded once per process on first use (see
 :func:`~ptmo_middleware.backends.local_model.load_base_model`) and shared by every
-:class:`EmbeddedBackend`; generations run one at a time under a lock.
+:class:`EmbeddedBackend`; generations run one at a time under a lock. With
+``PTMO_EMBEDDED_GENERAL_ADAPTER=on`` the default model gets the shipped General adapter
+merged into its weights (:data:`~ptmo_middleware.backends.local_model.GENERAL_ADAPTER_DIR`);
+it is off by default: it did not clearly improve answers
+(benchmarks/results/general_adapter.md). Store adapters apply on top of it.
 """
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ from . import (ADAPTER_OPTION, AsyncTextStream, BackendReply, StopCutter, TextSt
                iterate_in_thread)
 from ..personalization.adapters import AdapterStore
 from ..personalization.runtime import AdapterRef, AdapterRuntime
-from .local_model import CHAT_STOP, load_base_model
+from .local_model import CHAT_STOP, load_base_model, merge_general_adapter
 
 #: Answer length when the caller gives no ``max_tokens`` (the model is small and slow-ish).
 DEFAULT_MAX_TOKENS = 128
@@ -31,6 +35,10 @@ DEFAULT_MAX_TOKENS = 128
 #: Values of ``PTMO_EMBEDDED_PRECISION``: int8 weights (fast) or the GGUF's weights
 #: dequantized to fp32, exactly (the cache keeps them as GGUF blocks: local_model).
 PRECISIONS = ("int8", "fp32")
+
+#: Values of ``PTMO_EMBEDDED_GENERAL_ADAPTER``: merge the shipped General adapter into
+#: the default model, or answer with the plain pre-trained model (the default).
+GENERAL_ADAPTER_SETTINGS = ("on", "off")
 
 #: Options beyond the common ones: the per-call adapter.
 _EXTRA_OPTIONS = frozenset({ADAPTER_OPTION})
@@ -48,16 +56,20 @@ def loaded_model(model_dir: str | None = None, adapter: str | None = None) -> tu
     unless ``PTMO_EMBEDDED_PRECISION`` is ``fp32``. ``PTMO_TORCH_THREADS`` sets torch's
     intra-op threads for the process, 1 by default: on 2 cores, two threads decode faster
     only while the second core is idle, and several times slower while another job runs
-    (benchmarks/results/embedded_speed.md).
+    (benchmarks/results/embedded_speed.md). The default model (``model_dir`` ``None``)
+    gets the shipped General adapter merged in first when :func:`general_adapter_enabled`.
     """
     with _cache_lock:
         if model_dir not in _cache:
             import torch
 
             precision = _precision()
+            general = model_dir is None and general_adapter_enabled()
             torch.set_num_threads(int(os.environ.get("PTMO_TORCH_THREADS") or 1))
             try:
                 model, tokenizer = load_base_model(model_dir)
+                if general:
+                    model = merge_general_adapter(model)
             except (OSError, ValueError, RuntimeError) as exc:
                 raise BackendError(f"cannot load the embedded model ({model_dir or 'Gemma 3 270M'}): {exc}") from exc
             if precision == "int8":
@@ -82,6 +94,15 @@ def _precision() -> str:
     if precision not in PRECISIONS:
         raise BackendError(f"PTMO_EMBEDDED_PRECISION must be one of {', '.join(PRECISIONS)}, not {precision!r}")
     return precision
+
+
+def general_adapter_enabled() -> bool:
+    """``PTMO_EMBEDDED_GENERAL_ADAPTER``: ``on`` or ``off`` (the default)."""
+    setting = os.environ.get("PTMO_EMBEDDED_GENERAL_ADAPTER", "off").strip().lower() or "off"
+    if setting not in GENERAL_ADAPTER_SETTINGS:
+        raise BackendError(f"PTMO_EMBEDDED_GENERAL_ADAPTER must be one of {', '.join(GENERAL_ADAPTER_SETTINGS)}, "
+                           f"not {setting!r}")
+    return setting == "on"
 
 
 def adapter_runtime(model_dir: str | None = None) -> AdapterRuntime:

@@ -48,6 +48,11 @@ CHAT_TEMPLATE = (
 )
 #: Where a transcript turn ends: pass as ``stop`` when generating with :data:`CHAT_TEMPLATE`.
 CHAT_STOP = ["\nQuestion:"]
+#: The General LoRA adapter shipped for the default model (PEFT files, float16 weights),
+#: trained by ``ptmo lora train --level general`` on :data:`CHAT_TEMPLATE` transcripts
+#: (``ptmo_lab.personalization.general_data``) to make the pre-trained model answer the
+#: question, briefly; used with ``PTMO_EMBEDDED_GENERAL_ADAPTER=on``.
+GENERAL_ADAPTER_DIR = Path(__file__).resolve().parent / "general_adapter"
 
 
 def cache_dir() -> Path:
@@ -259,6 +264,17 @@ def load_base_model(model_dir: str | None = None, dtype: Any = None, **load_opti
     if model_dir is None:
         tokenizer.chat_template = CHAT_TEMPLATE
     return model, tokenizer
+
+
+def merge_general_adapter(model: Any, adapter_dir: str | os.PathLike[str] = GENERAL_ADAPTER_DIR) -> Any:
+    """Fold the LoRA adapter at ``adapter_dir`` (default: the shipped General adapter) into
+    the float weights of ``model``, in place, and return it: a merged adapter costs
+    nothing per token, and int8 quantization afterwards covers it too."""
+    from peft import PeftModel
+
+    merged = PeftModel.from_pretrained(model, str(adapter_dir)).merge_and_unload()
+    merged.eval()
+    return merged
 
 
 def _load_default(dtype: Any, load_options: dict[str, Any]) -> tuple[Any, Any]:
