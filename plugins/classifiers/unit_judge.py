@@ -135,8 +135,8 @@ class Frame:
     first_person_at: frozenset[int]
     """Indexes of the sentences with a first-person word."""
     second_person_at: frozenset[int]
-    code_lines: tuple[tuple[int, int], ...] = ()
-    """The (start, end) of the lines that are code (:func:`code_lines`)."""
+    code_lines: frozenset[int] = frozenset()
+    """Where the lines that are code start (:func:`code_lines`)."""
 
 
 def words(text: str) -> list[re.Match[str]]:
@@ -316,27 +316,27 @@ def is_sentence(line: str) -> bool:
             and words[-1].rstrip("\"'”)")[-1:] in (".", "?", "!", ":"))
 
 
-def code_lines(text: str) -> tuple[tuple[int, int], ...]:
-    """The (start, end) of the lines of ``text`` that are code: those :func:`is_code_line`
-    finds, and where they make at least half of two or more lines (a paste of code, a
-    log, a config), every other line but a sentence of prose (:data:`_SENTENCE`)."""
+def code_lines(text: str) -> frozenset[int]:
+    """Where the lines of ``text`` that are code start: those :func:`is_code_line` finds,
+    and where they make at least half of two or more lines (a paste of code, a log, a
+    config), every other line but a sentence of prose (:func:`is_sentence`)."""
     if "\n" not in text:
-        return ((0, len(text)),) if is_code_line(text) else ()
+        return frozenset({0}) if is_code_line(text) else frozenset()
     lines, start = [], 0
     for line in text.split("\n"):
         if line.strip():
             lines.append((start, start + len(line), is_code_line(line)))
         start += len(line) + 1
     if len(lines) >= 2 and 2 * sum(code for *_, code in lines) >= len(lines):
-        return tuple((a, b) for a, b, code in lines if code or not is_sentence(text[a:b]))
-    return tuple((a, b) for a, b, code in lines if code)
+        return frozenset(a for a, b, code in lines if code or not is_sentence(text[a:b]))
+    return frozenset(a for a, _, code in lines if code)
 
 
 def on_code_line(text: str, span: Span, frame: Frame | None = None) -> bool:
     """Whether ``span`` sits on a line of code (``frame``'s :attr:`Frame.code_lines`,
     found here when not given)."""
     start, _ = _line(text, span)
-    return any(a == start for a, _ in (frame.code_lines if frame is not None else code_lines(text)))
+    return start in (frame.code_lines if frame is not None else code_lines(text))
 
 
 def quoted(text: str, span: Span) -> bool:
@@ -354,19 +354,21 @@ def quoted(text: str, span: Span) -> bool:
 #: The judge's models: names in prose, names in the prose of a prompt that holds code
 #: (a question around a paste, a log's message), names on lines of code.
 MODELS = ("prose", "paste", "code")
+#: The last feature of a unit on a line of code: in a string, comment or config value, or not.
+QUOTED, BARE = "quoted", "bare"
 
 
 def judge_features(text: str, span: Span, frame: Frame, lexicon: Lexicon, sources: Iterable[str] | None = None,
                    before: list[str] | None = None) -> tuple[str, list[str]]:
     """Which of :data:`MODELS` judges ``span`` (``code`` on one of ``frame``'s lines of
     code, ``paste`` elsewhere in a prompt that has some) and its features:
-    :func:`span_features`, and for code whether it is in a literal."""
+    :func:`span_features`, and for code whether it is in a literal (:data:`BARE`)."""
     feats = span_features(text, span, frame, lexicon, sources, before)
     if not frame.code_lines:
         return "prose", feats
     if not on_code_line(text, span, frame):
         return "paste", feats
-    feats.append("quoted" if quoted(text, span) else "bare")
+    feats.append(QUOTED if quoted(text, span) else BARE)
     return "code", feats
 
 
@@ -413,14 +415,6 @@ class UnitJudge:
     def threshold(self, value: float) -> None:
         self.models["prose"] = replace(self.models["prose"], threshold=value)
 
-    def judge(self, text: str, span: Span, frame: Frame, sources: Iterable[str] | None = None,
-              before: list[str] | None = None) -> tuple[float, float]:
-        """The probability that ``span`` is private and the threshold it must reach, from
-        the model for where it sits (:func:`judge_features`)."""
-        kind, feats = judge_features(text, span, frame, self.lexicon, sources, before)
-        model = self.models[kind]
-        return model.probability(feats), model.threshold
-
     @staticmethod
     def addressed(span: Span, before: list[str]) -> bool:
         """Whether ``span`` (``before``: its :func:`words_before`) is a unit other than a
@@ -439,15 +433,11 @@ class UnitJudge:
             before = before[:-1]
         return bool(before) and before[-1] in ADDRESSING_VERBS
 
-    def code_word(self, text: str, span: Span, frame: Frame) -> bool:
-        """Whether ``span`` is code on a line of code, a command or a config
-        (:func:`on_code_line`): outside string literals, comments and config values
-        (:func:`quoted`), where names in code sit, and no word of it a person's first
-        name: a class, constant, keyword or clause ("KeyError", "ON DELETE CASCADE")."""
-        value = text[span.start:span.end]
-        if any(w.casefold() in self.lexicon.names for w in value.split()) or not self.vocabulary(value):
-            return False
-        return on_code_line(text, span, frame) and not quoted(text, span)
+    def code_word(self, value: str) -> bool:
+        """Whether ``value``, bare on a line of code (outside string literals, comments
+        and config values, where names in code sit), is code: no word of it a person's
+        first name, every piece :meth:`vocabulary` ("KeyError", "ON DELETE CASCADE")."""
+        return not any(w.casefold() in self.lexicon.names for w in value.split()) and self.vocabulary(value)
 
     def vocabulary(self, value: str) -> bool:
         """Whether every piece of ``value`` (split at case changes, digits and signs) is
@@ -476,11 +466,10 @@ class UnitJudge:
             before = words_before(text, span.start)
             if self.addressed(span, before):
                 continue
-            if self.code_word(text, span, frame):
-                dropped.add(id(span))
-                continue
-            p, threshold = self.judge(text, span, frame, sources, before)
-            if p < threshold:
+            kind, feats = judge_features(text, span, frame, self.lexicon, sources, before)
+            model = self.models[kind]
+            if (kind == "code" and feats[-1] == BARE and self.code_word(text[span.start:span.end])
+                    or model.probability(feats) < model.threshold):
                 dropped.add(id(span))
         return [s for s in spans if id(s) not in dropped]
 

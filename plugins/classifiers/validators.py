@@ -135,9 +135,12 @@ PRIVATE_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
     "fc00::/7", "fe80::/10"))
 
 
+_NO_SUBSCRIBER = DOCUMENTATION_NETWORKS + PRIVATE_NETWORKS
+
+
 def _boilerplate(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return ip.is_loopback or ip.is_unspecified or any(
-        ip in n for n in DOCUMENTATION_NETWORKS + PRIVATE_NETWORKS if n.version == ip.version)
+        ip in n for n in _NO_SUBSCRIBER if n.version == ip.version)
 
 
 def ipv4_identifying(value: str) -> bool:
