@@ -190,6 +190,28 @@ def test_a_per_call_model_reaches_the_cloud_body_only(ollama_server: OllamaServe
     assert groq_server.bodies[-1]["model"] == "llama-3.3-70b-versatile"
 
 
+async def test_a_per_call_model_reaches_the_cloud_once_per_call_async_and_from_threads(
+        ollama_server: OllamaServer, groq_server: GroqServer) -> None:
+    """``model=`` from ainvoke, astream and four threads: one body per call, each with
+    the override and none with the secret."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    model = PrivacyRouterChatModel(local="ollama:llama3.2:3b", cloud="groq:llama-3.3-70b-versatile",
+                                   router_settings={"classifiers": ["rules"], "thresholds": {"private": "local"},
+                                                    "decomposer": "sentence"})
+    await model.ainvoke(f"My password is {SECRET}. What is Python?", model=OVERRIDE)
+    [chunk async for chunk in model.astream("What is Python?", model=OVERRIDE)]
+    with ThreadPoolExecutor(4) as pool:
+        await asyncio.gather(*(asyncio.wrap_future(pool.submit(model.invoke, f"What is Python {i}?", model=OVERRIDE))
+                               for i in range(4)))
+    assert [b["model"] for b in groq_server.bodies] == [OVERRIDE] * 6
+    assert SECRET not in groq_server.received_text
+    assert sorted(json.dumps(b) for b in groq_server.bodies[2:]) == sorted(
+        {json.dumps(b) for b in groq_server.bodies[2:]})  # no body sent twice
+    assert [b["model"] for b in ollama_server.bodies] == ["llama3.2:3b"]
+
+
 def test_a_per_call_model_does_not_change_a_private_route(ollama_server: OllamaServer,
                                                           groq_server: GroqServer) -> None:
     """A request that must stay on the device stays there, whatever ``model=`` says."""
