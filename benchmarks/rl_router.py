@@ -4,7 +4,7 @@ Trains PPO-Lagrangian, A2C-Lagrangian and DQN-Lagrangian with several seeds, the
 them and the baselines (local-only, cloud-only, random, threshold, the baselines with
 the run-time budget guard, and the hard ones of :mod:`ptmo_lab.rl.baselines`: a
 per-session greedy knapsack and a budgeted contextual bandit) over the same held-out
-sessions at each epsilon, and measures the decision latency of the shipped ``rl``
+sessions at each epsilon, and measures the decision latency of the ``rl``
 router plugin and the SQLite check-and-spend. Writes benchmarks/results/rl_router.md,
 rl_router.png and the quality-versus-privacy-spent frontier rl_frontier.png
 (``--name`` changes the stem: rl_router_x gives rl_router_x.md, .png and rl_frontier_x.png).
@@ -28,8 +28,7 @@ import numpy as np
 from ptmo_lab.rl.calibration import calibrate
 from ptmo_lab.rl.corpus import build_pool
 from ptmo_lab.rl.env import OffloadEnv, RewardWeights
-from ptmo_middleware.rl.features import REMAINING_INDEX, RISK_SLICE
-from ptmo_lab.rl.baselines import BudgetedBandit, ExpectedReward, SessionKnapsack
+from ptmo_lab.rl.baselines import BudgetedBandit, SessionKnapsack, session_bound
 from ptmo_lab.rl.evaluate import BASELINES, AdaptivePolicy, Policy, run_sessions, summarise
 from ptmo_middleware.rl.policy import NumpyPolicy
 from ptmo_lab.rl.train import ALGOS, BUDGET_EDGES, DATA_DIR, DualAscent, train
@@ -38,19 +37,18 @@ from machine import describe  # noqa: E402  (benchmarks/machine.py)
 
 EPSILONS = (0.3, 0.5, 0.7, 1.0)
 RESULTS = Path(__file__).resolve().parent / "results"
-METRICS = ("reward", "quality", "latency", "cost", "risk", "over_budget")
+METRICS = ("reward", "quality", "latency", "cost", "risk", "over_budget", "clean_cloud")
 MARGIN = 0.05
 """How much the learned reward must beat the best in-budget baseline by (the issue's target)."""
 KNAPSACK, BANDIT = "knapsack (session ahead)", "bandit (budgeted UCB)"
+BOUND = "bound: no in-budget policy expects more"
 
 
-def _learned(net: NumpyPolicy, mask: bool):
-    """The learned policy as run: its own choice, or (``mask``) the plugin's affordable choice."""
+def _learned(net: NumpyPolicy, plugin: bool):
+    """The learned policy as trained (its best-scoring action), or (``plugin``) as the
+    ``rl`` router runs it."""
     def policy(obs: np.ndarray, rng: np.random.Generator) -> int:
-        if not mask:
-            return int(np.argmax(net.scores(obs)))
-        risk = np.concatenate([[0.0], obs[RISK_SLICE]])  # LOCAL risks nothing
-        return int(net.decide(obs, risk, float(obs[REMAINING_INDEX])))
+        return int(net.decide(obs)) if plugin else int(np.argmax(net.scores(obs)))
 
     return policy
 
@@ -64,7 +62,6 @@ def evaluate(nets: dict[str, list[NumpyPolicy]], seeds: list[int], sessions: int
     pool, cal = build_pool("test"), calibrate("train")
     plain, guarded = OffloadEnv(pool, cal, weights=weights), OffloadEnv(pool, cal, weights=weights, enforce_budget=True)
     training = OffloadEnv(build_pool("train"), cal, weights=weights)
-    model = ExpectedReward(cal, weights)
 
     def fixed(fn: Policy) -> Factory:
         return lambda eps, seed: fn
@@ -81,7 +78,7 @@ def evaluate(nets: dict[str, list[NumpyPolicy]], seeds: list[int], sessions: int
         policies.append((name, plain, [fixed(fn)] * len(seeds)))
         if name != "local-only":
             policies.append((name + "+guard", guarded, [fixed(fn)] * len(seeds)))
-    policies.append((KNAPSACK, plain, [lambda eps, seed: SessionKnapsack(model)] * len(seeds)))
+    policies.append((KNAPSACK, plain, [lambda eps, seed: SessionKnapsack()] * len(seeds)))
     policies.append((BANDIT, plain, [bandit] * len(seeds)))
     for algo, per_seed in nets.items():
         policies.append((algo.upper() + "-Lagrangian", plain, [fixed(_learned(n, False)) for n in per_seed]))
@@ -92,11 +89,17 @@ def evaluate(nets: dict[str, list[NumpyPolicy]], seeds: list[int], sessions: int
                         for make, seed in zip(makers, seeds)]
             rows[(name, eps)] = {m: (statistics.mean(s[m] for s in per_seed),
                                      statistics.pstdev([s[m] for s in per_seed])) for m in METRICS}
+        per_seed = [session_bound(plain, eps, sessions, seed) for seed in seeds]
+        rows[(BOUND, eps)] = {m: (statistics.mean(s[m] for s in per_seed), statistics.pstdev([s[m] for s in per_seed]))
+                              for m in ("reward", "risk")}
     return rows
 
 
-def plugin_latency(n: int = 300) -> dict[str, float]:
-    """Time of RLPolicy.route on real held-out prompts (planned once), in ms."""
+def plugin_latency(policy_zip: Path, n: int = 300) -> dict[str, float]:
+    """Time of RLPolicy.route running ``policy_zip`` on real held-out prompts (planned once), in ms."""
+    import os
+
+    os.environ["PTMO_RL_POLICY"] = str(policy_zip)
     from ptmo_middleware.components import RouteRequest
     from ptmo_lab.datasets import load_pupa
     from ptmo_middleware.pipeline import request_features
@@ -145,6 +148,7 @@ def plot(rows: dict, names: list[str], path: Path) -> None:
             mean = [rows[(name, e)][metric][0] for e in EPSILONS]
             std = [rows[(name, e)][metric][1] for e in EPSILONS]
             ax.errorbar(EPSILONS, mean, yerr=std, marker="o", capsize=3, label=name)
+    axes[0].plot(EPSILONS, [rows[(BOUND, e)]["reward"][0] for e in EPSILONS], "k--", lw=1, label=BOUND)
     axes[0].set(xlabel="budget epsilon", ylabel="session reward (mean over held-out sessions)", title="Reward vs epsilon")
     axes[1].plot(EPSILONS, EPSILONS, "k--", lw=1, label="budget (risk = epsilon)")
     axes[1].set(xlabel="budget epsilon", ylabel="privacy risk spent per session", title="Risk vs epsilon")
@@ -170,6 +174,8 @@ def frontier(rows: dict, names: list[str], path: Path) -> None:
             values = [rows[(name, e)][metric][0] for e in EPSILONS]
             line, = ax.plot(spent, values, lw=1.2, label=name)
             ax.scatter(spent, values, s=sizes, color=line.get_color(), alpha=0.7, zorder=3)
+    bound = [rows[(BOUND, e)] for e in EPSILONS]
+    axes[1].plot([b["risk"][0] for b in bound], [b["reward"][0] for b in bound], "k--", lw=1, label=BOUND)
     for ax, metric in zip(axes, ("quality (mean per request)", "session reward")):
         ax.set(xlabel="privacy risk spent per session (symlog)", ylabel=metric,
                title=f"{metric.split(' (')[0].capitalize()} vs privacy spent")
@@ -188,8 +194,18 @@ def frontier_stem(name: str) -> str:
 
 def in_budget_best(rows: dict, names: list[str], eps: float) -> str:
     """The baseline (not learned) with the best reward among those over budget in <= 1 % of sessions."""
-    within = [n for n in names if rows[(n, eps)]["over_budget"][0] <= 0.01 and "Lagrangian" not in n]
+    within = [n for n in names if "over_budget" in rows[(n, eps)] and rows[(n, eps)]["over_budget"][0] <= 0.01
+              and "Lagrangian" not in n]
     return max(within, key=lambda n: rows[(n, eps)]["reward"][0])
+
+
+def _cell(row: dict, metric: str) -> str:
+    if metric not in row:
+        return "-"
+    mean, spread = row[metric]
+    if metric in ("over_budget", "clean_cloud"):
+        return f"{100 * mean:.1f} % ± {100 * spread:.1f}"
+    return f"{mean:.3f} ± {spread:.3f}"
 
 
 def report(rows: dict, records: list[dict], lat: dict, spend: dict, args: argparse.Namespace, seconds: float) -> str:
@@ -200,10 +216,15 @@ def report(rows: dict, records: list[dict], lat: dict, spend: dict, args: argpar
              f"mixed 4:3:3), {args.sessions} sessions per seed and epsilon, seeds {args.seeds}; mean ± spread "
              "(population std over seeds). Reward = the task reward R (no Lagrangian penalty). "
              "'+guard': the run-time budget guard answers locally what the budget cannot pay. "
-             "'(plugin)': the shipped decision rule (best action the remaining budget can pay). "
+             "'(plugin)': as the rl router runs it (a request in which nothing was found to the cloud, else the "
+             "best action the remaining budget can pay). 'nothing found -> cloud': share of the requests in which "
+             "no classifier found anything that went to the cloud. "
+             f"'{BOUND}': each session's requests known ahead, their exact expected rewards, the knapsack's linear "
+             "relaxation and the budget bonus; outcome draws do not depend on earlier choices, so no policy that "
+             "stays within budget, online or not, can expect more. "
              f"'{KNAPSACK}': handed each session's requests up front (not their outcomes), it sends to the cloud "
              "the actions with the best expected reward gain over local per unit of privacy risk first until "
-             "epsilon is spent (expected reward from the M4A1 calibration means and the observation; greedy "
+             "epsilon is spent (the gains the observations show, from the M4A1 calibration means; greedy "
              "multiple-choice knapsack). "
              f"'{BANDIT}': no reward model; UCB per request kind (task x sensitivity level) on the rewards it "
              "observes, spend paced at epsilon / 10 per request (after t requests at most t * epsilon / 10 spent), "
@@ -220,12 +241,10 @@ def report(rows: dict, records: list[dict], lat: dict, spend: dict, args: argpar
     for eps in EPSILONS:
         best = in_budget_best(rows, names, eps)
         lines += [f"### epsilon = {eps}", "",
-                  "| policy | reward | quality | latency (x10 s) | cost (x0.001 $) | risk spent | over budget |",
-                  "|---|---|---|---|---|---|---|"]
+                  "| policy | reward | quality | latency (x10 s) | cost (x0.001 $) | risk spent | over budget | "
+                  "nothing found -> cloud |", "|---|---|---|---|---|---|---|---|"]
         for n in names:
-            r = rows[(n, eps)]
-            cells = [f"{r[m][0]:.3f} ± {r[m][1]:.3f}" for m in METRICS[:-1]]
-            cells.append(f"{100 * r['over_budget'][0]:.1f} % ± {100 * r['over_budget'][1]:.1f}")
+            cells = [_cell(rows[(n, eps)], m) for m in METRICS]
             mark = " (best baseline within budget)" if n == best else ""
             lines.append(f"| {n}{mark} | " + " | ".join(cells) + " |")
         lines.append("")
@@ -239,16 +258,21 @@ def report(rows: dict, records: list[dict], lat: dict, spend: dict, args: argpar
               + ", ".join(f"{v:.3f} ({k})" for k, v in r["final_lambdas"].items()) + f"; {r['seconds']} s"
               for r in records]
     lines += ["", f"Targets, learned policies as trained (no guard, no plugin rule): over budget <= 1 %, reward >= "
-              f"the best in-budget baseline + {MARGIN} at every epsilon, quality rising with epsilon:", ""]
+              f"the best in-budget baseline + {MARGIN} at every epsilon, quality rising with epsilon; as the plugin "
+              "runs them, >= 95 % of the requests in which nothing was found to the cloud:", ""]
     for algo in dict.fromkeys(n for n, _ in rows if n.endswith("-Lagrangian")):
         for eps in EPSILONS:
             best = in_budget_best(rows, names, eps)
             over, reward = rows[(algo, eps)]["over_budget"][0], rows[(algo, eps)]["reward"][0]
             gap = reward - rows[(best, eps)]["reward"][0]
+            room = rows[(BOUND, eps)]["reward"][0] - rows[(best, eps)]["reward"][0]
+            clean = rows[(algo + " (plugin)", eps)]["clean_cloud"][0]
             lines.append(f"- {algo}, epsilon {eps}: over budget {100 * over:.1f} % "
                          f"({'met' if over <= 0.01 else f'missed by {100 * (over - 0.01):.1f} points'}); "
                          f"reward {reward:.3f} vs {best} {rows[(best, eps)]['reward'][0]:.3f} "
-                         f"({'met' if gap >= MARGIN else 'missed'}, {gap:+.3f})")
+                         f"({'met' if gap >= MARGIN else 'missed'}, {gap:+.3f}; the bound leaves {room:+.3f} above "
+                         f"that baseline); nothing found -> cloud {100 * clean:.1f} % "
+                         f"({'met' if clean >= 0.95 else 'missed'})")
         quality = [rows[(algo, e)]["quality"][0] for e in EPSILONS]
         rising = all(b > a for a, b in zip(quality, quality[1:]))
         lines.append(f"- {algo}, quality over epsilon {list(EPSILONS)}: "
@@ -285,7 +309,7 @@ def main() -> None:
     ap.add_argument("--bandit-warmup", type=int, default=500,
                     help="training sessions the bandit learns over at each epsilon before the held-out ones")
     ap.add_argument("--ship", action="store_true",
-                    help="save the first seed's PPO as the packaged policy (ptmo_middleware/rl/data)")
+                    help="save the first algorithm's first seed as the packaged policy (ptmo_middleware/rl/data)")
     args = ap.parse_args()
     weights = RewardWeights(b3=args.b3, b4=args.b4)
     t0 = time.perf_counter()
@@ -293,17 +317,22 @@ def main() -> None:
     build_pool("test", progress=True)
     nets: dict[str, list[NumpyPolicy]] = {}
     records = []
+    if args.ship and args.algos[0] != "ppo":
+        ap.error("--ship ships PPO: list ppo first in --algos")
+    scratch = Path(tempfile.mkdtemp(prefix="ptmo-rl-"))
+    first = (args.algos[0], args.seeds[0])  # the policy whose decisions are timed (and shipped with --ship)
     for algo in args.algos:
         for seed in args.seeds:
-            ship = args.ship and algo == "ppo" and seed == args.seeds[0]
+            out = (DATA_DIR if args.ship else scratch) if (algo, seed) == first else None
             dual = DualAscent(lr=args.dual_lr, target=args.dual_target, edges=tuple(args.edges))
-            model, record = train(algo, args.timesteps, seed, DATA_DIR if ship else None, dual=dual, weights=weights,
+            model, record = train(algo, args.timesteps, seed, out, dual=dual, weights=weights,
                                   constraint=args.constraint)
             nets.setdefault(algo, []).append(NumpyPolicy.from_model(model))
             records.append(record)
             print(f"trained {algo} seed {seed}: lambdas {record['final_lambdas']}, {record['seconds']} s", flush=True)
     rows = evaluate(nets, args.seeds, args.sessions, weights, args.bandit_warmup)
-    lat, spend = plugin_latency(), spend_latency()
+    lat = plugin_latency((DATA_DIR if args.ship else scratch) / f"{first[0]}_router.zip")
+    spend = spend_latency()
     RESULTS.mkdir(parents=True, exist_ok=True)
     shown = ["local-only", "cloud-only", "threshold", "threshold+guard", "random+guard", KNAPSACK, BANDIT] + \
         [a.upper() + "-Lagrangian" for a in args.algos]

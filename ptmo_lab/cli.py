@@ -26,27 +26,40 @@ def register(app: typer.Typer) -> None:
 
 def train_router(
     algo: str = typer.Option("ppo", "--algo", help="ppo, a2c or dqn (each with the Lagrangian dual ascent)."),
-    timesteps: int = typer.Option(100_000, "--timesteps", min=1000, help="Environment steps."),
+    timesteps: Optional[int] = typer.Option(None, "--timesteps", min=1000, help="Environment steps (default: as shipped)."),
     seed: int = typer.Option(0, "--seed"),
+    cost_weight: Optional[float] = typer.Option(None, "--cost-weight", help="b3, the reward's cost term (default: as shipped)."),
+    risk_weight: Optional[float] = typer.Option(None, "--risk-weight", help="b4, the reward's privacy-risk term (default: as shipped)."),
+    dual_target: Optional[float] = typer.Option(None, "--dual-target", help="Allowed mean overshoot of the budget per session."),
+    constraint: str = typer.Option("amount", "--constraint", help="amount (risk beyond the budget) or share (1 per session over)."),
     out: Optional[Path] = typer.Option(None, "--out", help="Folder for <algo>_router.zip (default: the user data dir)."),
 ) -> None:
-    """Retrain the RL router on the featurised prompts (needs the data sets, see docs)."""
+    """Retrain the RL router on the featurised prompts (needs the data sets, see docs).
+    With the defaults and ``--out ptmo_middleware/rl/data`` it retrains the shipped policy."""
+    from dataclasses import replace
+
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from ptmo_middleware.errors import ConfigError
 
-    from ptmo_lab.rl.train import ALGOS, train
+    from ptmo_lab.rl.train import (ALGOS, SHIPPED_DUAL_TARGET, SHIPPED_TIMESTEPS, SHIPPED_WEIGHTS, DualAscent,
+                                   train)
 
     if algo not in ALGOS:
         raise ConfigError(f"unknown algorithm {algo!r}; use one of {', '.join(ALGOS)}")
+    if constraint not in ("amount", "share"):
+        raise ConfigError(f"--constraint must be amount or share, got {constraint!r}")
     if out is None:
         import platformdirs
 
         out = Path(platformdirs.user_data_dir("ptmo-middleware", appauthor=False)) / "rl"
+    weights = replace(SHIPPED_WEIGHTS, **{k: v for k, v in (("b3", cost_weight), ("b4", risk_weight)) if v is not None})
+    steps = timesteps or SHIPPED_TIMESTEPS
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeRemainingColumn(), console=err_console) as progress:
-        task = progress.add_task(f"training {algo}", total=timesteps)
-        _, record = train(algo, timesteps, seed, out, on_step=lambda n: progress.advance(task, n))
+        task = progress.add_task(f"training {algo}", total=steps)
+        _, record = train(algo, steps, seed, out, dual=DualAscent(target=dual_target or SHIPPED_DUAL_TARGET),
+                          on_step=lambda n: progress.advance(task, n), weights=weights, constraint=constraint)
     console.print(f"saved {out / f'{algo}_router.zip'} (final lambda {record['final_lambda']:.3f}); "
                   f"use it with PTMO_RL_POLICY={out / f'{algo}_router.zip'}")
 

@@ -29,6 +29,9 @@ class RouteRequest:
     budget_remaining: float | None = None
     budget_epsilon: float | None = None
     features: dict[str, float] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+    """A policy may append short lines on why it chose the routes (numbers and counts,
+    never a value of the prompt); they become ``plan.reasons`` (``ptmo plan --why``)."""
 
 
 @dataclass

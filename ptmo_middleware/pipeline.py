@@ -288,8 +288,9 @@ class Planner:
         messages, history, cls, last = analysis.messages, analysis.history, analysis.classification, analysis.messages[-1]
         parts = [dataclasses.replace(p, spans=list(p.spans)) for p in analysis.parts]
         policy_name = policy or self.settings.policy
+        reasons: list[str] = []
         request = RouteRequest(cls, self.settings, budget_remaining, budget_epsilon,
-                               features=request_features(cls, parts, last.content))
+                               features=request_features(cls, parts, last.content), reasons=reasons)
         policy_impl = self.policy(policy_name)
         try:
             # The policy works on copies: whatever it changes, the shield below judges
@@ -301,6 +302,7 @@ class Planner:
         except Exception:
             log.exception("router policy %s failed; keeping the request local", policy_name)
             routes = [Route.LOCAL] * len(parts)
+            reasons[:] = [f"the {policy_name} policy failed, so the request is kept local"]
         if len(routes) != len(parts):
             raise PluginError(f"router policy {policy_name!r} returned {len(routes)} routes for {len(parts)} parts")
         if not all(isinstance(r, (Route, str)) and r in set(Route) for r in routes):
@@ -325,7 +327,7 @@ class Planner:
         return Plan(messages=messages, classification=classification, decomposer=analysis.decomposer,
                     policy=policy_name, parts=parts, route=overall, cloud_messages=cloud_messages,
                     placeholders=used, conversation_id=vault.conversation_id,
-                    principal=principal or self.settings.principal, notes=notes,
+                    principal=principal or self.settings.principal, notes=notes, reasons=reasons,
                     timings_ms={**analysis.timings_ms, "route": (t3 - t2) * 1e3})
 
 

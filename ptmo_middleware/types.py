@@ -213,6 +213,8 @@ class Plan:
     principal: str = "default"
     budget_cost: float = 0.0
     notes: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    """Why the policy chose the routes, in its own words (no values of the prompt)."""
     timings_ms: dict[str, float] = field(default_factory=dict)
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     """Unique per plan: the privacy budget charges a request id at most once."""
@@ -264,6 +266,7 @@ class Plan:
             "budget_cost": round(self.budget_cost, 6),
             "failed_classifiers": list(self.classification.failed),
             "notes": list(self.notes),
+            "reasons": list(self.reasons),
             "timings_ms": {k: round(v, 3) for k, v in self.timings_ms.items()},
         }
         if include_text:

@@ -177,3 +177,13 @@ def test_plan_why_explains_without_values() -> None:
     as_json = run("plan", "--why", "--json", "-c", "rules", "My password is hunter2xyz.")
     lines = json.loads(as_json.output)["why"]
     assert any("PASSWORD" in line for line in lines) and not any("hunter2xyz" in line for line in lines)
+
+
+def test_plan_why_shows_what_the_rl_policy_weighed() -> None:
+    result = run("plan", "--why", "--json", "--policy", "rl", "-c", "rules", "My password is hunter2xyz. What is Python?")
+    why = "\n".join(json.loads(result.output)["why"])
+    assert "budget left" in why and "expected gain over local" in why and why.count("<- chosen") == 1
+    assert all(f"rl:   {name}" in why for name in ("local", "cloud", "masked", "split"))
+    assert "hunter2xyz" not in why and "risk -" not in why
+    clean = run("plan", "--why", "--json", "--policy", "rl", "-c", "rules", "What is the capital of France?")
+    assert any("nothing was found" in line for line in json.loads(clean.output)["why"])

@@ -8,8 +8,9 @@ import pytest
 
 from ptmo_middleware import PrivacyRouter, Route
 from ptmo_middleware.budget.risk import RiskModel
-from ptmo_middleware.rl.features import (OBS_DIM, REMAINING_INDEX, RISK_SLICE, TASKS, Action, association,
-                                         observation, task_category, word_retain)
+from ptmo_middleware.rl.features import (GAIN_SLICE, NOTHING_FOUND_INDEX, OBS_DIM, REMAINING_INDEX, RISK_SLICE,
+                                         TASK_SLICE, TASKS, Action, association, observation, task_category,
+                                         word_retain)
 
 SECRET = "My password is hunter2xyz. What is the capital of France?"
 RISK = RiskModel(masked_leak=0.05, missed_per_kchar=2.0)
@@ -73,10 +74,14 @@ def test_views_route_through_the_shield(tiny_pool):
     assert 0 < tiny_pool.local_share[i, Action.SPLIT] < 1
     public = 0
     assert tiny_pool.risk[public, Action.CLOUD] > 0  # residual risk of any text that leaves
-    assert tiny_pool.base.shape[1] + 12 == OBS_DIM
-    obs = observation(tiny_pool.base[i], tiny_pool.risk[i], tiny_pool.retain[i], tiny_pool.local_share[i], 0.3, 0.6)
+    assert tiny_pool.base.shape[1] + 15 == OBS_DIM
+    expected = np.array([0.5, 0.9, 0.7, 0.6])
+    obs = observation(tiny_pool.view(i), expected, 0.3, 0.6)
     assert obs.shape == (OBS_DIM,) and obs[REMAINING_INDEX] == pytest.approx(0.3)
     assert np.allclose(obs[RISK_SLICE], tiny_pool.risk[i, 1:])
+    assert np.allclose(obs[GAIN_SLICE], [0.4, 0.2, 0.1])  # over answering locally
+    # the flag of a request in which nothing was found: the password prompt has a span
+    assert tiny_pool.base[i, NOTHING_FOUND_INDEX] == 0 and tiny_pool.base[public, NOTHING_FOUND_INDEX] == 1
 
 
 def test_env_reward_constraint_and_guard(tiny_pool, calibration):
@@ -193,8 +198,11 @@ def test_numpy_policy_matches_sb3(tmp_path, tiny_pool, calibration, algo):
             model.policy.action_net(model.policy.mlp_extractor.forward_actor(model.policy.extract_features(t)))
     assert np.allclose(net.scores(obs), ref[0].numpy(), atol=1e-5)
     assert np.allclose(NumpyPolicy.from_model(model).scores(obs), net.scores(obs))
-    # an action the budget cannot pay is never chosen
-    assert net.decide(obs, np.array([0.0, 9.0, 9.0, 9.0]), remaining=1.0) is Action.LOCAL
+    # an action the budget cannot pay is never chosen; nothing found: the cloud, unasked
+    obs[NOTHING_FOUND_INDEX], obs[RISK_SLICE], obs[REMAINING_INDEX] = 0.0, 9.0, 1.0
+    assert net.decide(obs) is Action.LOCAL
+    obs[NOTHING_FOUND_INDEX] = 1.0
+    assert net.decide(obs) is Action.CLOUD
 
 
 def test_training_updates_lambda(tiny_pool, calibration, monkeypatch):
@@ -249,7 +257,8 @@ def test_calibration_from_m4a1(calibration):
     for task in range(len(TASKS)):
         for side in (0, 1):
             assert len(calibration.quality[task][side]) >= 5
-    assert calibration.mean_quality(TASKS.index("Query"), 1) > calibration.mean_quality(TASKS.index("Query"), 0)
+    query = TASKS.index("Query")
+    assert calibration.means().quality_cloud[query] > calibration.means().quality_local[query]
     assert calibration.cloud_cost_factor(5000) > calibration.cloud_cost_factor(50)
 
 
@@ -278,30 +287,77 @@ def test_greedy_knapsack_orders_by_gain_per_risk():
 
 
 def test_expected_reward_matches_the_environment(tiny_pool, calibration):
-    from ptmo_lab.rl.baselines import ExpectedReward
     from ptmo_lab.rl.env import OffloadEnv
 
     env = OffloadEnv(tiny_pool, calibration, horizon=5)
     first, _ = env.reset(seed=0)
     preview = env.preview()
     assert len(preview) == 5 and np.array_equal(preview[0], first)
-    model, w, p = ExpectedReward(calibration), env.weights, tiny_pool
+    w, p = env.weights, tiny_pool
     for i in range(len(p)):
-        obs = observation(p.base[i], p.risk[i], p.retain[i], p.local_share[i], 0.5, 0.5)
-        for action in (Action.LOCAL, Action.CLOUD):
+        for action in Action:
             draws = np.array([w.a * o["quality"] + w.b1 * o["association"] - w.b2 * o["latency"] - w.b3 * o["cost"]
                               - w.b4 * o["risk"] for o in (env.outcome(i, action) for _ in range(4000))])
-            assert model(obs)[action] == pytest.approx(draws.mean(), abs=4 * draws.std() / np.sqrt(len(draws)) + 0.01)
+            assert env.expected_rewards(i)[action] == pytest.approx(draws.mean(), abs=4 * draws.std() / 63.2 + 1e-9)
+        obs = env._obs_of(i, 0.5)
+        if p.task[i] == int(np.argmax(obs[TASK_SLICE])):  # the policy sees the gains under the task it finds
+            assert np.allclose(obs[GAIN_SLICE], env.expected_rewards(i)[1:] - env.expected_rewards(i)[0], atol=1e-6)
+
+
+def test_reward_model_travels_with_the_policy(tmp_path, calibration):
+    import json
+
+    from ptmo_middleware.rl.value import ExpectedReward, RewardWeights
+
+    model = ExpectedReward(calibration.means(), RewardWeights(b3=0.0))
+    (tmp_path / "p.json").write_text(json.dumps({"algo": "ppo", **model.to_record()}))
+    again = ExpectedReward.beside(tmp_path / "p.zip")
+    assert again.means == model.means and again.weights == model.weights
+    with pytest.raises(FileNotFoundError, match="train-router"):
+        ExpectedReward.beside(tmp_path / "none.zip")
+    (tmp_path / "old.json").write_text(json.dumps({"algo": "ppo"}))
+    with pytest.raises(ValueError, match="no reward model"):
+        ExpectedReward.beside(tmp_path / "old.zip")
+
+
+def test_bound_is_above_every_policy_within_budget(tiny_pool, calibration):
+    from ptmo_lab.rl.baselines import SessionKnapsack, knapsack_bound, session_bound
+    from ptmo_lab.rl.env import OffloadEnv
+    from ptmo_lab.rl.evaluate import BASELINES
+
+    # the relaxation takes the part of an increment that fits
+    gain, risk = np.array([[0.0, 1.0, 0.0, 0.0]]), np.array([[0.0, 0.5, 0.6, 0.7]])
+    assert knapsack_bound(gain, risk, 0.25) == pytest.approx((0.5, 0.25))
+    assert knapsack_bound(gain, risk, 2.0) == pytest.approx((1.0, 0.5))
+    env = OffloadEnv(tiny_pool, calibration, horizon=8, enforce_budget=True)
+    rng = np.random.default_rng(0)
+    for epsilon in (0.05, 1.0):
+        bound = session_bound(env, epsilon, 100, 0)["reward"]
+        earned = {}
+        for name, policy in [("knapsack", SessionKnapsack()), *BASELINES.items()]:
+            expected = []  # what the policy's choices earn in expectation (no draw noise)
+            for k in range(100):
+                obs, _ = env.reset(seed=k, options={"epsilon": epsilon})
+                if isinstance(policy, SessionKnapsack):
+                    policy.begin(env)
+                total, done = 0.0, False
+                for i in env.requests:
+                    obs, _, done, _, info = env.step(policy(obs, rng))
+                    total += env.expected_rewards(i)[info["action"]]
+                expected.append(total + env.weights.g * (not info["over_budget"]))
+            earned[name] = float(np.mean(expected))
+        assert max(earned.values()) <= bound + 1e-9
+        assert earned["knapsack"] == max(earned.values())  # it plans on the gains it sees
 
 
 @pytest.mark.parametrize("epsilon", [0.02, 0.1, 1.0])
 def test_knapsack_stays_within_budget(tiny_pool, calibration, epsilon):
-    from ptmo_lab.rl.baselines import ExpectedReward, SessionKnapsack
+    from ptmo_lab.rl.baselines import SessionKnapsack
     from ptmo_lab.rl.env import OffloadEnv
     from ptmo_lab.rl.evaluate import run_sessions
 
     env = OffloadEnv(tiny_pool, calibration, horizon=8)
-    stats = run_sessions(env, SessionKnapsack(ExpectedReward(calibration)), epsilon, 30, 0)
+    stats = run_sessions(env, SessionKnapsack(), epsilon, 30, 0)
     assert not any(s.over_budget for s in stats) and max(s.risk for s in stats) <= epsilon + 1e-9
     if epsilon == 1.0:  # a loose budget: it sends what gains (the public prompts)
         assert np.mean([s.risk for s in stats]) > 0
@@ -336,7 +392,7 @@ def test_bandit_price_and_learning():
 
     bandit = BudgetedBandit(horizon=10, explore=0.0, price_lr=1.0)
     obs = np.zeros(OBS_DIM, dtype=np.float32)
-    obs[9 + TASKS.index("Query")] = 1.0
+    obs[TASK_SLICE.start + TASKS.index("Query")] = 1.0
     obs[RISK_SLICE] = [0.02, 0.02, 0.01]
     obs[REMAINING_INDEX], obs[REMAINING_INDEX + 1] = 1.0, 1.0  # remaining, epsilon: cap 0.1 per request
     for action, reward in ((Action.LOCAL, 0.1), (Action.CLOUD, 0.5), (Action.MASKED, 0.2), (Action.SPLIT, 0.3)):

@@ -26,9 +26,12 @@ class RLPolicy:
 
     def __init__(self, settings: Settings) -> None:
         from ptmo_middleware.rl.policy import SHIPPED, NumpyPolicy
+        from ptmo_middleware.rl.value import ExpectedReward
 
         self.settings = settings
-        self.net = NumpyPolicy.load(os.environ.get("PTMO_RL_POLICY") or SHIPPED)
+        path = os.environ.get("PTMO_RL_POLICY") or SHIPPED
+        self.net = NumpyPolicy.load(path)
+        self.reward = ExpectedReward.beside(path)
         self.risk_model = RiskModel.shipped()
 
     def route(self, parts: list[Part], request: RouteRequest) -> list[Route]:
@@ -36,13 +39,36 @@ class RLPolicy:
 
         spans = request.classification.spans
         if not spans:
+            request.reasons.append("rl: nothing was found, so the request goes to the cloud without asking the "
+                                   "policy (keeping it local would buy no privacy)")
             return [Route.CLOUD] * len(parts)
         text = " ".join(p.text for p in parts)
         view = describe(request.features, parts, spans, text, self.risk_model)
         epsilon = request.budget_epsilon or self.settings.budget.epsilon
         remaining = epsilon if request.budget_remaining is None else request.budget_remaining
-        obs = observation(view.base, view.risk, view.retain, view.local_share, remaining, epsilon)
-        return action_routes(self.net.decide(obs, view.risk, remaining), parts)
+        obs = observation(view, self.reward(view), remaining, epsilon)
+        scores = self.net.scores(obs)
+        action = self.net.decide(obs, scores)
+        request.reasons.extend(_reasons(obs, scores, action, request.features))
+        return action_routes(action, parts)
+
+
+def _reasons(obs, scores, chosen, features) -> list[str]:
+    """What the policy saw and weighed (counts and numbers only)."""
+    from ptmo_middleware.rl.features import EPSILON_INDEX, REMAINING_INDEX, TASK_SLICE, TASKS, per_action
+    from ptmo_middleware.rl.policy import affordable
+
+    risk, retain, local_share, gain = per_action(obs)
+    ok = affordable(obs)
+    lines = [f"rl: budget left {obs[REMAINING_INDEX]:.3g} of {obs[EPSILON_INDEX]:.3g}; request level "
+             f"{int(features['level'])}, {int(features['n_spans_private'])} private and "
+             f"{int(features['n_spans_semi'])} semi-sensitive span(s), task {TASKS[int(obs[TASK_SLICE].argmax())]}"]
+    for action in type(chosen):
+        lines.append(f"rl:   {action.name.lower():6} risk {risk[action] + 0.0:.3f}, keeps {local_share[action]:.0%} local, "
+                     f"sends {retain[action]:.0%} of the words, expected gain over local {gain[action]:+.3f}, "
+                     f"score {scores[action]:+.2f}" + ("" if ok[action] else " (over the budget left)")
+                     + (" <- chosen" if action is chosen else ""))
+    return lines
 
 
 @hookimpl

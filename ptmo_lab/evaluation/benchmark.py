@@ -61,18 +61,11 @@ class BenchmarkResults:
 
 
 def _rl_env_policy() -> Callable[[Any, Any], int]:
-    """The shipped policy as the ``rl`` plugin runs it: the best affordable action."""
-    import numpy as np
-
-    from ptmo_middleware.rl.features import REMAINING_INDEX, RISK_SLICE
+    """The shipped policy as the ``rl`` plugin runs it."""
     from ptmo_middleware.rl.policy import NumpyPolicy
 
     net = NumpyPolicy.load()
-
-    def policy(obs: Any, rng: Any) -> int:
-        risk = np.concatenate([[0.0], obs[RISK_SLICE]])  # LOCAL risks nothing
-        return int(net.decide(obs, risk, float(obs[REMAINING_INDEX])))
-    return policy
+    return lambda obs, rng: int(net.decide(obs))
 
 
 class BenchmarkSuite:

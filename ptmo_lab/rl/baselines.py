@@ -1,11 +1,12 @@
-"""Two hard baselines for the learned router: a per-session greedy knapsack and a
-contextual bandit with a budget. Neither sees an outcome before choosing.
+"""Two hard baselines for the learned router, a per-session greedy knapsack and a
+contextual bandit with a budget (neither sees an outcome before choosing), and the
+bound no policy within budget can beat.
 
 - :class:`SessionKnapsack` is handed the session's requests up front (their observations,
   never their draws) and solves the session as a multiple-choice knapsack: the value of
-  an action is its expected task reward minus that of answering locally
-  (:class:`ExpectedReward`, from the calibration means and the observation), its weight
-  the action's privacy risk. Greedy by gain per unit of risk over each request's upper
+  an action is the expected gain over answering locally that its observation shows
+  (:class:`~ptmo_middleware.rl.value.ExpectedReward`, from the calibration means), its
+  weight the action's privacy risk. Greedy by gain per unit of risk over each request's upper
   hull of (risk, gain), until epsilon is spent. Seeing the session ahead is more than the
   learned policy knows, so this is an optimistic baseline.
 - :class:`BudgetedBandit` knows no reward model: it learns online, per request kind
@@ -15,6 +16,8 @@ contextual bandit with a budget. Neither sees an outcome before choosing.
   it never exceeds the budget. A Lagrangian price on risk, raised while it spends at
   more than the cap and lowered while it spends less, keeps the allowance for the
   requests where the cloud gains the most.
+- :func:`session_bound` is the linear relaxation of the same knapsack on exact expected
+  rewards: an upper bound on what any policy within budget can expect.
 """
 from __future__ import annotations
 
@@ -23,72 +26,21 @@ from typing import Any
 
 import numpy as np
 
-from ptmo_lab.rl.calibration import Calibration
-from ptmo_lab.rl.env import OffloadEnv, RewardWeights
+from ptmo_lab.rl.env import OffloadEnv
 from ptmo_lab.rl.evaluate import AdaptivePolicy
-from ptmo_middleware.rl.features import BASE_DIM, OBS_DIM, RISK_SLICE, TASKS, Action
+from ptmo_middleware.rl.features import EPSILON_INDEX, TASK_SLICE, TASKS, Action, per_action
 
-_LEVEL, _LENGTH, _TASK, _ASSOCIATION = 0, 7, slice(9, 9 + len(TASKS)), BASE_DIM - 1
-_N = len(Action) - 1
-_RETAIN = slice(RISK_SLICE.stop, RISK_SLICE.stop + _N)
-_LOCAL_SHARE = slice(_RETAIN.stop, _RETAIN.stop + _N)
-_EPSILON_INDEX = OBS_DIM - 2
-_MAX_LENGTH = 20_000  # the length feature is log1p(chars) / log1p(20 000), capped at 1
+_LEVEL = 0
 _TOL = 1e-9
 _SAFETY = 1 - 1e-6  # the observation holds epsilon in float32: never plan up to its rounded-up value
 
 
-def per_action(obs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Risk, retain and local share of every action (LOCAL first) from an observation."""
-    risk = np.concatenate([[0.0], obs[RISK_SLICE]])
-    retain = np.concatenate([[0.0], obs[_RETAIN]])
-    local_share = np.concatenate([[1.0], obs[_LOCAL_SHARE]])
-    return risk, retain, local_share
-
-
-class ExpectedReward:
-    """Expected task reward of each action of a request, from what the observation shows
-    and the calibration means of its task (the session's budget bonus left out)."""
-
-    def __init__(self, calibration: Calibration, weights: RewardWeights = RewardWeights()) -> None:
-        self.cal, self.weights = calibration, weights
-        tasks = range(len(TASKS))
-        self.q_local = np.array([calibration.quality[k][0].mean() for k in tasks])
-        self.q_cloud = np.array([calibration.quality[k][1].mean() for k in tasks])
-        self.lat_local = np.array([calibration.latency[k][0].mean() for k in tasks])
-        self.lat_cloud = np.array([calibration.latency[k][1].mean() for k in tasks])
-        # a split answer waits for the slower side: E[max] over independent draws
-        self.lat_both = np.array([np.maximum.outer(calibration.latency[k][0], calibration.latency[k][1]).mean()
-                                  for k in tasks])
-        self.cost_local = np.array([calibration.cost[k][0].mean() for k in tasks])
-        self.cost_cloud = np.array([calibration.cost[k][1].mean() for k in tasks])
-
-    def __call__(self, obs: np.ndarray) -> np.ndarray:
-        risk, retain, local_share = per_action(obs)
-        task = int(np.argmax(obs[_TASK]))
-        chars = math.expm1(float(obs[_LENGTH]) * math.log1p(_MAX_LENGTH))
-        local = local_share > 0
-        cloud = local_share < 1
-        latency = np.where(local & cloud, self.lat_both[task],
-                           np.where(cloud, self.lat_cloud[task], self.lat_local[task]))
-        # the payload is estimated as the share of the prompt's characters that leaves
-        factor = np.array([self.cal.cloud_cost_factor(chars * (1.0 - s)) for s in local_share])
-        cost = local * self.cost_local[task] + cloud * self.cost_cloud[task] * factor
-        w = self.weights
-        quality = retain * self.q_cloud[task] + local_share * self.q_local[task]
-        return (w.a * quality + w.b1 * float(obs[_ASSOCIATION]) * local_share - w.b2 * latency - w.b3 * cost
-                - w.b4 * risk)
-
-
-def greedy_knapsack(gain: np.ndarray, risk: np.ndarray, budget: float) -> list[int]:
-    """One action per request (rows; column 0 is LOCAL, gain and risk 0) within ``budget``.
-
-    Each request's actions on the upper hull of (risk, gain) give increments of decreasing
-    gain per unit of risk; all increments are taken in that order while the budget pays
-    them, and a request whose increment does not fit takes none of its later ones."""
+def _increments(gain: np.ndarray, risk: np.ndarray) -> tuple[list[int], list[tuple[float, int, int, float, float]]]:
+    """Each request's best risk-free action, and the steps up its upper hull of (risk, gain):
+    (gain per unit of risk, request, action, risk increment, gain increment), best first."""
     actions = range(gain.shape[1])
-    plan: list[int] = []
-    steps: list[tuple[float, int, int, float]] = []  # (gain per risk, request, action, risk increment)
+    base: list[int] = []
+    steps: list[tuple[float, int, int, float, float]] = []
     for i in range(len(gain)):
         hull = [max((a for a in actions if risk[i, a] <= _TOL), key=lambda a: gain[i, a])]
         for a in sorted(actions, key=lambda a: (risk[i, a], -gain[i, a])):
@@ -97,10 +49,21 @@ def greedy_knapsack(gain: np.ndarray, risk: np.ndarray, budget: float) -> list[i
             while len(hull) > 1 and _slope(gain, risk, i, hull[-2], hull[-1]) <= _slope(gain, risk, i, hull[-1], a):
                 hull.pop()
             hull.append(a)
-        plan.append(hull[0])
-        steps += [(_slope(gain, risk, i, a, b), i, b, float(risk[i, b] - risk[i, a])) for a, b in zip(hull, hull[1:])]
+        base.append(hull[0])
+        steps += [(_slope(gain, risk, i, a, b), i, b, float(risk[i, b] - risk[i, a]), float(gain[i, b] - gain[i, a]))
+                  for a, b in zip(hull, hull[1:])]
+    return base, sorted(steps, key=lambda s: -s[0])
+
+
+def greedy_knapsack(gain: np.ndarray, risk: np.ndarray, budget: float) -> list[int]:
+    """One action per request (rows; column 0 is LOCAL, gain and risk 0) within ``budget``.
+
+    Each request's actions on the upper hull of (risk, gain) give increments of decreasing
+    gain per unit of risk; all increments are taken in that order while the budget pays
+    them, and a request whose increment does not fit takes none of its later ones."""
+    plan, steps = _increments(gain, risk)
     left, blocked = budget, set()
-    for _, i, b, extra in sorted(steps, key=lambda s: -s[0]):
+    for _, i, b, extra, _gain in steps:
         if i in blocked:
             continue
         if extra <= left:
@@ -110,23 +73,54 @@ def greedy_knapsack(gain: np.ndarray, risk: np.ndarray, budget: float) -> list[i
     return plan
 
 
+def knapsack_bound(gain: np.ndarray, risk: np.ndarray, budget: float) -> tuple[float, float]:
+    """(gain, risk) of the linear relaxation of the same knapsack: the hull increments in
+    order, the first that does not fit taken in part. No choice of one action per request
+    within ``budget`` gains more."""
+    base, steps = _increments(gain, risk)
+    total = float(sum(gain[i, a] for i, a in enumerate(base)))
+    spent = float(sum(risk[i, a] for i, a in enumerate(base)))
+    left = budget - spent
+    for _, _, _, extra, more in steps:
+        part = min(1.0, left / extra)
+        total, left = total + part * more, left - part * extra
+        if part < 1.0:
+            break
+    return total, budget - left
+
+
 def _slope(gain: np.ndarray, risk: np.ndarray, i: int, a: int, b: int) -> float:
     return float((gain[i, b] - gain[i, a]) / (risk[i, b] - risk[i, a]))
 
 
-class SessionKnapsack(AdaptivePolicy):
-    """Plans each session with :func:`greedy_knapsack` on expected reward gains."""
+def session_bound(env: OffloadEnv, epsilon: float, sessions: int, seed: int) -> dict[str, float]:
+    """Mean over the sessions :func:`~.evaluate.run_sessions` plays (same seeds) of the most
+    any policy that stays within ``epsilon`` can expect: each session's requests known
+    ahead, their exact expected rewards (true task, payload size), the knapsack's linear
+    relaxation, and the budget bonus. Outcome draws are independent of the choices made
+    before, so no in-budget policy, online or not, expects more."""
+    rewards, risks = [], []
+    for k in range(sessions):
+        env.reset(seed=seed * 100_003 + k, options={"epsilon": epsilon})
+        values = np.stack([env.expected_rewards(i) for i in env.requests])
+        risk = np.stack([env.pool.risk[i] for i in env.requests])
+        gain, spent = knapsack_bound(values - values[:, :1], risk, epsilon)
+        rewards.append(float(values[:, 0].sum()) + gain + env.weights.g)
+        risks.append(spent)
+    return {"reward": float(np.mean(rewards)), "risk": float(np.mean(risks))}
 
-    def __init__(self, model: ExpectedReward) -> None:
-        self.model = model
+
+class SessionKnapsack(AdaptivePolicy):
+    """Plans each session with :func:`greedy_knapsack` on the expected reward gains its
+    observations show."""
+
+    def __init__(self) -> None:
         self.plan: list[int] = []
         self.t = 0
 
     def begin(self, env: OffloadEnv) -> None:
-        views = env.preview()
-        values = np.stack([self.model(o) for o in views])
-        risks = np.stack([per_action(o)[0] for o in views])
-        self.plan = greedy_knapsack(values - values[:, :1], risks, env.epsilon)
+        seen = [per_action(o) for o in env.preview()]
+        self.plan = greedy_knapsack(np.stack([a[3] for a in seen]), np.stack([a[0] for a in seen]), env.epsilon)
         self.t = 0
 
     def __call__(self, obs: np.ndarray, rng: np.random.Generator) -> int:
@@ -157,11 +151,11 @@ class BudgetedBandit(AdaptivePolicy):
     @staticmethod
     def kind(obs: np.ndarray) -> int:
         """The request kind: sensitivity level (0, 1, 2) x task category."""
-        return int(round(2 * float(obs[_LEVEL]))) * len(TASKS) + int(np.argmax(obs[_TASK]))
+        return int(round(2 * float(obs[_LEVEL]))) * len(TASKS) + int(np.argmax(obs[TASK_SLICE]))
 
     def cap(self, obs: np.ndarray) -> float:
         """The spend-rate cap: the session's budget spread evenly over its requests."""
-        return float(obs[_EPSILON_INDEX]) / self.horizon
+        return float(obs[EPSILON_INDEX]) / self.horizon
 
     def __call__(self, obs: np.ndarray, rng: np.random.Generator) -> int:
         k = self.kind(obs)

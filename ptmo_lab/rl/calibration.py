@@ -16,10 +16,10 @@ import numpy as np
 
 from ptmo_lab.datasets import Split, load_m4a1
 from ptmo_middleware.rl.features import TASKS
+from ptmo_middleware.rl.value import OutcomeMeans, cloud_cost_factor
 
 LATENCY_SCALE_S = 10.0
 COST_SCALE_USD = 0.001
-ANSWER_CHARS = 1000.0
 
 
 @dataclass(frozen=True)
@@ -38,12 +38,20 @@ class Calibration:
         return (float(self.quality[task][side][i]), float(self.latency[task][side][i]),
                 float(self.cost[task][side][i]))
 
-    def mean_quality(self, task: int, side: int) -> float:
-        return float(self.quality[task][side].mean())
-
     def cloud_cost_factor(self, payload_chars: float) -> float:
         """How much more a payload of this size costs than M4A1's average cloud turn."""
-        return (payload_chars + ANSWER_CHARS) / (self.question_chars + ANSWER_CHARS)
+        return cloud_cost_factor(payload_chars, self.question_chars)
+
+    def means(self) -> OutcomeMeans:
+        """The per-task means the policy's reward model uses (E[max] for a split's latency)."""
+        tasks = range(len(TASKS))
+
+        def mean(table: list[list[np.ndarray]], side: int) -> tuple[float, ...]:
+            return tuple(float(table[k][side].mean()) for k in tasks)
+
+        both = tuple(float(np.maximum.outer(self.latency[k][0], self.latency[k][1]).mean()) for k in tasks)
+        return OutcomeMeans(mean(self.quality, 0), mean(self.quality, 1), mean(self.latency, 0),
+                            mean(self.latency, 1), both, mean(self.cost, 0), mean(self.cost, 1), self.question_chars)
 
 
 def calibrate(split: Split = "train") -> Calibration:

@@ -24,7 +24,8 @@ from ptmo_middleware.budget.risk import RiskModel
 from ptmo_lab.datasets import Split, load_m4a1, load_pupa
 from ptmo_middleware.pipeline import request_features
 from ptmo_middleware.vault import MaskVault
-from ptmo_middleware.rl.features import TASKS, describe
+from ptmo_middleware.rl import features
+from ptmo_middleware.rl.features import ASSOCIATION_INDEX, TASK_SLICE, TASKS, RequestView, describe
 
 SOURCES = ("pupa", "m4a1", "public")
 
@@ -82,6 +83,13 @@ class Pool:
     def indices(self, source: str) -> np.ndarray:
         return np.flatnonzero(self.source == SOURCES.index(source))
 
+    def view(self, i: int, *, true_task: bool = False) -> RequestView:
+        """Request ``i`` as :func:`describe` saw it; with ``true_task``, under the task it was
+        drawn from (M4A1 knows it) instead of the one the keyword rules found."""
+        task = int(self.task[i]) if true_task else int(np.argmax(self.base[i, TASK_SLICE]))
+        return RequestView(self.base[i], task, float(self.base[i, ASSOCIATION_INDEX]), self.risk[i], self.retain[i],
+                           self.local_share[i], self.payload_chars[i])
+
 
 def featurise(prompts: list[tuple[str, str, int]], router, risk_model: RiskModel, *, progress: bool = False,
               label: str = "") -> Pool:
@@ -125,7 +133,8 @@ def build_pool(split: Split, router=None, risk_model: RiskModel | None = None, *
     router = router or PrivacyRouter(decomposer="sentence", policy="local-only")
     risk_model = risk_model or RiskModel.shipped()
     prompts = list(raw_prompts(split))
-    key = hashlib.sha256(json.dumps([split, router.classifier_names, router.settings.decomposer,
+    layout = hashlib.sha256(Path(features.__file__).read_bytes()).hexdigest()
+    key = hashlib.sha256(json.dumps([split, layout, router.classifier_names, router.settings.decomposer,
                                      risk_model.masked_leak, risk_model.missed_per_kchar,
                                      risk_model.residual_weight, [p[1] for p in prompts]]).encode()).hexdigest()[:16]
     path = cache_dir() / "rl" / f"pool-{split}-{key}.npz"

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import gymnasium as gym
@@ -39,18 +38,9 @@ import numpy as np
 from ptmo_lab.rl.calibration import Calibration
 from ptmo_lab.rl.corpus import SOURCES, Pool
 from ptmo_middleware.rl.features import OBS_DIM, Action, observation
+from ptmo_middleware.rl.value import ExpectedReward, RewardWeights
 
-
-@dataclass(frozen=True)
-class RewardWeights:
-    """Coefficients of R (TMO's a = 1, b1 = b2 = b3 = 1/3; b4 and g are ours)."""
-
-    a: float = 1.0
-    b1: float = 1 / 3
-    b2: float = 1 / 3
-    b3: float = 1 / 3
-    b4: float = 0.5
-    g: float = 0.2
+__all__ = ["OffloadEnv", "RewardWeights"]
 
 
 class OffloadEnv(gym.Env):
@@ -81,6 +71,10 @@ class OffloadEnv(gym.Env):
         self._t = 0
         self.epsilon = 1.0
         self.spent = 0.0
+        # the reward model a trained policy ships with: the observation shows its gains
+        self.reward_model = ExpectedReward(calibration.means(), weights)
+        self._seen = np.stack([self.reward_model(pool.view(i)) for i in range(len(pool))])
+        self._true = np.stack([self.reward_model(pool.view(i, true_task=True)) for i in range(len(pool))])
 
     def multiplier(self) -> float:
         """The Lagrange multiplier of this session's epsilon."""
@@ -92,8 +86,7 @@ class OffloadEnv(gym.Env):
         return float(values[bisect.bisect_right(self.lagrange_edges, self.epsilon)])
 
     def _obs_of(self, i: int, remaining: float) -> np.ndarray:
-        p = self.pool
-        return observation(p.base[i], p.risk[i], p.retain[i], p.local_share[i], remaining, self.epsilon)
+        return observation(self.pool.view(i), self._seen[i], remaining, self.epsilon)
 
     def _obs(self) -> np.ndarray:
         return self._obs_of(int(self._session[self._t]), max(self.epsilon - self.spent, 0.0))
@@ -102,6 +95,16 @@ class OffloadEnv(gym.Env):
         """Observations of this session's requests, each as seen with the whole budget left:
         what a planner that is handed the session up front knows (never the outcomes)."""
         return [self._obs_of(int(i), self.epsilon) for i in self._session]
+
+    @property
+    def requests(self) -> list[int]:
+        """Pool rows of this session's requests, in order."""
+        return [int(i) for i in self._session]
+
+    def expected_rewards(self, i: int) -> np.ndarray:
+        """Expected reward of every action on request ``i`` (session bonus left out), under
+        the task its outcomes are drawn from (the policy sees the task the rules find)."""
+        return self._true[i]
 
     def reset(self, *, seed: int | None = None, options: dict | None = None) -> tuple[np.ndarray, dict]:
         super().reset(seed=seed)

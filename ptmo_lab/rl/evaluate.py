@@ -18,7 +18,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ptmo_lab.rl.env import OffloadEnv
-from ptmo_middleware.rl.features import Action
+from ptmo_middleware.rl.features import NOTHING_FOUND_INDEX, Action
 
 Policy = Callable[[np.ndarray, np.random.Generator], int]
 
@@ -58,6 +58,10 @@ class SessionStats:
     cost: float
     risk: float
     over_budget: bool
+    clean: int
+    """Requests of the session in which nothing was found,"""
+    clean_cloud: int
+    """and how many of them went to the cloud."""
 
 
 def run_sessions(env: OffloadEnv, policy: Policy | AdaptivePolicy, epsilon: float, sessions: int, seed: int) -> list[SessionStats]:
@@ -70,6 +74,7 @@ def run_sessions(env: OffloadEnv, policy: Policy | AdaptivePolicy, epsilon: floa
         if adaptive:
             policy.begin(env)
         total = {"reward": 0.0, "quality": 0.0, "latency": 0.0, "cost": 0.0}
+        clean = clean_cloud = 0
         done = False
         info: dict[str, Any] = {}
         while not done:
@@ -77,17 +82,21 @@ def run_sessions(env: OffloadEnv, policy: Policy | AdaptivePolicy, epsilon: floa
             obs, _, done, _, info = env.step(policy(decided, rng))
             if adaptive:
                 policy.observe(decided, info["action"], info)
+            if decided[NOTHING_FOUND_INDEX] >= 0.5:
+                clean += 1
+                clean_cloud += info["action"] != Action.LOCAL
             total["reward"] += info["reward_task"]
             for key in ("quality", "latency", "cost"):
                 total[key] += info[key]
         n = env.horizon
         out.append(SessionStats(total["reward"], total["quality"] / n, total["latency"] / n, total["cost"] / n,
-                                info["session_risk"], bool(info["over_budget"])))
+                                info["session_risk"], bool(info["over_budget"]), clean, clean_cloud))
     return out
 
 
 def summarise(stats: list[SessionStats]) -> dict[str, float]:
-    """Means over sessions (over-budget as a share)."""
+    """Means over sessions (over-budget as a share; ``clean_cloud``: the share of requests
+    in which nothing was found that went to the cloud)."""
     return {
         "reward": float(np.mean([s.reward for s in stats])),
         "quality": float(np.mean([s.quality for s in stats])),
@@ -95,4 +104,5 @@ def summarise(stats: list[SessionStats]) -> dict[str, float]:
         "cost": float(np.mean([s.cost for s in stats])),
         "risk": float(np.mean([s.risk for s in stats])),
         "over_budget": float(np.mean([s.over_budget for s in stats])),
+        "clean_cloud": sum(s.clean_cloud for s in stats) / max(sum(s.clean for s in stats), 1),
     }

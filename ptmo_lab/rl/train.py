@@ -16,12 +16,12 @@ which pay ``R - lambda_k(epsilon) * c_t``. ``edges=()`` gives the single shared 
 With ``constraint="share"`` (see :class:`~.env.OffloadEnv`) a session's cost is 1 if it
 went over budget, so each bucket's step uses its measured over-budget share instead.
 
-``python -m ptmo_lab.rl.train --algo ppo --timesteps 200000 --seed 0`` writes
-``ppo_router.zip`` (and a JSON of how it was trained) to ``--out``.
+``ptmo train-router`` trains with :data:`SHIPPED_WEIGHTS`, :data:`SHIPPED_TIMESTEPS` and
+:data:`SHIPPED_DUAL_TARGET` by default (the shipped policy) and writes ``ppo_router.zip``
+and its record (how it was trained, and the reward model the policy reads) to ``--out``.
 """
 from __future__ import annotations
 
-import argparse
 import bisect
 import json
 import time
@@ -32,6 +32,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ptmo_middleware.rl.policy import SHIPPED
+from ptmo_middleware.rl.value import RewardWeights
 
 ALGOS = ("ppo", "a2c", "dqn")
 DATA_DIR = SHIPPED.parent
@@ -40,6 +41,11 @@ DATA_DIR = SHIPPED.parent
 
 #: Bucket edges of epsilon: midpoints between the benchmark budgets 0.3, 0.5, 0.7, 1.0.
 BUDGET_EDGES: tuple[float, ...] = (0.4, 0.6, 0.85)
+SHIPPED_WEIGHTS = RewardWeights(b3=0.0, b4=0.0)
+"""The shipped policy's reward: no cost or risk term, so only the budget holds a request
+back (a flat-rate cloud plan; the user's epsilon is the privacy they will spend)."""
+SHIPPED_TIMESTEPS = 150_000
+SHIPPED_DUAL_TARGET = 0.005
 
 
 @dataclass
@@ -175,8 +181,10 @@ def train(algo: str = "ppo", timesteps: int = 200_000, seed: int = 0, out: Path 
         "algo": algo, "timesteps": timesteps, "seed": seed, "seconds": round(time.perf_counter() - t0, 1),
         "final_lambda": dual.value, "final_lambdas": dict(zip(dual.buckets(), dual.values)),
         "lambda_history": dual.history[-40:], "dual_lr": dual.lr, "dual_target": dual.target,
-        "dual_edges": list(dual.edges), "constraint": env.constraint, "pool": env.pool.meta, "weights": vars(env.weights),
-        "command": f"python -m ptmo_lab.rl.train --algo {algo} --timesteps {timesteps} --seed {seed}"
+        "dual_edges": list(dual.edges), "constraint": env.constraint, "pool": env.pool.meta,
+        **env.reward_model.to_record(),
+        "command": f"ptmo train-router --algo {algo} --timesteps {timesteps} --seed {seed} "
+                   f"--cost-weight {env.weights.b3:g} --risk-weight {env.weights.b4:g} --dual-target {dual.target:g}"
                    + (f" --constraint {env.constraint}" if env.constraint != "amount" else ""),
     }
     if out is not None:
@@ -184,20 +192,3 @@ def train(algo: str = "ppo", timesteps: int = 200_000, seed: int = 0, out: Path 
         model.save(out / f"{algo}_router.zip")
         (out / f"{algo}_router.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     return model, record
-
-
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--algo", choices=ALGOS, default="ppo")
-    ap.add_argument("--timesteps", type=int, default=200_000)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--out", type=Path, default=DATA_DIR)
-    ap.add_argument("--constraint", choices=("amount", "share"), default="amount",
-                    help="constraint cost: risk beyond the budget, or 1 per session over budget")
-    args = ap.parse_args(argv)
-    _, record = train(args.algo, args.timesteps, args.seed, args.out, constraint=args.constraint)
-    print(json.dumps({k: v for k, v in record.items() if k != "lambda_history"}, indent=1))
-
-
-if __name__ == "__main__":
-    main()

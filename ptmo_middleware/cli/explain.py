@@ -33,8 +33,7 @@ def explain_plan(plan: Plan, settings: Any, classifiers: list[str]) -> list[str]
     if plan.policy == "threshold":
         table = ", ".join(f"{level.name} -> {action}" for level, action in sorted(settings.thresholds.items()))
         lines.append(f"  thresholds: {table}")
-    elif plan.policy == "rl" and not plan.spans:
-        lines.append("  nothing was found, so the rl policy sent the request to the cloud without asking the network")
+    lines += [f"  {reason}" for reason in plan.reasons]
     if plan.budget_cost:
         lines.append(f"  budget: this plan costs {plan.budget_cost:.4g} of the principal's privacy budget")
     lines += [f"  note: {note}" for note in plan.notes]

@@ -3,8 +3,9 @@
 ``describe`` turns a classified, decomposed request into a :class:`RequestView`: the
 planner's features, a task category, the association score, and for every action the
 risk of what would leave (after the shield), the share of the prompt's words that
-reach the cloud (retain) and the share answered locally. ``observation`` adds the live
-budget. Both the environment and the ``rl`` router plugin call these two functions.
+reach the cloud (retain) and the share answered locally. ``observation`` adds what each
+action is expected to earn over answering locally (:mod:`.value`) and the live budget.
+Both the environment and the ``rl`` router plugin call these two functions.
 
 Association (TMO: how relevant the user's images are to the question, a bonus for
 uploading them) is reinterpreted for text as **how much the answer needs the user's
@@ -111,7 +112,13 @@ class RequestView:
     payload_chars: np.ndarray
 
 
-BASE_DIM = 9 + len(TASKS) + 1
+LENGTH_INDEX = 7
+"""Where the request's base features keep log1p(characters) / log1p(20 000)."""
+NOTHING_FOUND_INDEX = 9
+"""1 where no classifier found anything in the request."""
+TASK_SLICE = slice(10, 10 + len(TASKS))
+BASE_DIM = TASK_SLICE.stop + 1
+ASSOCIATION_INDEX = BASE_DIM - 1
 
 
 def describe(features: Mapping[str, float], parts: Sequence[Part], spans: Sequence[Span], text: str,
@@ -126,8 +133,9 @@ def describe(features: Mapping[str, float], parts: Sequence[Part], spans: Sequen
         features["maskable_share"], features["sensitive_char_share"],
         min(math.log1p(features["length_chars"]) / math.log1p(20_000), 1.0), min(features["n_parts"], 20) / 20.0,
     )
-    base[9 + task] = 1.0
-    base[-1] = assoc
+    base[NOTHING_FOUND_INDEX] = float(not spans)
+    base[TASK_SLICE.start + task] = 1.0
+    base[ASSOCIATION_INDEX] = assoc
     # The shield treats each part on its own, so two passes give every action:
     # SPLIT is the CLOUD pass restricted to PUBLIC parts.
     cloud, masked = _shield_pass(parts, Route.CLOUD, spans), _shield_pass(parts, Route.MASKED, spans)
@@ -162,16 +170,30 @@ def describe(features: Mapping[str, float], parts: Sequence[Part], spans: Sequen
     return RequestView(base, task, assoc, risk, retain, local_share, chars)
 
 
-OBS_DIM = BASE_DIM + 3 * (len(Action) - 1) + 3
-RISK_SLICE = slice(BASE_DIM, BASE_DIM + len(Action) - 1)
-"""Where :func:`observation` puts the risk of CLOUD, MASKED and SPLIT."""
-REMAINING_INDEX = OBS_DIM - 3
-"""Where it puts the remaining budget."""
+_N = len(Action) - 1
+RISK_SLICE = slice(BASE_DIM, BASE_DIM + _N)
+"""Where :func:`observation` puts the risk of CLOUD, MASKED and SPLIT;"""
+RETAIN_SLICE = slice(RISK_SLICE.stop, RISK_SLICE.stop + _N)
+"""their retain,"""
+LOCAL_SHARE_SLICE = slice(RETAIN_SLICE.stop, RETAIN_SLICE.stop + _N)
+"""their local share,"""
+GAIN_SLICE = slice(LOCAL_SHARE_SLICE.stop, LOCAL_SHARE_SLICE.stop + _N)
+"""and their expected reward over answering locally (:mod:`.value`)."""
+OBS_DIM = GAIN_SLICE.stop + 3
+REMAINING_INDEX, EPSILON_INDEX = OBS_DIM - 3, OBS_DIM - 2
+"""Where it puts the remaining budget and the session's budget."""
 
 
-def observation(view_base: np.ndarray, risk: np.ndarray, retain: np.ndarray, local_share: np.ndarray,
-                remaining: float, epsilon: float) -> np.ndarray:
-    """The policy's input: the request (:func:`describe`) and the live budget."""
+def observation(view: RequestView, expected: np.ndarray, remaining: float, epsilon: float) -> np.ndarray:
+    """The policy's input: the request, the expected reward of each action
+    (:class:`~.value.ExpectedReward`) and the live budget."""
     budget = np.array([min(remaining, 2.0), min(epsilon, 2.0), min(remaining / epsilon, 1.0) if epsilon > 0 else 0.0],
                       dtype=np.float32)
-    return np.concatenate([view_base, risk[1:], retain[1:], local_share[1:], budget]).astype(np.float32)
+    return np.concatenate([view.base, view.risk[1:], view.retain[1:], view.local_share[1:],
+                           expected[1:] - expected[0], budget]).astype(np.float32)
+
+
+def per_action(obs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Risk, retain, local share and expected gain of every action (LOCAL first) from an observation."""
+    return (np.concatenate([[0.0], obs[RISK_SLICE]]), np.concatenate([[0.0], obs[RETAIN_SLICE]]),
+            np.concatenate([[1.0], obs[LOCAL_SHARE_SLICE]]), np.concatenate([[0.0], obs[GAIN_SLICE]]))

@@ -3,7 +3,8 @@
 The SB3 zip is loaded once (torch is needed then); the actor's layers (PPO/A2C: the
 policy MLP and the action head; DQN: the Q-network) are copied into NumPy arrays. A
 decision is the best-scoring action among those the remaining budget can pay
-(``LOCAL`` costs nothing, so one always can).
+(``LOCAL`` costs nothing, so one always can); a request in which nothing was found goes
+to the cloud without asking the network (keeping it local would buy no privacy).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .features import Action
+from .features import NOTHING_FOUND_INDEX, REMAINING_INDEX, Action, per_action
 
 _ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "Tanh": np.tanh, "ReLU": lambda x: np.maximum(x, 0.0), "Identity": lambda x: x,
@@ -78,11 +79,19 @@ class NumpyPolicy:
             x = _ACTIVATIONS[layer](x) if isinstance(layer, str) else x @ layer[0] + layer[1]
         return x
 
-    def decide(self, obs: np.ndarray, risk: np.ndarray, remaining: float) -> Action:
-        """The best action whose risk the remaining budget can pay."""
-        s = self.scores(obs)
-        affordable = np.asarray(risk) <= max(remaining, 0.0) + 1e-9
-        affordable[Action.LOCAL] = True
-        return Action(int(np.argmax(np.where(affordable, s, -np.inf))))
+    def decide(self, obs: np.ndarray, scores: np.ndarray | None = None) -> Action:
+        """What the ``rl`` router does with an observation (see the module doc);
+        ``scores``: this observation's, if already computed."""
+        if obs[NOTHING_FOUND_INDEX] >= 0.5:
+            return Action.CLOUD
+        scores = self.scores(obs) if scores is None else scores
+        return Action(int(np.argmax(np.where(affordable(obs), scores, -np.inf))))
+
+
+def affordable(obs: np.ndarray) -> np.ndarray:
+    """Per action, whether the remaining budget pays its risk (``LOCAL`` always)."""
+    ok = per_action(obs)[0] <= max(float(obs[REMAINING_INDEX]), 0.0) + 1e-9
+    ok[Action.LOCAL] = True
+    return ok
 
 
