@@ -406,3 +406,19 @@ def test_bandit_price_and_learning():
     assert BudgetedBandit.kind(obs) == TASKS.index("Query")
     obs[0] = 1.0  # PRIVATE: another request kind, not tried yet
     assert BudgetedBandit.kind(obs) == 2 * len(TASKS) + TASKS.index("Query")
+
+
+@pytest.mark.slow
+@needs_data
+def test_retraining_reproduces_the_shipped_router(tmp_path):
+    from typer.testing import CliRunner
+
+    from ptmo_middleware.cli import app
+    from ptmo_middleware.rl.policy import SHIPPED, NumpyPolicy
+
+    result = CliRunner().invoke(app, ["train-router", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    shipped, again = NumpyPolicy.load(SHIPPED).layers, NumpyPolicy.load(tmp_path / "ppo_router.zip").layers
+    assert len(shipped) == len(again)
+    for a, b in zip(shipped, again):
+        assert a == b if isinstance(a, str) else (np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]))

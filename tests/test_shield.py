@@ -174,6 +174,7 @@ def test_final_check_keeps_a_part_local_when_masking_missed_a_value():
 def test_policy_that_raises_keeps_the_request_local(router):
     plan = router.plan("What is Python? And Rust?", policy="raises", decomposer="sentence")
     assert plan.cloud_payloads == [] and plan.route is Route.LOCAL
+    assert plan.reasons == ["the raises policy failed, so the request is kept local"]
 
 
 def test_policy_with_the_wrong_number_of_routes_is_a_plugin_error(router):

@@ -82,7 +82,7 @@ def knapsack_bound(gain: np.ndarray, risk: np.ndarray, budget: float) -> tuple[f
     spent = float(sum(risk[i, a] for i, a in enumerate(base)))
     left = budget - spent
     for _, _, _, extra, more in steps:
-        part = min(1.0, left / extra)
+        part = min(1.0, max(left, 0.0) / extra)
         total, left = total + part * more, left - part * extra
         if part < 1.0:
             break
