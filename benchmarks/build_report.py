@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 ORDER = ["leakage", "pii_detection", "rules_latency", "tagger_threshold_cv", "embedded", "embedded_speed",
-         "rl_router", "rl_router_constraint_only", "lora_cpu", "qlora_gpu", "attacks", "attacks_dp",
+         "rl_router", "rl_router_constraint_only", "rl_router_constraint_only_a2c_dqn", "lora_cpu", "qlora_gpu", "attacks", "attacks_dp",
          "suite", "profile", "adversarial", "secrets_identifiers", "public_prompts", "execution", "agent_overhead", "load",
          "gateway_load", "cold_start"]
 

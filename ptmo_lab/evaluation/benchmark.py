@@ -5,7 +5,8 @@ and ``rl`` (the shipped PPO-Lagrangian policy, choosing among the actions the bu
 pay, as the ``rl`` router plugin does). Two views, measured in the same run:
 
 * the RL environment (held-out M4A1/PUPA sessions; :mod:`ptmo_lab.rl.evaluate`):
-  reward, quality, latency, cost, privacy risk spent, share of sessions over budget;
+  reward (with the weights the shipped policy was trained with), quality, latency,
+  cost, privacy risk spent, share of sessions over budget;
 * real prompts: ``PrivacyRouter.plan`` on the PUPA dev split (rows no model trained on),
   scored by :mod:`ptmo_lab.evaluation.leakage` (leak, retain, cloud share, plan
   latency). Fixed policies ignore the budget; ``rl`` is planned at each budget.
@@ -110,11 +111,15 @@ class BenchmarkSuite:
         from ptmo_lab.rl.corpus import build_pool
         from ptmo_lab.rl.env import OffloadEnv
         from ptmo_lab.rl.evaluate import BASELINES, run_sessions, summarise
+        from ptmo_middleware.rl.policy import SHIPPED
+        from ptmo_middleware.rl.value import ExpectedReward
         from ptmo_middleware.router import PrivacyRouter
 
         cfg = self.config
         featuriser = PrivacyRouter(classifiers=cfg.classifiers, decomposer="sentence", policy="local-only")
-        env = OffloadEnv(build_pool("test", router=featuriser), calibrate("train"))
+        # the reward the shipped policy was trained for: its observation shows gains under it
+        env = OffloadEnv(build_pool("test", router=featuriser), calibrate("train"),
+                         weights=ExpectedReward.beside(SHIPPED).weights)
         tick("environment: held-out sessions")
         policies = {p: (_rl_env_policy() if p == "rl" else BASELINES[p]) for p in cfg.policies}
         out: dict[str, dict[float, dict[str, float]]] = {p: {} for p in cfg.policies}

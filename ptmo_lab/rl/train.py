@@ -44,7 +44,7 @@ BUDGET_EDGES: tuple[float, ...] = (0.4, 0.6, 0.85)
 SHIPPED_WEIGHTS = RewardWeights(b3=0.0, b4=0.0)
 """The shipped policy's reward: no cost or risk term, so only the budget holds a request
 back (a flat-rate cloud plan; the user's epsilon is the privacy they will spend)."""
-SHIPPED_TIMESTEPS = 150_000
+SHIPPED_TIMESTEPS = 500_000
 SHIPPED_DUAL_TARGET = 0.005
 
 
