@@ -263,6 +263,7 @@ NO_PII = [
     "password = self.password; pw = st.secrets.pw; token = os.environ['T']",
     "    @property\n    def name(self): ...\n@app.post('/start')\nrequire('@uniswap/v3-core')",
     "/**\n * @param name the name\n * @return nothing\n */ ping @here and @channel",
+    "jq -r '.items[] | [.id, .state] | @tsv' and GRANT ALL ON app.* TO 'app'@'localhost';",
     "We met at noon and looked at the dot product; the dot at the end matters.",
     'new Uri("pack://application:,,,/Resources/LockImage.png")',
     '<input type="password" name="password" placeholder="Password">',

@@ -396,12 +396,14 @@ def path_users(work: Normalized) -> Iterator[Hit]:
 
 # -- social handles ------------------------------------------------------------------
 # "@" inside a line (a decorator or CSS at-rule starts its line), then a handle, with a
-# Matrix-style ":server" if any; not a call ("@app.post("), nor a package ("@scope/pkg").
+# Matrix-style ":server" if any; not a call ("@app.post("), nor a package ("@scope/pkg"),
+# nor a jq format ("@tsv") or a host ("'user'@'localhost'").
 _HANDLE = re.compile(r"@(?<=[ \t(\[,;:\"'>]@)[A-Za-z][A-Za-z0-9_.]{2,29}(?::[a-z0-9\-]+(?:\.[a-z0-9\-]+)+)?(?![\w(@/.])")
 _NOT_HANDLES = frozenset("""
 param return returns throws throw see since deprecated author version link code inheritdoc type typedef
 property example todo fixme apply include extend mixin if else each for use forward tailwind layer
 container media import keyframes supports page charset override everyone here channel all
+localhost text json csv tsv html uri sh base32 base32d base64 base64d
 """.split())
 
 
