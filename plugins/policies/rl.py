@@ -59,15 +59,15 @@ def _reasons(obs, scores, chosen, features) -> list[str]:
     from ptmo_middleware.rl.policy import affordable
 
     risk, retain, local_share, gain = per_action(obs)
-    ok = affordable(obs)
-    lines = [f"rl: budget left {obs[REMAINING_INDEX]:.3g} of {obs[EPSILON_INDEX]:.3g}; request level "
+    rows = zip(type(chosen), (risk + 0.0).tolist(), local_share.tolist(), retain.tolist(), gain.tolist(),
+               scores.tolist(), affordable(obs).tolist())  # Python floats format several times faster
+    lines = [f"rl: budget left {float(obs[REMAINING_INDEX]):.3g} of {float(obs[EPSILON_INDEX]):.3g}; request level "
              f"{int(features['level'])}, {int(features['n_spans_private'])} private and "
              f"{int(features['n_spans_semi'])} semi-sensitive span(s), task {TASKS[int(obs[TASK_SLICE].argmax())]}"]
-    for action in type(chosen):
-        lines.append(f"rl:   {action.name.lower():6} risk {risk[action] + 0.0:.3f}, keeps {local_share[action]:.0%} local, "
-                     f"sends {retain[action]:.0%} of the words, expected gain over local {gain[action]:+.3f}, "
-                     f"score {scores[action]:+.2f}" + ("" if ok[action] else " (over the budget left)")
-                     + (" <- chosen" if action is chosen else ""))
+    for action, r, local, sent, g, score, ok in rows:
+        lines.append(f"rl:   {action.name.lower():6} risk {r:.3f}, keeps {local:.0%} local, sends {sent:.0%} of the "
+                     f"words, expected gain over local {g:+.3f}, score {score:+.2f}"
+                     + ("" if ok else " (over the budget left)") + (" <- chosen" if action is chosen else ""))
     return lines
 
 
