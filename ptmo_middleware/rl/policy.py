@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .features import NOTHING_FOUND_INDEX, REMAINING_INDEX, Action, per_action
+from .features import NOTHING_FOUND_INDEX, REMAINING_INDEX, RISK_SLICE, Action
 
 _ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "Tanh": np.tanh, "ReLU": lambda x: np.maximum(x, 0.0), "Identity": lambda x: x,
@@ -90,8 +90,6 @@ class NumpyPolicy:
 
 def affordable(obs: np.ndarray) -> np.ndarray:
     """Per action, whether the remaining budget pays its risk (``LOCAL`` always)."""
-    ok = per_action(obs)[0] <= max(float(obs[REMAINING_INDEX]), 0.0) + 1e-9
-    ok[Action.LOCAL] = True
-    return ok
+    return np.concatenate([[True], obs[RISK_SLICE] <= max(float(obs[REMAINING_INDEX]), 0.0) + 1e-9])
 
 
