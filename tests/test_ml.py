@@ -98,8 +98,17 @@ def test_common_words_and_tech_are_not_units(ml: MLClassifier) -> None:
 def test_units_grow_over_capitalised_words_and_particles() -> None:
     text = "the Borough of Longport police"
     toks = tokenize(text)
-    pos = _grow([False, False, False, True, False], toks, text)
+    pos = _grow([False, False, False, True, False], toks, text, [False] * 5)
     assert pos == [False, True, True, True, False]
+
+
+def test_units_grow_over_rare_names_in_lower_case(ml: MLClassifier) -> None:
+    text = "my friend gerard murphy lives in town and we may meet mark"
+    toks = tokenize(text)
+    pos = [t.text == "murphy" for t in toks]
+    grown = _grow(pos, toks, text, [t.text in ("gerard", "murphy") for t in toks])
+    assert [t.text for t, p in zip(toks, grown) if p] == ["gerard", "murphy"]
+    assert "gerard murphy" in units(ml, "my friend gerard murphy lives in hydehaven and wants to study nursing")
 
 
 def test_every_occurrence_scores_as_its_best(ml: MLClassifier) -> None:

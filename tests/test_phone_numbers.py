@@ -57,6 +57,13 @@ def test_negatives_rarely_flagged(rules):
     # full-width digits and a zero-width space map back to the original characters
     ("Phone: +49 30 １２３４５６７８", "+49 30 １２３４５６７８"),
     ("Phone: +49 30 1234\u200b5678", "+49 30 1234\u200b5678"),
+    # national numbers in a list after an international one, or called a number after
+    ("Which is a mobile: +34 612 388 042, 612 39 91 73 or (11) 96129-3606?", "612 39 91 73"),
+    ("Which is a mobile: +34 612 388 042, 612 39 91 73 or (11) 96129-3606?", "(11) 96129-3606"),
+    ("She gave me 512 302 156 as her number.", "512 302 156"),
+    # after a phone word, a number that is only possible: a local one, an unassigned area code
+    ("erreichbar unter 8126 3352.", "8126 3352"),
+    ("Call me: (784)261-0621x392 tonight", "(784)261-0621x392"),
 ])
 def test_examples(rules, text, number):
     start = text.index(number)
@@ -75,6 +82,8 @@ def test_examples(rules, text, number):
     "mobile app version 2.13.1034 build 2024061801",
     "Text 2 of 5: the total was 345 678 912 units.",
     "Contact the team, ticket 4521-883-201.",
+    "Tickets 2024, 2025 and 2026 were sold out.",
+    "Is 1,234,567 a prime number?",
 ])
 def test_not_phones(rules, text):
     assert phone_spans(rules, text) == []

@@ -201,6 +201,8 @@ SECRETS = [
     ("my PIN is 4821", "PASSWORD", "4821"),
     ("pass: letmein1", "PASSWORD", "letmein1"),
     ("mein Passwort ist geheim42", "PASSWORD", "geheim42"),
+    ("Mein Passwort für das Kundenportal von Hofmann Fritsch GmbH & Co. KG ist rocket9677!", "PASSWORD",
+     "rocket9677!"),
     ("mon mot de passe est azerty123", "PASSWORD", "azerty123"),
     ("mi contraseña es hola1234", "PASSWORD", "hola1234"),
     ("minha senha é abc123", "PASSWORD", "abc123"),

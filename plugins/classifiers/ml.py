@@ -27,6 +27,7 @@ from ptmo_middleware.hookspecs import hookimpl
 from ptmo_middleware.plugins.decomposers.base import sentence_boundaries
 from ptmo_middleware.types import Span
 
+from .cued_units import cued_units
 from .generic_terms import is_generic
 from .topics import TopicModel
 from .unit_judge import candidate_threshold, judges
@@ -73,6 +74,9 @@ def unit_type(value: str, names: frozenset[str]) -> str:
     return "PROPER_NOUN"
 
 
+_CUED_SCORE = 0.9
+
+
 class MLClassifier:
     """Trained unit tagger + sensitive-topic model (pure Python at run time)."""
 
@@ -98,10 +102,17 @@ class MLClassifier:
 
     def unit_spans(self, text: str) -> list[Span]:
         """Maskable spans of the private units the tagger finds (not those made only of
-        technologies, products and units: :mod:`.generic_terms`)."""
+        technologies, products and units: :mod:`.generic_terms`), joined by the units their
+        context announces (:mod:`.cued_units`), which absorb the tagger's they contain."""
         names = self.tagger.lexicon.names
         out = []
-        for start, end, p in self.tagger.units(text, self.threshold):
+        units = self.tagger.units(text, self.threshold, rare_names=True)
+        cued = cued_units(text, names, self.tagger.lexicon.en, self.common)
+        if cued:
+            units = [u for u in units if not any(a <= u[0] and u[1] <= b for a, b, _ in cued)]
+            for a, b, etype in cued:
+                out.append(Span(a, b, etype, self.settings.level_of(etype), _CUED_SCORE, self.name, text[a:b]))
+        for start, end, p in units:
             bounds = tighten(text, start, end, self.common, names)
             if bounds is None or is_generic(text[bounds[0]:bounds[1]]):
                 continue

@@ -4,8 +4,10 @@ library (the number plans of every country).
 Only candidate windows are parsed: runs of digits and phone punctuation holding enough
 digits (a text without digits costs a substring test per digit). A window written
 internationally (``+CC`` or ``00CC``) counts when it is a valid number of its country; a national one
-only when a phone word comes shortly before it and it is valid in one of
-:data:`NATIONAL_REGIONS` (most national digit strings are valid somewhere).
+only when a phone word comes shortly before it (or it follows another number in a list,
+or is called a number just after: "512 302 156 as her number")
+and it is valid in one of :data:`NATIONAL_REGIONS` (most national digit strings are valid
+somewhere); after a phone word a merely possible number counts too.
 """
 from __future__ import annotations
 
@@ -37,14 +39,25 @@ _CUE = re.compile(
 #: How far before a national number its phone word may be (with no digit between).
 _CUE_REACH = 30
 _DIGIT = re.compile(r"[0-9]")
+#: What may stand between two numbers of a list ("+48 512 316 526, 612 39 91 73 or ...").
+_LIST_GAP = re.compile(r"[ \t]*(?:[,;/|][ \t]*)?(?:(?:or|and|oder|und|ou|et|o|y|e)[ \t]+)?", re.IGNORECASE)
+_POSSIBLE = phonenumbers.Leniency.POSSIBLE
+_GROUP = re.compile(r"[0-9]+")
+_DATE = re.compile(r"(?<![0-9])(?:(?:19|20)[0-9]{2}[-./][01]?[0-9][-./][0-3]?[0-9]|[0-3]?[0-9][-./][01]?[0-9][-./](?:19|20)[0-9]{2})")
+_EXTENSION = re.compile(r"[ ,]{0,2}(?:ext\.?|x|#)[ .]?[0-9]{1,6}$")
+#: A number named as one just after it ("gave me 512 302 156 as her number").
+_NUMBER_AFTER = re.compile(r"[\s,)]{0,3}(?:as|is|was|ist|war|est|était|es|era)\s+(?:\w+\s+){0,2}?"
+                           r"(?:number|nummer|numéro|numero|número|no\.|nr\.)(?!\w)", re.IGNORECASE)
 
 
 def phone_numbers(work: Normalized) -> Iterator[Hit]:
     """PHONE_NUMBER hits: valid international numbers, and valid national ones after a
-    phone word."""
+    phone word or in a list after another number; after a phone word, a number that is
+    only possible (an area code not assigned, a local number without one) counts too."""
     text = work.text
     if not any(d in text for d in "0123456789"):     # the working string's digits are ASCII
         return
+    last_end = -1
     for m in _WINDOW.finditer(text):
         start = m.start()
         if start and (text[start - 1].isalnum() or text[start - 1] in "_+"):
@@ -54,16 +67,31 @@ def phone_numbers(work: Normalized) -> Iterator[Hit]:
         if not _MIN_DIGITS <= digits <= _MAX_DIGITS:
             continue
         lead = window.lstrip("(")
+        cued = (_cued(text, start) or _NUMBER_AFTER.match(text, m.end()) is not None
+                or last_end >= 0 and _LIST_GAP.fullmatch(text, last_end, start) is not None)
         if lead.startswith(("+", "00")):
-            found = _match(window, _IDD_00_REGION)
+            found = _match(window, _IDD_00_REGION) or cued and _grouped(window) and _match(
+                window, _IDD_00_REGION, _POSSIBLE)
             score = 0.85
-        elif _cued(text, start):
-            found = _national(window)
+        elif cued:
+            found = _national(window) or _grouped(window) and (_match(window, "US", _POSSIBLE)
+                                                               or _match(window, "DE", _POSSIBLE))
             score = 0.8
         else:
             continue
         if found:
-            yield Hit(start + found[0], start + found[1], "PHONE_NUMBER", score)
+            last_end = start + found[1]
+            yield Hit(start + found[0], last_end, "PHONE_NUMBER", score)
+
+
+def _grouped(window: str) -> bool:
+    """Whether ``window`` is written as a phone number is: two to six groups of two to five
+    digits ("8126 3352", "(784)261-0621x392"), not a date, a version or an invoice number."""
+    if _DATE.search(window):
+        return False
+    groups = _GROUP.findall(_EXTENSION.sub("", window))
+    first = 1 if window.startswith("+") else 2     # a country code may have one digit
+    return 2 <= len(groups) <= 6 and all(2 <= len(g) <= 5 for g in groups[1:]) and first <= len(groups[0]) <= 5
 
 
 def _cued(text: str, start: int) -> bool:

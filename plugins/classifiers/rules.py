@@ -10,7 +10,8 @@ inside it included. Detectors: secrets by pattern (:mod:`.secret_patterns`) and 
 syntax that binds them (:mod:`.credential_syntax`), personal data (:mod:`.pii_patterns`),
 national, tax and health IDs (:mod:`.national_ids`, :mod:`.checked_ids`,
 :mod:`.record_numbers`), phone numbers and street addresses (:mod:`.phone_numbers`,
-:mod:`.addresses`), values split, spelled out, given in pieces or encoded to hide them,
+:mod:`.addresses`), people named by a chat transcript's speaker labels or a
+person-name key (:mod:`.named_values`), values split, spelled out, given in pieces or encoded to hide them,
 wallet seed phrases, and Markdown table columns. docs/rules_classifier.md lists what each
 finds.
 """
@@ -26,6 +27,7 @@ from .checked_ids import checked_ids
 from .credential_syntax import credentials
 from .encoded_values import encoded_secrets
 from .hits import Detector
+from .named_values import named_values
 from .national_ids import national_ids
 from .normalize import readings
 from .partial_values import partial_values
@@ -47,7 +49,7 @@ class RulesClassifier:
     detectors: tuple[Detector, ...] = (SECRET_DETECTORS + PII_DETECTORS
                                        + (national_ids, split_values, encoded_secrets, table_values, credentials,
                                           spelled_values, seed_phrases, partial_values, checked_ids, record_numbers,
-                                          phone_numbers, addresses))
+                                          phone_numbers, addresses, named_values))
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings

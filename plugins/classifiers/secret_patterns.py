@@ -186,11 +186,12 @@ def keyword_matches(work: Normalized) -> list[tuple[re.Match[str], str]]:
 _QUOTES_OPEN, _QUOTES_CLOSE = "\"'`“‘«「", "\"'`”’»」"
 _VALUE = (r"(?:(?P<q>[" + _QUOTES_OPEN + r"])(?P<qv>[^" + _QUOTES_CLOSE + r"\r\n]{1,128})[" + _QUOTES_CLOSE + r"]"
           r"|(?P<v>[^\s\"'`“”‘’«»「」<>，。；、！？\u3000-\u303f\u4e00-\u9fff]{1,128}))")
-#: After a keyword: an optional qualifier ("for my bank account"), an explicit
+#: After a keyword: an optional qualifier ("for my bank account", "für das Portal von
+#: Holsten Drewes AG"), an explicit
 #: separator ("is", ":", "=", "是"), then the value.
 _STATED = re.compile(
     r"[\"'`]?"                                                            # end of a JSON/YAML key
-    r"(?:\s{1,4}(?:for|to|of|on|at|in|für|pour|para|per|для|от)(?:\s{1,4}[^\s:=\"']{1,40}){1,3}?)?"
+    r"(?:\s{1,4}(?:for|to|of|on|at|in|für|pour|para|per|для|от)(?:\s{1,4}[^\s:=\"']{1,40}){1,10}?)?"
     r"(?P<sep>\s{0,4}(?::=|==|=>|->|=|:)\s{0,8}"
     r"|\s{1,4}(?:is|was|ist|war|est|était|es|era|é|è|är|er|это|[-–—]+)(?:\s{0,2}:)?\s{1,8}"
     r"|\s{0,2}(?:是|为|為|は)\s{0,2})" + _VALUE, re.IGNORECASE)
@@ -426,7 +427,7 @@ def stated_secrets(work: Normalized) -> Iterator[Hit]:
 #: separator (a space, a dash or a dot: "4 8 1 5 1 6", "48-15-16", "481.516").
 _PIN_STATED = re.compile(
     r"[\"'`]?"
-    r"(?:\s{1,4}(?:for|to|of|on|at|in|für|pour|para|per|для|от)(?:\s{1,4}[^\s:=\"']{1,40}){1,3}?)?"
+    r"(?:\s{1,4}(?:for|to|of|on|at|in|für|pour|para|per|для|от)(?:\s{1,4}[^\s:=\"']{1,40}){1,10}?)?"
     r"(?:\s{1,2}(?:number|no\.?|nr\.?|#|nummer|numéro|número|номер))?"
     r"(?P<sep>\s{0,4}(?::=|=|:)\s{0,8}"
     r"|\s{1,4}(?:is|was|ist|war|est|était|es|era|é|è|är|er|это|[-–—]+)(?:\s{0,2}:)?\s{1,8}"

@@ -342,15 +342,17 @@ class UnitTagger:
             out.append(bias + r[0] + p[1] + n[2] + p2[3] + n2[4] + p[5][cls] + n[6][cls] + local)
         return out
 
-    def units(self, text: str, threshold: float | None = None) -> list[tuple[int, int, float]]:
+    def units(self, text: str, threshold: float | None = None, rare_names: bool = False
+              ) -> list[tuple[int, int, float]]:
         """``(start, end, probability)`` of each unit: a run of tokens scoring at least
         ``threshold`` (default: the tagger's), joined across the white space between them.
 
         Two consistency rules complete what the model scores token by token: every
         occurrence of a token scores as its best occurrence (a name at a sentence start
         is the name found later), and a unit grows over the capitalised words and name
-        particles it touches ("Arab Open University", "Borough of Longport"), so whole
-        units are masked, not pieces of them."""
+        particles it touches ("Arab Open University", "Borough of Longport"), and, with
+        ``rare_names``, over the uncommon first names and surnames typed in lower case beside
+        it ("gerard murphy"), so whole units are masked, not pieces of them."""
         tokens = tokenize(text)
         z = self.logits(tokens)
         best: dict[str, float] = {}
@@ -360,7 +362,10 @@ class UnitTagger:
         z = [max(v, best.get(t.text, v)) for t, v in zip(tokens, z)]
         p = self.threshold if threshold is None else threshold
         cut = math.log(p / (1 - p))
-        positive = _grow([v >= cut for v in z], tokens, text)
+        names, zipf = self.lexicon.names, self.lexicon.en
+        name_like = [rare_names and t.text.islower() and t.text in names and zipf.get(t.text, 0) <= _RARE_NAME_ZIPF
+                     for t in tokens]
+        positive = _grow([v >= cut for v in z], tokens, text, name_like)
         out: list[tuple[int, int, float]] = []
         run: list[tuple[Token, float]] = []
         for tok, v, pos in zip(tokens, z, positive):
@@ -374,6 +379,9 @@ class UnitTagger:
         return out
 
 
+#: A lower-case word joins a unit it touches when it is a first name or surname at most this
+#: frequent (Zipf): "gerard", "murphy", "janice", but not "mark" or "may".
+_RARE_NAME_ZIPF = 4
 _PARTICLES = frozenset({"of", "de", "del", "della", "da", "do", "dos", "van", "von", "der", "den", "la", "le",
                         "al", "el", "bin", "ibn", "&"})
 
@@ -382,9 +390,9 @@ def _touching(a: Token, b: Token, text: str) -> bool:
     return not text[a.end:b.start].strip()
 
 
-def _grow(positive: list[bool], tokens: list[Token], text: str) -> list[bool]:
-    """Extend positive runs over touching capitalised tokens, and over a name particle
-    that joins a positive token to a capitalised one."""
+def _grow(positive: list[bool], tokens: list[Token], text: str, name_like: list[bool]) -> list[bool]:
+    """Extend positive runs over touching capitalised or ``name_like`` tokens, and over a
+    name particle that joins a positive token to a capitalised one."""
     pos = list(positive)
     n = len(tokens)
 
@@ -399,7 +407,7 @@ def _grow(positive: list[bool], tokens: list[Token], text: str) -> list[bool]:
                 continue
             left = i > 0 and pos[i - 1] and _touching(tokens[i - 1], tokens[i], text)
             right = i + 1 < n and pos[i + 1] and _touching(tokens[i], tokens[i + 1], text)
-            grow = (left or right) and cap(i) and not tokens[i].first
+            grow = (left or right) and (cap(i) and not tokens[i].first or name_like[i])
             if not grow and tokens[i].text.casefold() in _PARTICLES and 0 < i < n - 1:
                 grow = (pos[i - 1] and cap(i + 1) or pos[i + 1] and cap(i - 1)) and \
                     _touching(tokens[i - 1], tokens[i], text) and _touching(tokens[i], tokens[i + 1], text)
