@@ -28,34 +28,47 @@ _LEGAL_FORM = (r"(?:GmbH(?:\s?&\s?Co\.\s?(?:KGaA|KG|OHG))?|AG(?:\s?&\s?Co\.\s?(?
                r"Stiftung(?:\s?&\s?Co\.\s?KG)?)")
 _COMPANY = re.compile(rf"(?P<name>{_CAP}(?:(?:,\s|\s(?:&|und|and|et|y|e)\s|\s|-){_CAP}){{0,4}}),?\s{_LEGAL_FORM}"
                       r"(?![\w])")
-_RELATION = re.compile(r"(?i)(?<![\w])(?:my|our|his|her|mein(?:e|en|em|er)?|unser(?:e|en|em|er)?|mon|ma|notre|"
-                       r"mi|mis|nuestr[oa])\s+(?:best\s+|old\s+|new\s+|bester\s+|alte[rn]?\s+|meilleure?\s+|mejor\s+)?"
-                       r"(?:friend|boss|colleague|coworker|co-worker|manager|wife|husband|partner|girlfriend|"
-                       r"boyfriend|son|daughter|mother|mom|mum|father|dad|brother|sister|cousin|aunt|uncle|"
-                       r"grandma|grandpa|neighbou?r|roommate|flatmate|landlord|landlady|tenant|client|patient|"
-                       r"freund(?:in)?|chef(?:in)?|kolleg(?:e|in)|frau|mann|sohn|tochter|mutter|vater|bruder|"
-                       r"schwester|nachbar(?:in)?|ami|amie|patron(?:ne)?|collègue|femme|mari|fils|fille|mère|"
-                       r"père|frère|sœur|voisin(?:e)?|amig[oa]|jef[ea]|compañer[oa]|espos[oa]|hij[oa]|madre|"
-                       r"padre|herman[oa]|vecin[oa]|novi[oa])\s*,?\s+")
-_ADDRESSING = re.compile(r"(?i)(?<![\w])(?:(?:e-?mail|mail|message|letter|note|reply|answer|write|writing)\s+to|"
-                         r"(?:mail|e-mail|nachricht|brief|antwort|schreib(?:e|en)?|antworte)\s+an|"
-                         r"(?:mail|lettre|courriel|message|réponds|écris)\s+à|"
-                         r"(?:correo|carta|mensaje|contesta|escribe)\s+a|"
-                         r"bring|ask|tell|call|text|meet|invite|remind|thank|frag|sag|ruf|demande|dis|appelle|"
-                         r"pregunta|dile|llama)\s+")
-_RESIDENCE = re.compile(r"(?i)(?<![\w])(?:(?:live[sd]?|living|moving|move[sd]?|relocat(?:e|ed|ing)|grew\s+up|"
-                        r"born|based|staying|wohne|wohnt|wohnen|lebe|lebt|leben|ziehe|zieht|ziehen|"
-                        r"aufgewachsen|geboren|habite|habites|habitons|vis|vit|vivons|déménage|déménageons|"
-                        r"né|née|vivo|vive|vives|vivimos|mudo|mudamos|nací|crecí)\s+(?:(?:in|to|nach|à|a|en|"
-                        r"au|aux|near|bei|from|aus|de)\s+)?|(?:from|aus|de|desde)\s+(?=\S+\s+(?:to|nach|à|a)\s))")
+_ANY_LEGAL_FORM = re.compile(rf"\s{_LEGAL_FORM}(?![\w])")
+# Cue words are sought in the lower-cased text, case-sensitively (a third of the time of
+# a case-insensitive search); each pattern also compiles case-insensitive for the rare text
+# whose lower case changes length.
+_RELATION = (r"(?<![\w])(?:my|our|his|her|mein(?:e|en|em|er)?|unser(?:e|en|em|er)?|mon|ma|notre|"
+             r"mi|mis|nuestr[oa])\s+(?:best\s+|old\s+|new\s+|bester\s+|alte[rn]?\s+|meilleure?\s+|mejor\s+)?"
+             r"(?:friend|boss|colleague|coworker|co-worker|manager|wife|husband|partner|girlfriend|"
+             r"boyfriend|son|daughter|mother|mom|mum|father|dad|brother|sister|cousin|aunt|uncle|"
+             r"grandma|grandpa|neighbou?r|roommate|flatmate|landlord|landlady|tenant|client|patient|"
+             r"freund(?:in)?|chef(?:in)?|kolleg(?:e|in)|frau|mann|sohn|tochter|mutter|vater|bruder|"
+             r"schwester|nachbar(?:in)?|ami|amie|patron(?:ne)?|collègue|femme|mari|fils|fille|mère|"
+             r"père|frère|sœur|voisin(?:e)?|amig[oa]|jef[ea]|compañer[oa]|espos[oa]|hij[oa]|madre|"
+             r"padre|herman[oa]|vecin[oa]|novi[oa])\s*,?\s+")
+_ADDRESSING = (r"(?<![\w])(?:(?:e-?mail|mail|message|letter|note|reply|answer|write|writing)\s+to|"
+               r"(?:mail|e-mail|nachricht|brief|antwort|schreib(?:e|en)?|antworte)\s+an|"
+               r"(?:mail|lettre|courriel|message|réponds|écris)\s+à|"
+               r"(?:correo|carta|mensaje|contesta|escribe)\s+a|"
+               r"bring|ask|tell|call|text|meet|invite|remind|thank|frag|sag|ruf|demande|dis|appelle|"
+               r"pregunta|dile|llama)\s+")
+_RESIDENCE = (r"(?<![\w])(?:(?:live[sd]?|living|moving|move[sd]?|relocat(?:e|ed|ing)|grew\s+up|"
+              r"born|based|staying|wohne|wohnt|wohnen|lebe|lebt|leben|ziehe|zieht|ziehen|"
+              r"aufgewachsen|geboren|habite|habites|habitons|vis|vit|vivons|déménage|déménageons|"
+              r"né|née|vivo|vive|vives|vivimos|mudo|mudamos|nací|crecí)\s+(?:(?:in|to|nach|à|a|en|"
+              r"au|aux|near|bei|from|aus|de)\s+)?|(?:from|aus|de|desde)\s+(?=\S+\s+(?:to|nach|à|a)\s))")
+_CUES = {name: (re.compile(p), re.compile(p, re.IGNORECASE))
+         for name, p in (("relation", _RELATION), ("addressing", _ADDRESSING), ("residence", _RESIDENCE))}
 _PARTICLES = frozenset({"von", "van", "de", "del", "da", "der", "auch", "zu", "la", "le", "of", "from", "at", "bei"})
 _FULL_NAME = re.compile(rf"{_CAP}(?:[ \t]+{_CAP}){{1,2}}(?![\w])")
-_FREQUENT = 5
-_RARE_PLACE_WORD = 2
-_PLACE_PREFIXES = frozenset("east west north south new port lake mount saint st san santa bad".split())
-"""Zipf frequency at most which a word in lower case may be a place's ("iaintown")."""
-"""Zipf frequency above which a name is more likely a word ("will", "may")."""
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_FREQUENT = 5
+"""Zipf frequency above which a name is more likely a word ("will", "may")."""
+_RARE_PLACE_WORD = 2
+"""Zipf frequency at most which a word in lower case may be a place's ("iaintown")."""
+_PLACE_PREFIXES = frozenset("east west north south new port lake mount saint st san santa bad".split())
+
+
+def _cues(text: str, kind: str) -> Iterator[re.Match[str]]:
+    """Matches of the cue pattern ``kind`` (offsets of ``text``)."""
+    lower = text.lower()
+    exact, folded = _CUES[kind]
+    return exact.finditer(lower) if len(lower) == len(text) else folded.finditer(text)
 
 
 def titled_names(text: str) -> Iterator[tuple[int, int, str]]:
@@ -66,6 +79,8 @@ def titled_names(text: str) -> Iterator[tuple[int, int, str]]:
 
 def registered_companies(text: str) -> Iterator[tuple[int, int, str]]:
     """``(start, end, "ORGANIZATION")`` of each company named with its legal form."""
+    if not _ANY_LEGAL_FORM.search(text):     # one pass for the form, before one per capital
+        return
     for m in _COMPANY.finditer(text):
         yield m.start("name"), m.end(), "ORGANIZATION"
 
@@ -85,7 +100,8 @@ def related_names(text: str, names: Collection[str], zipf: Mapping[str, int], co
     irene"); none may be a very frequent word ("my sister will", "tell may") or a particle.
     After an addressing word, two or three capitalised words that are not ``common`` are a
     name too, known or not ("Mail an Gitte Aumann-Pieper")."""
-    for m in (*_RELATION.finditer(text), *_ADDRESSING.finditer(text)):
+    cues = [(m, False) for m in _cues(text, "relation")] + [(m, True) for m in _cues(text, "addressing")]
+    for m, addressing in cues:
         pos, end, count = m.end(), None, 0
         while count < 3:
             w = _WORD.match(text, pos)
@@ -96,7 +112,7 @@ def related_names(text: str, names: Collection[str], zipf: Mapping[str, int], co
             if not gap:
                 break
             pos = w.end() + gap.end()
-        if m.re is _ADDRESSING and (end is None or text[m.end()].isupper()):
+        if addressing and (end is None or text[m.end()].isupper()):
             end = max(end or 0, _capitalised_run(text, m.end(), common) or 0) or None
         if end is not None:
             yield m.end(), end, "PERSON"
@@ -107,7 +123,7 @@ def resident_places(text: str, common: Collection[str], zipf: Mapping[str, int]
     """``(start, end, "LOCATION")`` of the place one lives in, moves to or comes from
     ("lives in hydehaven", "zieht nach Bad Tölz", "vivo en Ciudad Real"): one to three
     capitalised words, or rare words in lower case, none of them common."""
-    for m in _RESIDENCE.finditer(text):
+    for m in _cues(text, "residence"):
         pos, end, count, lower = m.end(), None, 0, False
         while count < 3:
             w = _WORD.match(text, pos)
