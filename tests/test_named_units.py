@@ -45,6 +45,12 @@ def test_chat_speakers_are_people_but_not_me_or_the_assistant(rules: RulesClassi
     assert people(rules, timestamps) == ["Priya", "Tomasz"]
 
 
+def test_a_date_in_parentheses_after_a_name_is_a_birth_date(rules: RulesClassifier) -> None:
+    hits = {(s.entity_type, s.text) for s in rules.classify("My son Jeremy (1971-05-18) has asthma.")}
+    assert ("DATE_OF_BIRTH", "1971-05-18") in hits
+    assert not rules.classify("Release (2024-01-05) fixed the login bug.")
+
+
 def test_field_labels_are_no_speakers(rules: RulesClassifier) -> None:
     assert people(rules, "Mobile: +44 7700 900123\nEmail: a@b.org\nNote: call after six") == []
     assert people(rules, "Q: what is 2+2?\nA: 4") == []
@@ -83,6 +89,11 @@ def test_titles_legal_forms_relations_and_addressing_words_announce_units() -> N
         ("ian manning", "PERSON"), ("port mohamedburgh", "LOCATION")]
     assert cued("Schreib eine Mail an Gitte Aumann-Pieper: ich komme später") == [("Gitte Aumann-Pieper", "PERSON")]
     assert cued("yes, I'll bring irene too") == [("irene", "PERSON")]
+    assert cued("went hiking with lucas and jennifer near ericksonside") == [
+        ("lucas", "PERSON"), ("jennifer", "PERSON"), ("ericksonside", "LOCATION")]
+    assert cued("meine freundin karl-dieter gröttner zieht nach Amberg") == [
+        ("karl-dieter gröttner", "PERSON"), ("Amberg", "LOCATION")]
+    assert cued("photographe à Sainte Nath, passionné de vélo") == [("Sainte Nath", "LOCATION")]
     assert cued("my sister will call me and I'll ask mark later") == [("mark", "PERSON")]  # "will": a word
 
 

@@ -46,22 +46,31 @@ _ADDRESSING = (r"(?<![\w])(?:(?:e-?mail|mail|message|letter|note|reply|answer|wr
                r"(?:mail|lettre|courriel|message|réponds|écris)\s+à|"
                r"(?:correo|carta|mensaje|contesta|escribe)\s+a|"
                r"bring|ask|tell|call|text|meet|invite|remind|thank|frag|sag|ruf|demande|dis|appelle|"
-               r"pregunta|dile|llama)\s+")
+               r"pregunta|dile|llama|with|mit|avec|con)\s+")
 _RESIDENCE = (r"(?<![\w])(?:(?:live[sd]?|living|moving|move[sd]?|relocat(?:e|ed|ing)|grew\s+up|"
               r"born|based|staying|wohne|wohnt|wohnen|lebe|lebt|leben|ziehe|zieht|ziehen|"
               r"aufgewachsen|geboren|habite|habites|habitons|vis|vit|vivons|déménage|déménageons|"
               r"né|née|vivo|vive|vives|vivimos|mudo|mudamos|nací|crecí)\s+(?:(?:in|to|nach|à|a|en|"
-              r"au|aux|near|bei|from|aus|de)\s+)?|(?:from|aus|de|desde)\s+(?=\S+\s+(?:to|nach|à|a)\s))")
+              r"au|aux|near|bei|from|aus|de)\s+)?|(?:from|aus|de|desde)\s+(?=\S+\s+(?:to|nach|à|a)\s)|"
+              r"(?:near|nahe|près\s+de|cerca\s+de)\s+|(?<=[^\W\d_]\s)à\s+(?=[^\W\d_]))")
 _CUES = {name: (re.compile(p), re.compile(p, re.IGNORECASE))
          for name, p in (("relation", _RELATION), ("addressing", _ADDRESSING), ("residence", _RESIDENCE))}
 _PARTICLES = frozenset({"von", "van", "de", "del", "da", "der", "auch", "zu", "la", "le", "of", "from", "at", "bei"})
 _FULL_NAME = re.compile(rf"{_CAP}(?:[ \t]+{_CAP}){{1,2}}(?![\w])")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_AND = re.compile(r"[ \t]+(?:and|und|et|y|e)[ \t]+")
 _FREQUENT = 5
 """Zipf frequency above which a name is more likely a word ("will", "may")."""
 _RARE_PLACE_WORD = 2
 """Zipf frequency at most which a word in lower case may be a place's ("iaintown")."""
 _PLACE_PREFIXES = frozenset("east west north south new port lake mount saint st san santa bad".split())
+
+
+def _name_word(low: str, names: Collection[str], zipf: Mapping[str, int]) -> bool:
+    """A known first name or surname (each part of a double-barrelled one), not a particle
+    nor a very frequent word."""
+    known = low in names or "-" in low and all(p in names for p in low.split("-"))
+    return known and low not in _PARTICLES and zipf.get(low, 0) <= _FREQUENT
 
 
 def _cues(text: str, kind: str) -> Iterator[re.Match[str]]:
@@ -97,7 +106,9 @@ def related_names(text: str, names: Collection[str], zipf: Mapping[str, int], co
                   ) -> Iterator[tuple[int, int, str]]:
     """``(start, end, "PERSON")`` of the one to three known names after a relation word
     ("my friend ian manning") or an addressing one ("Mail an Anette Fliegner", "bring
-    irene"); none may be a very frequent word ("my sister will", "tell may") or a particle.
+    irene", "hiking with lucas"), and the name joined to one by "and" ("with lucas and
+    jennifer"); none may be a very frequent word ("my sister will", "tell may") or a
+    particle.
     After an addressing word, two or three capitalised words that are not ``common`` are a
     name too, known or not ("Mail an Gitte Aumann-Pieper")."""
     cues = [(m, False) for m in _cues(text, "relation")] + [(m, True) for m in _cues(text, "addressing")]
@@ -105,7 +116,7 @@ def related_names(text: str, names: Collection[str], zipf: Mapping[str, int], co
         pos, end, count = m.end(), None, 0
         while count < 3:
             w = _WORD.match(text, pos)
-            if not w or (low := w.group().casefold()) not in names or low in _PARTICLES or zipf.get(low, 0) > _FREQUENT:
+            if not w or not _name_word(w.group().casefold(), names, zipf):
                 break
             end, count = w.end(), count + 1
             gap = re.match(r"[ \t]+", text[w.end():])
@@ -114,14 +125,21 @@ def related_names(text: str, names: Collection[str], zipf: Mapping[str, int], co
             pos = w.end() + gap.end()
         if addressing and (end is None or text[m.end()].isupper()):
             end = max(end or 0, _capitalised_run(text, m.end(), common) or 0) or None
-        if end is not None:
-            yield m.end(), end, "PERSON"
+        if end is None:
+            continue
+        yield m.end(), end, "PERSON"
+        joined = _AND.match(text, end)
+        if joined:
+            w = _WORD.match(text, joined.end())
+            if w and _name_word(w.group().casefold(), names, zipf):
+                yield w.start(), w.end(), "PERSON"
 
 
 def resident_places(text: str, common: Collection[str], zipf: Mapping[str, int]
                     ) -> Iterator[tuple[int, int, str]]:
-    """``(start, end, "LOCATION")`` of the place one lives in, moves to or comes from
-    ("lives in hydehaven", "zieht nach Bad Tölz", "vivo en Ciudad Real"): one to three
+    """``(start, end, "LOCATION")`` of the place one lives in, moves to, comes from or is
+    near ("lives in hydehaven", "zieht nach Bad Tölz", "vivo en Ciudad Real", "near lake
+    bradleyton", "photographe à Pires"): one to three
     capitalised words, or rare words in lower case, none of them common."""
     for m in _cues(text, "residence"):
         pos, end, count, lower = m.end(), None, 0, False

@@ -3,7 +3,9 @@
 * the speakers of a pasted chat transcript: ``Henry: are you coming?`` over
   ``me: yes`` (two or more lines led by a speaker label, two speakers at least);
 * the value bound to a person-name key in code, JSON, YAML, a form or a query string:
-  ``User(name="Christopher Mckee")``, ``"full_name": "Ana Ruiz"``, ``first_name=Jonas``.
+  ``User(name="Christopher Mckee")``, ``"full_name": "Ana Ruiz"``, ``first_name=Jonas``;
+* a date in parentheses just after a person's name: ``My son Jeremy (1971-05-18)``, the
+  way a date of birth is written beside its owner.
 
 Where the structure alone is ambiguous (a label could be "Note" or "Total", a ``name``
 could be a job's or a package's), the first word must be a known first name or surname
@@ -44,6 +46,8 @@ _KEYED = re.compile(
     r"""(?:(?P<q>["'`])(?P<quoted>[^"'`\n\\]{1,80})(?P=q)|(?P<bare>[^\n,;|&"'`{}()\[\]<>=]{1,80}))""")
 _SINGLE_WORD_KEYS = re.compile(r"(?i)(?:first|given|fore|middle|last|family|sur)[_-]?name|vorname|nachname|"
                                r"prénom|prenom|apellidos?|nom[_-]?de[_-]?famille")
+_NAME_THEN_DATE = re.compile(
+    r"(?P<name>[A-ZÀ-Þ][^\W\d_]+)[ \t]\((?P<date>\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})\)")
 _VALUE = re.compile(rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}}")
 
 
@@ -92,9 +96,18 @@ def _keyed(text: str) -> Iterator[Hit]:
         yield Hit(start, start + len(value), "PERSON", 0.8)
 
 
+def _dated_names(text: str) -> Iterator[Hit]:
+    for m in _NAME_THEN_DATE.finditer(text):
+        if _known_first_word(m.group("name")):
+            yield Hit(m.start("date"), m.end("date"), "DATE_OF_BIRTH", 0.8)
+
+
 def named_values(work: Normalized) -> Iterator[Hit]:
-    """PERSON hits: chat speakers and values bound to person-name keys."""
+    """PERSON hits: chat speakers and values bound to person-name keys; DATE_OF_BIRTH
+    hits: full dates in parentheses after a name."""
     text = work.text
     yield from _speakers(text)
+    if "(" in text:
+        yield from _dated_names(text)
     if "name" in work.lower or "nom" in work.lower:
         yield from _keyed(text)

@@ -31,6 +31,7 @@ _MIN_DIGITS, _MAX_DIGITS = 7, 23
 #: Phone words (stems) that let a national format count; a verb only with its object.
 _CUE = re.compile(
     r"(?<!\w)(?:(?:call|text|ring|reach|contact|dial)(?:\s+(?:me|us|him|her|them)\b|\s*:)|"
+    r"(?:calls?|called|calling|texts?|texted|messages?)\s+(?:from|to|by)\b|"
     r"phone|tel\b|tel\.|telephone|mobile?|cell|sms|whats\s?app|signal\b|fax|hotline|helpline|"
     r"t[ée]l[ée]phone|portable|appel|joindre|joignable|telefon|handy|ruf|anruf|erreichbar|"
     r"tel[ée]fono|m[óo]vil|ll[áa]m|celular|cellulare|chiama|bel\b|bellen|mobiel|telefoon|"

@@ -8,7 +8,8 @@ valid checksums. Every template belongs to a family: ``"tune"`` templates may be
 debugged and tuned on; ``"held"`` templates are only measured (they were written with
 the tune ones, before either was run through a detector, and share no sentence with
 them); ``"final"`` templates were written after the detectors were adjusted on the tune
-family, and measured once. Nothing here trains a model.
+family and measured, then their failures read and fixed; ``"blind"`` templates were
+written before that fix and measured once after it. Nothing here trains a model.
 
 Gold spans are what must not leave the device: the user's and other private people's
 names, employers, home towns, contact details and identifiers. Public entities in the
@@ -185,6 +186,35 @@ TEMPLATES: tuple[tuple[str, str, str, str], ...] = (
      "says patient [NAME]. What inhaler dose is normal for his age?"),
     ("final", "en", "friend", "went hiking with [first] and [first] near [city] last weekend, write a "
      "funny caption for the photo"),
+    # --- blind: written after the final family's failures were read, measured once ---
+    ("blind", "en", "letter", "Help me write a reference letter. [NAME] worked for me at [COMPANY] from "
+     "2018 to 2022; she can be reached at [EMAIL]."),
+    ("blind", "en", "chat_log", "[FIRST] - Today at 8:02 PM\nanyone up for tennis sat?\n[FIRST] - Today at "
+     "8:05 PM\nme, if [first] brings the balls"),
+    ("blind", "de", "email", "Kannst du das kürzer machen? \"Sehr geehrte Frau [LAST], anbei die Unterlagen "
+     "von [COMPANY]. Rückfragen gern an [PHONE]. Viele Grüße, [NAME]\""),
+    ("blind", "fr", "friend", "mon coloc [first] [last] part vivre à [CITY] en septembre, quel cadeau de "
+     "départ lui offrir ?"),
+    ("blind", "es", "legal", "Me llamo [NAME] y mi casero, [NAME], no me devuelve la fianza del piso en "
+     "[STREET]. ¿Qué puedo hacer?"),
+    ("blind", "en", "medical", "Patient: [NAME], DOB [DOB], NHS or SSN [NATID]. Symptoms: cough for three "
+     "weeks. Write a referral note."),
+    ("blind", "en", "travel", "Can you translate our booking note into Italian: guests [NAME] and [NAME], "
+     "arriving from [CITY], contact [INTL]."),
+    ("blind", "de", "bank", "Mein Vermieter [NAME] will die Kaution auf [IBAN] überwiesen haben. Ist das "
+     "ein deutsches Konto?"),
+    ("blind", "fr", "account", "Identifiants de la box : utilisateur [HANDLE], mot de passe [PASSWORD]. "
+     "Comment changer le nom du Wi-Fi ?"),
+    ("blind", "es", "cv", "Datos personales:\nNombre: [NAME]\nDirección: [ADDRESS]\nMóvil: [INTL]\n"
+     "Email: [EMAIL]\nExperiencia: 2015-2023, administrativa en [COMPANY]"),
+    ("blind", "en", "code", "test fixture looks wrong:\nINSERT INTO customers (name, phone, city) VALUES "
+     "('[NAME]', '[INTL]', '[CITY]');"),
+    ("blind", "en", "social", "my cousin [first] just opened a bakery in [city], write an instagram post "
+     "announcing it"),
+    ("blind", "de", "medical", "Ich bin [NAME], geboren am [DOB], und habe seit gestern Ausschlag. "
+     "Meine Hausärztin in [CITY] hat zu. Was tun?"),
+    ("blind", "en", "intl", "Is [INTL] a landline or a mobile? A woman called [NAME] left a voicemail "
+     "from it."),
 )
 
 
@@ -309,7 +339,7 @@ def _fill(template: str, makers: dict[str, Callable[[random.Random], str]], rng:
     return "".join(out), spans
 
 
-FAMILIES = ("tune", "held", "final")
+FAMILIES = ("tune", "held", "final", "blind")
 
 
 def generate_documents(n: int = 400, seed: int = 11, family: str = "held") -> list[Document]:
