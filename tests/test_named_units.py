@@ -51,6 +51,24 @@ def test_a_date_in_parentheses_after_a_name_is_a_birth_date(rules: RulesClassifi
     assert not rules.classify("Release (2024-01-05) fixed the login bug.")
 
 
+def test_discord_and_irc_speakers(rules: RulesClassifier) -> None:
+    discord = "Graeme - Today at 8:02 PM\nanyone up for tennis?\nSara - Today at 8:05 PM\nme, if it's dry"
+    assert people(rules, discord) == ["Graeme", "Sara"]
+    assert people(rules, "<Brenda> who broke the build\n<Alex> not me") == ["Brenda", "Alex"]
+
+
+def test_address_labels_and_sql_rows(rules: RulesClassifier) -> None:
+    card = "Nombre: Rosa María de Antón\nDirección: Acceso Bibiana Céspedes 594 Piso 3, Soria, 03722"
+    hits = {(s.entity_type, s.text) for s in rules.classify(card)}
+    assert ("PERSON", "Rosa María de Antón") in hits
+    assert ("ADDRESS", "Acceso Bibiana Céspedes 594 Piso 3, Soria, 03722") in hits
+    sql = "INSERT INTO customers (id, name, phone, city) VALUES (7, 'Russell Hughes', '090-1238-1453', 'Leeds');"
+    hits = {(s.entity_type, s.text) for s in rules.classify(sql)}
+    assert {("PERSON", "Russell Hughes"), ("PHONE_NUMBER", "090-1238-1453"), ("LOCATION", "Leeds")} <= hits
+    assert not rules.classify("INSERT INTO jobs (name, status) VALUES ('nightly', 'done');")
+    assert not rules.classify("Address: see the header of the letter")
+
+
 def test_field_labels_are_no_speakers(rules: RulesClassifier) -> None:
     assert people(rules, "Mobile: +44 7700 900123\nEmail: a@b.org\nNote: call after six") == []
     assert people(rules, "Q: what is 2+2?\nA: 4") == []
@@ -94,6 +112,9 @@ def test_titles_legal_forms_relations_and_addressing_words_announce_units() -> N
     assert cued("meine freundin karl-dieter gröttner zieht nach Amberg") == [
         ("karl-dieter gröttner", "PERSON"), ("Amberg", "LOCATION")]
     assert cued("photographe à Sainte Nath, passionné de vélo") == [("Sainte Nath", "LOCATION")]
+    assert cued("administrativa en Talleres Molina y asociados S.A. desde 2015") == [
+        ("Talleres Molina y asociados S.A.", "ORGANIZATION")]
+    assert cued("mon coloc julien grenier part vivre") == [("julien grenier", "PERSON")]
     assert cued("my sister will call me and I'll ask mark later") == [("mark", "PERSON")]  # "will": a word
 
 

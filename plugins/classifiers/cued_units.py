@@ -26,7 +26,9 @@ _LEGAL_FORM = (r"(?:GmbH(?:\s?&\s?Co\.\s?(?:KGaA|KG|OHG))?|AG(?:\s?&\s?Co\.\s?(?
                r"e\.\s?G\.|UG|S\.A\.(?:U\.)?|S\.L\.(?:L\.|N\.E\.?)?|S\.L|S\.Coop\.|S\.Com\.|S\.A\.S\.?|SAS|SARL|SA|SE|S\.p\.A\.|S\.r\.l\.|"
                r"Ltd\.?|Limited|LLC|LLP|L\.L\.C\.|Inc\.?|PLC|plc|Pty\.? Ltd\.?|B\.V\.|N\.V\.|"
                r"Stiftung(?:\s?&\s?Co\.\s?KG)?)")
-_COMPANY = re.compile(rf"(?P<name>{_CAP}(?:(?:,\s|\s(?:&|und|and|et|y|e)\s|\s|-){_CAP}){{0,4}}),?\s{_LEGAL_FORM}"
+_KIN = r"(?:asociados|hermanos|hijos|sons|brothers|partners|associates|söhne|fils|frères|figli|fratelli|co\.?|cía\.?)"
+_COMPANY = re.compile(rf"(?P<name>{_CAP}(?:(?:,\s|\s(?:&|und|and|et|y|e)\s|\s|-){_CAP}){{0,4}}"
+                      rf"(?:\s(?:&|und|and|et|y|e)\s{_KIN})?),?\s{_LEGAL_FORM}"
                       r"(?![\w])")
 _ANY_LEGAL_FORM = re.compile(rf"\s{_LEGAL_FORM}(?![\w])")
 # Cue words are sought in the lower-cased text, case-sensitively (a third of the time of
@@ -40,7 +42,9 @@ _RELATION = (r"(?<![\w])(?:my|our|his|her|mein(?:e|en|em|er)?|unser(?:e|en|em|er
              r"freund(?:in)?|chef(?:in)?|kolleg(?:e|in)|frau|mann|sohn|tochter|mutter|vater|bruder|"
              r"schwester|nachbar(?:in)?|ami|amie|patron(?:ne)?|collègue|femme|mari|fils|fille|mère|"
              r"père|frère|sœur|voisin(?:e)?|amig[oa]|jef[ea]|compañer[oa]|espos[oa]|hij[oa]|madre|"
-             r"padre|herman[oa]|vecin[oa]|novi[oa])\s*,?\s+")
+             r"padre|herman[oa]|vecin[oa]|novi[oa]|mate|buddy|bestie|fianc[ée]e?|ex|coloc|colocataire|copain|"
+             r"copine|pote|mitbewohner(?:in)?|kumpel|compi|abuel[oa]|grand-mère|grand-père|oma|opa|grandmother|"
+             r"grandfather)\s*,?\s+")
 _ADDRESSING = (r"(?<![\w])(?:(?:e-?mail|mail|message|letter|note|reply|answer|write|writing)\s+to|"
                r"(?:mail|e-mail|nachricht|brief|antwort|schreib(?:e|en)?|antworte)\s+an|"
                r"(?:mail|lettre|courriel|message|réponds|écris)\s+à|"

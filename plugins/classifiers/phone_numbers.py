@@ -7,7 +7,8 @@ internationally (``+CC`` or ``00CC``) counts when it is a valid number of its co
 only when a phone word comes shortly before it (or it follows another number in a list,
 or is called a number just after: "512 302 156 as her number")
 and it is valid in one of :data:`NATIONAL_REGIONS` (most national digit strings are valid
-somewhere); after a phone word a merely possible number counts too.
+somewhere); after a phone word a merely possible number counts too, as does a ``+CC``
+number of 10 to 15 digits anywhere.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ _MIN_DIGITS, _MAX_DIGITS = 7, 23
 _CUE = re.compile(
     r"(?<!\w)(?:(?:call|text|ring|reach|contact|dial)(?:\s+(?:me|us|him|her|them)\b|\s*:)|"
     r"(?:calls?|called|calling|texts?|texted|messages?)\s+(?:from|to|by)\b|"
+    r"contact(?:ed)?\s+(?=[+(0-9])|"
     r"phone|tel\b|tel\.|telephone|mobile?|cell|sms|whats\s?app|signal\b|fax|hotline|helpline|"
     r"t[ée]l[ée]phone|portable|appel|joindre|joignable|telefon|handy|ruf|anruf|erreichbar|"
     r"tel[ée]fono|m[óo]vil|ll[áa]m|celular|cellulare|chiama|bel\b|bellen|mobiel|telefoon|"
@@ -47,8 +49,9 @@ _GROUP = re.compile(r"[0-9]+")
 _DATE = re.compile(r"(?<![0-9])(?:(?:19|20)[0-9]{2}[-./][01]?[0-9][-./][0-3]?[0-9]|[0-3]?[0-9][-./][01]?[0-9][-./](?:19|20)[0-9]{2})")
 _EXTENSION = re.compile(r"[ ,]{0,2}(?:ext\.?|x|#)[ .]?[0-9]{1,6}$")
 #: A number named as one just after it ("gave me 512 302 156 as her number").
-_NUMBER_AFTER = re.compile(r"[\s,)]{0,3}(?:as|is|was|ist|war|est|était|es|era)\s+(?:\w+\s+){0,2}?"
-                           r"(?:number|nummer|numéro|numero|número|no\.|nr\.)(?!\w)", re.IGNORECASE)
+_NUMBER_AFTER = re.compile(r"[\s,)]{0,3}(?:(?:as|is|was|ist|war|est|était|es|era)\s+(?:\w+\s+){0,2}?"
+                           r"(?:number|nummer|numéro|numero|número|no\.|nr\.)|an?\s+(?:landline|mobile|cell))(?!\w)",
+                           re.IGNORECASE)
 
 
 def phone_numbers(work: Normalized) -> Iterator[Hit]:
@@ -71,8 +74,8 @@ def phone_numbers(work: Normalized) -> Iterator[Hit]:
         cued = (_cued(text, start) or _NUMBER_AFTER.match(text, m.end()) is not None
                 or last_end >= 0 and _LIST_GAP.fullmatch(text, last_end, start) is not None)
         if lead.startswith(("+", "00")):
-            found = _match(window, _IDD_00_REGION) or cued and _grouped(window) and _match(
-                window, _IDD_00_REGION, _POSSIBLE)
+            found = _match(window, _IDD_00_REGION) or (cued and _grouped(window) or _long_international(window)) \
+                and _match(window, _IDD_00_REGION, _POSSIBLE)
             score = 0.85
         elif cued:
             found = _national(window) or _grouped(window) and (_match(window, "US", _POSSIBLE)
@@ -83,6 +86,11 @@ def phone_numbers(work: Normalized) -> Iterator[Hit]:
         if found:
             last_end = start + found[1]
             yield Hit(start + found[0], last_end, "PHONE_NUMBER", score)
+
+
+def _long_international(window: str) -> bool:
+    """A ``+CC`` number of 10 to 15 digits: a phone number whether its plan knows it or not."""
+    return window.startswith("+") and 10 <= sum(ch.isdigit() for ch in window) <= 15 and not _DATE.search(window)
 
 
 def _grouped(window: str) -> bool:

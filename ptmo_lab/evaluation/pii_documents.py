@@ -9,7 +9,9 @@ debugged and tuned on; ``"held"`` templates are only measured (they were written
 the tune ones, before either was run through a detector, and share no sentence with
 them); ``"final"`` templates were written after the detectors were adjusted on the tune
 family and measured, then their failures read and fixed; ``"blind"`` templates were
-written before that fix and measured once after it. Nothing here trains a model.
+written before that fix and measured after it, then read and fixed in turn; ``"blind2"``
+templates were written before that second fix and measured once after it. Nothing here
+trains a model.
 
 Gold spans are what must not leave the device: the user's and other private people's
 names, employers, home towns, contact details and identifiers. Public entities in the
@@ -215,6 +217,30 @@ TEMPLATES: tuple[tuple[str, str, str, str], ...] = (
      "Meine Hausärztin in [CITY] hat zu. Was tun?"),
     ("blind", "en", "intl", "Is [INTL] a landline or a mobile? A woman called [NAME] left a voicemail "
      "from it."),
+    # --- blind2: written after the blind family's failures were read, before fixing them ---
+    ("blind2", "en", "email", "Proofread: 'Hello [FIRST], please find attached the lease for [STREET]. "
+     "If anything is unclear, my number is [PHONE]. Best, [FIRST] [LAST]'"),
+    ("blind2", "de", "chat_log", "Fass den Chat zusammen:\n[FIRST]: bin gleich da\n[FIRST]: ok, "
+     "[first] wartet am Eingang\n[FIRST]: alles klar, ruf mich an: [INTL]"),
+    ("blind2", "fr", "cv", "Mets en forme :\n[NAME]\n[ADDRESS]\n[PHONE] - [EMAIL]\nExpérience : "
+     "assistante de direction chez [COMPANY] (2017-2024)"),
+    ("blind2", "es", "friend", "mi mejor amiga [first] [last] se casa en [CITY] en mayo, ¿qué le "
+     "regalo?"),
+    ("blind2", "en", "form", "{\"applicant\": \"[NAME]\", \"dob\": \"[DOB]\", \"mobile\": "
+     "\"[INTL]\", \"iban\": \"[IBAN]\"} - is this JSON valid?"),
+    ("blind2", "en", "medical", "I'm a nurse at [COMPANY]. Our patient [NAME] from [CITY] reacted to "
+     "penicillin. How should I document it?"),
+    ("blind2", "de", "legal", "Mein Nachbar [NAME] ([STREET]) parkt ständig in meiner Einfahrt. Kann ich "
+     "abschleppen lassen?"),
+    ("blind2", "fr", "bank", "Virement à faire : bénéficiaire [NAME], IBAN [IBAN], motif loyer. "
+     "Combien de temps ça prend ?"),
+    ("blind2", "es", "account", "usuario: [HANDLE] / clave: [PASSWORD] - ¿es segura esta contraseña?"),
+    ("blind2", "en", "chat_log", "<[FIRST]> who broke the build\n<[FIRST]> not me, ask [FIRST]\n"
+     "<[FIRST]> my bad, fixing it now"),
+    ("blind2", "en", "travel", "Rental car is booked under [NAME] (license [NATID]?) - pick-up at "
+     "[ADDRESS]. How much should the deposit be?"),
+    ("blind2", "en", "social", "write a birthday post for my grandma [first] [last], she turns 90 "
+     "and still lives in [city]"),
 )
 
 
@@ -339,7 +365,7 @@ def _fill(template: str, makers: dict[str, Callable[[random.Random], str]], rng:
     return "".join(out), spans
 
 
-FAMILIES = ("tune", "held", "final", "blind")
+FAMILIES = ("tune", "held", "final", "blind", "blind2")
 
 
 def generate_documents(n: int = 400, seed: int = 11, family: str = "held") -> list[Document]:
