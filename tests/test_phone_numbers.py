@@ -63,6 +63,7 @@ def test_negatives_rarely_flagged(rules):
     ("She gave me 512 302 156 as her number.", "512 302 156"),
     ("I keep getting calls from 0501 233 52 95 and 912 365 394.", "912 365 394"),
     ("Is 912 380 110 a landline or a mobile?", "912 380 110"),
+    ("If anything is unclear, my number is 09098790104.", "09098790104"),
     ("Rückfragen gern an +49(0) 249746075.", "+49(0) 249746075"),
     # after a phone word, a number that is only possible: a local one, an unassigned area code
     ("erreichbar unter 8126 3352.", "8126 3352"),

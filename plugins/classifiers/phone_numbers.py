@@ -34,6 +34,7 @@ _CUE = re.compile(
     r"(?<!\w)(?:(?:call|text|ring|reach|contact|dial)(?:\s+(?:me|us|him|her|them)\b|\s*:)|"
     r"(?:calls?|called|calling|texts?|texted|messages?)\s+(?:from|to|by)\b|"
     r"contact(?:ed)?\s+(?=[+(0-9])|"
+    r"(?:my|his|her|their|our|your|mein[e]?|ma|mon|mi|su)\s+(?:\w+\s+)?(?:number|nummer|numéro|número|numero)|"
     r"phone|tel\b|tel\.|telephone|mobile?|cell|sms|whats\s?app|signal\b|fax|hotline|helpline|"
     r"t[ée]l[ée]phone|portable|appel|joindre|joignable|telefon|handy|ruf|anruf|erreichbar|"
     r"tel[ée]fono|m[óo]vil|ll[áa]m|celular|cellulare|chiama|bel\b|bellen|mobiel|telefoon|"

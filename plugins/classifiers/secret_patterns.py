@@ -141,7 +141,7 @@ def auth_headers(work: Normalized) -> Iterator[Hit]:
 _KEYWORDS = {
     **dict.fromkeys(("password", "passwort", "passwd", "passphrase", "passcode", "pswd", "pwd", "pw",
                      "kennwort", "mot de passe", "wachtwoord", "lösenord", "adgangskode", "salasana",
-                     "contraseña", "contrasena", "senha", "hasło", "haslo", "parola", "şifre", "sifre",
+                     "contraseña", "contrasena", "clave", "senha", "hasło", "haslo", "parola", "şifre", "sifre",
                      "пароль", "пароля", "heslo", "jelszó", "κωδικός",
                      "密码", "密碼", "口令", "パスワード", "비밀번호", "암호"), "password"),
     "pass": "weak", "mdp": "weak",
