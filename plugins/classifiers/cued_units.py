@@ -14,7 +14,7 @@ tagger's (the unit judge then decides, as for the tagger's, whether they are pri
 from __future__ import annotations
 
 import re
-from typing import Collection, Iterator, Mapping
+from typing import Callable, Collection, Iterator, Mapping
 
 _CAP = r"[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:['’-][^\W\d_]+)*"
 _TITLE = (r"(?:Dipl\.-(?:Ing|Kfm|Kffr|Psych|Inf)\.(?:\s?\(FH\))?|Prof\.(?:\s?Dr\.)?|Dr\.(?:\s?med\.)?|"
@@ -62,12 +62,30 @@ _CUES = {name: (re.compile(p), re.compile(p, re.IGNORECASE))
 _PARTICLES = frozenset({"von", "van", "de", "del", "da", "der", "auch", "zu", "la", "le", "of", "from", "at", "bei"})
 _FULL_NAME = re.compile(rf"{_CAP}(?:[ \t]+{_CAP}){{1,2}}(?![\w])")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_SPACE = re.compile(r"[ \t]+")
+_SPACE_OR_DASH = re.compile(r"[ \t]+|-")
 _AND = re.compile(r"[ \t]+(?:and|und|et|y|e)[ \t]+")
 _FREQUENT = 5
 """Zipf frequency above which a name is more likely a word ("will", "may")."""
 _RARE_PLACE_WORD = 2
 """Zipf frequency at most which a word in lower case may be a place's ("iaintown")."""
 _PLACE_PREFIXES = frozenset("east west north south new port lake mount saint st san santa bad".split())
+
+
+def _walk(text: str, pos: int, gap: re.Pattern[str], accept: Callable[[str, int], bool]) -> int | None:
+    """The end of the one to three words from ``pos`` that ``accept`` (word, its index)
+    takes, joined by ``gap``; None when it takes none."""
+    end = None
+    for count in range(3):
+        w = _WORD.match(text, pos)
+        if not w or not accept(w.group(), count):
+            break
+        end = w.end()
+        joint = gap.match(text, end)
+        if not joint:
+            break
+        pos = joint.end()
+    return end
 
 
 def _name_word(low: str, names: Collection[str], zipf: Mapping[str, int]) -> bool:
@@ -117,16 +135,7 @@ def related_names(text: str, names: Collection[str], zipf: Mapping[str, int], co
     name too, known or not ("Mail an Gitte Aumann-Pieper")."""
     cues = [(m, False) for m in _cues(text, "relation")] + [(m, True) for m in _cues(text, "addressing")]
     for m, addressing in cues:
-        pos, end, count = m.end(), None, 0
-        while count < 3:
-            w = _WORD.match(text, pos)
-            if not w or not _name_word(w.group().casefold(), names, zipf):
-                break
-            end, count = w.end(), count + 1
-            gap = re.match(r"[ \t]+", text[w.end():])
-            if not gap:
-                break
-            pos = w.end() + gap.end()
+        end = _walk(text, m.end(), _SPACE, lambda word, _: _name_word(word.casefold(), names, zipf))
         if addressing and (end is None or text[m.end()].isupper()):
             end = max(end or 0, _capitalised_run(text, m.end(), common) or 0) or None
         if end is None:
@@ -143,30 +152,23 @@ def resident_places(text: str, common: Collection[str], zipf: Mapping[str, int]
                     ) -> Iterator[tuple[int, int, str]]:
     """``(start, end, "LOCATION")`` of the place one lives in, moves to, comes from or is
     near ("lives in hydehaven", "zieht nach Bad Tölz", "vivo en Ciudad Real", "near lake
-    bradleyton", "photographe à Pires"): one to three
-    capitalised words, or rare words in lower case, none of them common."""
+    bradleyton", "photographe à Pires"): one to three capitalised words, or rare words in
+    lower case, none of them common."""
     for m in _cues(text, "residence"):
-        pos, end, count, lower = m.end(), None, 0, False
-        while count < 3:
-            w = _WORD.match(text, pos)
-            if not w:
-                break
-            low = w.group().casefold()
-            if count == 0:
-                lower = w.group().islower()
-            if w.group().islower() != lower:
-                break
+        first = _WORD.match(text, m.end())
+        if not first:
+            continue
+        lower = first.group().islower()
+
+        def place_word(word: str, count: int) -> bool:
+            low = word.casefold()
+            if word.islower() != lower:
+                return False
             if lower:
-                ok = zipf.get(low, 0) <= _RARE_PLACE_WORD or count == 0 and low in _PLACE_PREFIXES
-            else:
-                ok = low not in common and not (count == 0 and low in _PARTICLES)
-            if not ok:
-                break
-            end, count = w.end(), count + 1
-            gap = re.match(r"[ \t]+|-", text[w.end():])
-            if not gap:
-                break
-            pos = w.end() + gap.end()
+                return zipf.get(low, 0) <= _RARE_PLACE_WORD or count == 0 and low in _PLACE_PREFIXES
+            return low not in common and not (count == 0 and low in _PARTICLES)
+
+        end = _walk(text, m.end(), _SPACE_OR_DASH, place_word)
         if end is not None and not (lower and text[m.end():end].casefold() in _PLACE_PREFIXES):
             yield m.end(), end, "LOCATION"
 

@@ -25,7 +25,7 @@ import string
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ptmo_lab.evaluation.synthetic_pii import luhn_complete
+from ptmo_lab.evaluation.synthetic_pii import fill_slots, luhn_complete
 
 #: Gold entity type of each ``[SLOT]``.
 SLOT_TYPES: dict[str, str] = {
@@ -341,30 +341,6 @@ def _makers(fake, locale: str) -> dict[str, Callable[[random.Random], str]]:
     }
 
 
-_SLOT = re.compile(r"\[([A-Za-z]+)\]")
-
-
-def _fill(template: str, makers: dict[str, Callable[[random.Random], str]], rng: random.Random
-          ) -> tuple[str, list[tuple[int, int, str]]]:
-    out: list[str] = []
-    spans: list[tuple[int, int, str]] = []
-    pos = length = 0
-    for m in _SLOT.finditer(template):
-        literal = template[pos:m.start()]
-        out.append(literal)
-        length += len(literal)
-        slot = m.group(1)
-        value = makers[slot.upper()](rng)
-        if slot.islower():
-            value = value.lower()
-        out.append(value)
-        spans.append((length, length + len(value), SLOT_TYPES[slot.upper()]))
-        length += len(value)
-        pos = m.end()
-    out.append(template[pos:])
-    return "".join(out), spans
-
-
 FAMILIES = ("tune", "held", "final", "blind", "blind2")
 
 
@@ -386,6 +362,6 @@ def generate_documents(n: int = 400, seed: int = 11, family: str = "held") -> li
     docs = []
     for k in range(n):
         fam, lang, kind, template = pool[k % len(pool)] if k < len(pool) else rng.choice(pool)
-        text, spans = _fill(template, makers[rng.choice(_LOCALES[lang])], rng)
+        text, spans = fill_slots(template, makers[rng.choice(_LOCALES[lang])], rng, SLOT_TYPES)
         docs.append(Document(text, spans, fam, lang, kind))
     return docs

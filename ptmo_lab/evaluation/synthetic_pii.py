@@ -176,7 +176,11 @@ def _value_makers(fake) -> dict[str, Callable[[random.Random], str]]:
 _SLOT = re.compile(r"\[([A-Za-z]+)\]")
 
 
-def _fill(template: str, makers: dict[str, Callable[[random.Random], str]], rng: random.Random) -> Sample:
+def fill_slots(template: str, makers: dict[str, Callable[[random.Random], str]], rng: random.Random,
+               slot_types: dict[str, str]) -> tuple[str, list[tuple[int, int, str]]]:
+    """``template`` with each ``[SLOT]`` replaced by ``makers[SLOT](rng)`` (lower-cased for a
+    ``[slot]`` in lower case, as users often type names), and the gold span of each value,
+    typed by ``slot_types``."""
     out: list[str] = []
     spans: list[tuple[int, int, str]] = []
     pos = 0
@@ -187,14 +191,14 @@ def _fill(template: str, makers: dict[str, Callable[[random.Random], str]], rng:
         length += len(literal)
         slot = m.group(1)
         value = makers[slot.upper()](rng)
-        if slot.islower():  # lower-case mention, as users often type names
+        if slot.islower():
             value = value.lower()
         out.append(value)
-        spans.append((length, length + len(value), SLOT_TYPES[slot.upper()]))
+        spans.append((length, length + len(value), slot_types[slot.upper()]))
         length += len(value)
         pos = m.end()
     out.append(template[pos:])
-    return Sample("".join(out), spans)
+    return "".join(out), spans
 
 
 def generate(n: int = 600, seed: int = 7, clean_share: float = 0.25,
@@ -227,7 +231,6 @@ def generate(n: int = 600, seed: int = 7, clean_share: float = 0.25,
             continue
         makers = fakers[rng.choice(locales)]
         k = rng.choice(pool)
-        sample = _fill(_PII_TEMPLATES[k], makers, rng)
-        sample.template = k
-        samples.append(sample)
+        text, spans = fill_slots(_PII_TEMPLATES[k], makers, rng, SLOT_TYPES)
+        samples.append(Sample(text, spans, k))
     return samples
