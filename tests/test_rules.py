@@ -441,6 +441,10 @@ def test_urls_to_hosts_that_name_no_one_are_not_personal(url: str, identifying: 
     ("/app/manage.py", False), ("src/auth/session.ts:42:7", False), ("node:internal/modules/esm/resolve:853", False),
     ("@vitejs/plugin-react", False), ("/home/alice/app.py", True), ("C:\\Users\\bob\\x.py", True),
     ("Documents/medical/scan.pdf", True),
+    # slash-joined tokens of other kinds: versions, log dates, units, git refs, API routes
+    ("okhttp/4.12.0", False), ("external-secrets.io/v1beta1", False), ("14/May/2024:09:15:02", False),
+    ("req/s", False), ("origin/main", False), ("POST /api/v1/auth/login HTTP/1.1", False),
+    ("clients/acme/contract.docx", True), ("scp ~/notes.txt host:", True),
 ])
 def test_paths_of_projects_and_systems_are_not_personal(path: str, identifying: bool) -> None:
     assert path_identifying(path) is identifying

@@ -256,13 +256,28 @@ node_modules vendor site-packages
 _POSITION = re.compile(r"(?::\d+){1,2}$")
 
 
+#: Slash-joined tokens that are no file path: a product and its version ("okhttp/4.12.0",
+#: "HTTP/1.1", "external-secrets.io/v1beta1"), a log's date ("14/May/2024:09:15:02"), a unit
+#: or a pair of short words ("req/s", "and/or"), a git ref ("origin/main"), a web API's route
+#: ("/api/v1/auth/login", "/oauth/token").
+_NOT_A_PATH = re.compile(
+    r"(?i)(?:[\w.+-]+/v?\d+(?:\.\d+)*[\w.+-]*|\d{1,2}/[a-z]{3}/\d{4}(?::\d\d)*|[a-z]{1,4}/[a-z]{1,4}|"
+    r"(?:origin|upstream|refs|heads|remotes|tags)/\S*|/?(?:api|v\d+|oauth2?|auth|graphql|rest|rpc|webhooks?)(?:/\S*)?)")
+
+
 def path_identifying(value: str) -> bool:
     """Whether the file path ``value`` can point at someone's files: in a home folder
     with a name, or not a path of a system or project tree (a first folder such as
     ``/usr`` or ``src``, a source or config file, a ``node:`` module, a ``@scope/``
-    package)."""
+    package) nor a slash-joined token of another kind (:data:`_NOT_A_PATH`). Of a value
+    with spaces ("POST /api/v1/login HTTP/1.1"), a token with a slash must be one."""
     if _HOME.search(value):
         return True
+    tokens = [t for t in value.split() if "/" in t or "\\" in t]
+    if len(tokens) != 1 or tokens[0] != value.strip():
+        return any(path_identifying(t) for t in tokens)
+    if _NOT_A_PATH.fullmatch(_POSITION.sub("", value.strip())):
+        return False
     core = _POSITION.sub("", value.strip())
     if core.startswith(("node:", "file:", "@")):
         return False
