@@ -225,8 +225,9 @@ def main() -> None:
               "measured; *final* templates, written after the detectors were adjusted on the tune "
               "family, measured (all types 0.082 at the first run), then their failures read and fixed; "
               "*blind* templates, written before that fix, measured after it (0.105), then read and fixed in "
-              "turn; *blind2* templates, written before that second fix, measured once after it: the column "
-              "that predicts unseen prompts. Leak = share of gold spans less than half hidden (lower is better); target "
+              "turn; *blind2* templates, written before that second fix, measured after it (0.061), then two "
+              "of its failures fixed. Each first run is the figure that predicts prompts of a kind not seen "
+              "(docs/detection_generalisation.md); the columns show the current code on all families. Leak = share of gold spans less than half hidden (lower is better); target "
               "<= 0.02 for every type.", ""]
     lines += leak_table(docs, doc_preds, names)
     lines += [f"Reproduce: `.venv/bin/python benchmarks/pii_detection.py --n {args.n} --seed {args.seed}`. "
