@@ -95,9 +95,10 @@ def _name_word(low: str, names: Collection[str], zipf: Mapping[str, int]) -> boo
     return known and low not in _PARTICLES and zipf.get(low, 0) <= _FREQUENT
 
 
-def _cues(text: str, kind: str) -> Iterator[re.Match[str]]:
-    """Matches of the cue pattern ``kind`` (offsets of ``text``)."""
-    lower = text.lower()
+def _cues(text: str, kind: str, lower: str | None = None) -> Iterator[re.Match[str]]:
+    """Matches of the cue pattern ``kind`` (offsets of ``text``; ``lower``: ``text.lower()``
+    when the caller has it)."""
+    lower = text.lower() if lower is None else lower
     exact, folded = _CUES[kind]
     return exact.finditer(lower) if len(lower) == len(text) else folded.finditer(text)
 
@@ -133,7 +134,8 @@ def related_names(text: str, names: Collection[str], zipf: Mapping[str, int], co
     particle.
     After an addressing word, two or three capitalised words that are not ``common`` are a
     name too, known or not ("Mail an Gitte Aumann-Pieper")."""
-    cues = [(m, False) for m in _cues(text, "relation")] + [(m, True) for m in _cues(text, "addressing")]
+    lower = text.lower()
+    cues = [(m, False) for m in _cues(text, "relation", lower)] + [(m, True) for m in _cues(text, "addressing", lower)]
     for m, addressing in cues:
         end = _walk(text, m.end(), _SPACE, lambda word, _: _name_word(word.casefold(), names, zipf))
         if addressing and (end is None or text[m.end()].isupper()):
