@@ -72,10 +72,15 @@ def phone_numbers(work: Normalized) -> Iterator[Hit]:
         if not _MIN_DIGITS <= digits <= _MAX_DIGITS:
             continue
         lead = window.lstrip("(")
-        cued = (_cued(text, start) or _NUMBER_AFTER.match(text, m.end()) is not None
-                or last_end >= 0 and _LIST_GAP.fullmatch(text, last_end, start) is not None)
-        if lead.startswith(("+", "00")):
-            found = _match(window, _IDD_00_REGION) or (cued and _grouped(window) or _long_international(window)) \
+        international = lead.startswith(("+", "00"))
+        found = _match(window, _IDD_00_REGION) if international else None
+        if found:                           # a valid international number needs no cue
+            cued = True
+        else:
+            cued = (_cued(text, start) or _NUMBER_AFTER.match(text, m.end()) is not None
+                    or last_end >= 0 and _LIST_GAP.fullmatch(text, last_end, start) is not None)
+        if international:
+            found = found or (cued and _grouped(window) or _long_international(window)) \
                 and _match(window, _IDD_00_REGION, _POSSIBLE)
             score = 0.85
         elif cued:
@@ -95,7 +100,7 @@ def _long_international(window: str) -> bool:
 
 
 def _grouped(window: str) -> bool:
-    """Whether ``window`` is written as a phone number is: two to six groups of two to five
+    """Whether ``window`` is written the way a phone number is: two to six groups of two to five
     digits ("8126 3352", "(784)261-0621x392"), not a date, a version or an invoice number."""
     if _DATE.search(window):
         return False
