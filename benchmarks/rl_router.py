@@ -28,7 +28,7 @@ import numpy as np
 from ptmo_lab.rl.calibration import calibrate
 from ptmo_lab.rl.corpus import build_pool
 from ptmo_lab.rl.env import OffloadEnv, RewardWeights
-from ptmo_lab.rl.baselines import BudgetedBandit, SessionKnapsack, session_bound
+from ptmo_lab.rl.baselines import BudgetDP, BudgetedBandit, SessionKnapsack, online_greedy, session_bound
 from ptmo_lab.rl.evaluate import BASELINES, AdaptivePolicy, Policy, run_sessions, summarise
 from ptmo_middleware.rl.policy import NumpyPolicy
 from ptmo_lab.rl.train import ALGOS, BUDGET_EDGES, DATA_DIR, DualAscent, train
@@ -37,10 +37,12 @@ from machine import describe  # noqa: E402  (benchmarks/machine.py)
 
 EPSILONS = (0.3, 0.5, 0.7, 1.0)
 RESULTS = Path(__file__).resolve().parent / "results"
-METRICS = ("reward", "quality", "latency", "cost", "risk", "over_budget", "clean_cloud")
+METRICS = ("reward", "expected", "quality", "latency", "cost", "risk", "over_budget", "clean_cloud")
 MARGIN = 0.05
 """How much the learned reward must beat the best in-budget baseline by (the issue's target)."""
-KNAPSACK, BANDIT = "knapsack (session ahead)", "bandit (budgeted UCB)"
+KNAPSACK, BANDIT, GREEDY = "knapsack (session ahead)", "bandit (budgeted UCB)", "greedy (best affordable gain)"
+DP = "dp: online optimum on the seen gains (reference)"
+"""Not a baseline to beat: the best online policy for what the observations show."""
 BOUND = "bound: no in-budget policy expects more"
 
 
@@ -78,7 +80,9 @@ def evaluate(nets: dict[str, list[NumpyPolicy]], seeds: list[int], sessions: int
         policies.append((name, plain, [fixed(fn)] * len(seeds)))
         if name != "local-only":
             policies.append((name + "+guard", guarded, [fixed(fn)] * len(seeds)))
+    policies.append((GREEDY, plain, [fixed(online_greedy)] * len(seeds)))
     policies.append((KNAPSACK, plain, [lambda eps, seed: SessionKnapsack()] * len(seeds)))
+    policies.append((DP, plain, [lambda eps, seed: BudgetDP(training, seed=seed)] * len(seeds)))
     policies.append((BANDIT, plain, [bandit] * len(seeds)))
     for algo, per_seed in nets.items():
         policies.append((algo.upper() + "-Lagrangian", plain, [fixed(_learned(n, False)) for n in per_seed]))
@@ -90,8 +94,8 @@ def evaluate(nets: dict[str, list[NumpyPolicy]], seeds: list[int], sessions: int
             rows[(name, eps)] = {m: (statistics.mean(s[m] for s in per_seed),
                                      statistics.pstdev([s[m] for s in per_seed])) for m in METRICS}
         per_seed = [session_bound(plain, eps, sessions, seed) for seed in seeds]
-        rows[(BOUND, eps)] = {m: (statistics.mean(s[m] for s in per_seed), statistics.pstdev([s[m] for s in per_seed]))
-                              for m in ("reward", "risk")}
+        rows[(BOUND, eps)] = {m: (statistics.mean(s[k] for s in per_seed), statistics.pstdev([s[k] for s in per_seed]))
+                              for m, k in (("expected", "reward"), ("risk", "risk"))}
     return rows
 
 
@@ -144,12 +148,13 @@ def plot(rows: dict, names: list[str], path: Path) -> None:
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     for name in names:
-        for ax, metric in zip(axes, ("reward", "risk")):
+        for ax, metric in zip(axes, ("expected", "risk")):
             mean = [rows[(name, e)][metric][0] for e in EPSILONS]
             std = [rows[(name, e)][metric][1] for e in EPSILONS]
             ax.errorbar(EPSILONS, mean, yerr=std, marker="o", capsize=3, label=name)
-    axes[0].plot(EPSILONS, [rows[(BOUND, e)]["reward"][0] for e in EPSILONS], "k--", lw=1, label=BOUND)
-    axes[0].set(xlabel="budget epsilon", ylabel="session reward (mean over held-out sessions)", title="Reward vs epsilon")
+    axes[0].plot(EPSILONS, [rows[(BOUND, e)]["expected"][0] for e in EPSILONS], "k--", lw=1, label=BOUND)
+    axes[0].set(xlabel="budget epsilon", ylabel="expected session reward (mean over held-out sessions)",
+                title="Expected reward vs epsilon")
     axes[1].plot(EPSILONS, EPSILONS, "k--", lw=1, label="budget (risk = epsilon)")
     axes[1].set(xlabel="budget epsilon", ylabel="privacy risk spent per session", title="Risk vs epsilon")
     axes[1].set_yscale("symlog", linthresh=0.1)
@@ -170,13 +175,13 @@ def frontier(rows: dict, names: list[str], path: Path) -> None:
     sizes = [18 + 30 * k for k in range(len(EPSILONS))]  # a larger marker for a larger epsilon
     for name in names:
         spent = [rows[(name, e)]["risk"][0] for e in EPSILONS]
-        for ax, metric in zip(axes, ("quality", "reward")):
+        for ax, metric in zip(axes, ("quality", "expected")):
             values = [rows[(name, e)][metric][0] for e in EPSILONS]
             line, = ax.plot(spent, values, lw=1.2, label=name)
             ax.scatter(spent, values, s=sizes, color=line.get_color(), alpha=0.7, zorder=3)
     bound = [rows[(BOUND, e)] for e in EPSILONS]
-    axes[1].plot([b["risk"][0] for b in bound], [b["reward"][0] for b in bound], "k--", lw=1, label=BOUND)
-    for ax, metric in zip(axes, ("quality (mean per request)", "session reward")):
+    axes[1].plot([b["risk"][0] for b in bound], [b["expected"][0] for b in bound], "k--", lw=1, label=BOUND)
+    for ax, metric in zip(axes, ("quality (mean per request)", "expected session reward")):
         ax.set(xlabel="privacy risk spent per session (symlog)", ylabel=metric,
                title=f"{metric.split(' (')[0].capitalize()} vs privacy spent")
         ax.set_xscale("symlog", linthresh=0.01)
@@ -192,11 +197,12 @@ def frontier_stem(name: str) -> str:
     return name.replace("rl_router", "rl_frontier", 1) if name.startswith("rl_router") else f"{name}_frontier"
 
 
-def in_budget_best(rows: dict, names: list[str], eps: float) -> str:
-    """The baseline (not learned) with the best reward among those over budget in <= 1 % of sessions."""
+def in_budget_best(rows: dict, names: list[str], eps: float, online: bool = False) -> str:
+    """The baseline (not learned; ``online``: nor handed the session ahead) with the best
+    expected reward among those over budget in <= 1 % of sessions."""
     within = [n for n in names if "over_budget" in rows[(n, eps)] and rows[(n, eps)]["over_budget"][0] <= 0.01
-              and "Lagrangian" not in n]
-    return max(within, key=lambda n: rows[(n, eps)]["reward"][0])
+              and "Lagrangian" not in n and n != DP and not (online and n == KNAPSACK)]
+    return max(within, key=lambda n: rows[(n, eps)]["expected"][0])
 
 
 def _cell(row: dict, metric: str) -> str:
@@ -214,7 +220,11 @@ def report(rows: dict, records: list[dict], lat: dict, spend: dict, args: argpar
              f"Reward weights: {vars(RewardWeights(b3=args.b3, b4=args.b4))}.", "",
              f"Held-out sessions of {10} requests (PUPA test rows, M4A1 test dialogues, generated public prompts, "
              f"mixed 4:3:3), {args.sessions} sessions per seed and epsilon, seeds {args.seeds}; mean ± spread "
-             "(population std over seeds). Reward = the task reward R (no Lagrangian penalty). "
+             "(population std over seeds). Reward = the task reward R (no Lagrangian penalty) as drawn; "
+             "'expected reward': what the session's choices were expected to earn (the calibration means of the "
+             "task the outcomes are drawn from, budget bonus included), the same mean without the draws' noise "
+             "(about 0.1 per seed, more than the gaps between the best policies), and what the bound bounds; "
+             "the targets are checked on it. All policies meet the same sessions and draws. "
              "'+guard': the run-time budget guard answers locally what the budget cannot pay. "
              "'(plugin)': as the rl router runs it (a request in which nothing was found to the cloud, else the "
              "best action the remaining budget can pay). 'nothing found -> cloud': share of the requests in which "
@@ -231,6 +241,12 @@ def report(rows: dict, records: list[dict], lat: dict, spend: dict, args: argpar
              "and a Lagrangian price on risk raised while a request spends more than that and lowered while it "
              f"spends less; it learns online over {args.bandit_warmup} training sessions at the same epsilon, "
              "then on, over the held-out ones. "
+             f"'{GREEDY}': online, the action with the best expected gain its observation shows that the "
+             "remaining budget pays. "
+             f"'{DP}': dynamic programming over the budget left and the requests left in the session, on "
+             "3000 requests drawn from the training pool as sessions draw them; it takes the affordable action "
+             "whose gain plus the value of the budget it leaves is largest, so no online policy that sees what "
+             "the learned one sees expects more (it knows the session's length, which the learned one does not). "
              f"Learned policies: {args.timesteps} timesteps each, "
              + (f"one Lagrange multiplier per epsilon bucket (edges {list(args.edges)}), each by dual ascent "
                 if args.edges else "one Lagrange multiplier for every budget, by dual ascent ")
@@ -241,8 +257,8 @@ def report(rows: dict, records: list[dict], lat: dict, spend: dict, args: argpar
     for eps in EPSILONS:
         best = in_budget_best(rows, names, eps)
         lines += [f"### epsilon = {eps}", "",
-                  "| policy | reward | quality | latency (x10 s) | cost (x0.001 $) | risk spent | over budget | "
-                  "nothing found -> cloud |", "|---|---|---|---|---|---|---|---|"]
+                  "| policy | reward | expected reward | quality | latency (x10 s) | cost (x0.001 $) | risk spent | "
+                  "over budget | nothing found -> cloud |", "|---|---|---|---|---|---|---|---|---|"]
         for n in names:
             cells = [_cell(rows[(n, eps)], m) for m in METRICS]
             mark = " (best baseline within budget)" if n == best else ""
@@ -262,16 +278,18 @@ def report(rows: dict, records: list[dict], lat: dict, spend: dict, args: argpar
               "runs them, >= 95 % of the requests in which nothing was found to the cloud:", ""]
     for algo in dict.fromkeys(n for n, _ in rows if n.endswith("-Lagrangian")):
         for eps in EPSILONS:
-            best = in_budget_best(rows, names, eps)
-            over, reward = rows[(algo, eps)]["over_budget"][0], rows[(algo, eps)]["reward"][0]
-            gap = reward - rows[(best, eps)]["reward"][0]
-            room = rows[(BOUND, eps)]["reward"][0] - rows[(best, eps)]["reward"][0]
+            best, online = in_budget_best(rows, names, eps), in_budget_best(rows, names, eps, online=True)
+            over, reward = rows[(algo, eps)]["over_budget"][0], rows[(algo, eps)]["expected"][0]
+            gap = reward - rows[(best, eps)]["expected"][0]
+            room = rows[(BOUND, eps)]["expected"][0] - rows[(best, eps)]["expected"][0]
             clean = rows[(algo + " (plugin)", eps)]["clean_cloud"][0]
             lines.append(f"- {algo}, epsilon {eps}: over budget {100 * over:.1f} % "
                          f"({'met' if over <= 0.01 else f'missed by {100 * (over - 0.01):.1f} points'}); "
-                         f"reward {reward:.3f} vs {best} {rows[(best, eps)]['reward'][0]:.3f} "
+                         f"expected reward {reward:.3f} vs {best} {rows[(best, eps)]['expected'][0]:.3f} "
                          f"({'met' if gap >= MARGIN else 'missed'}, {gap:+.3f}; the bound leaves {room:+.3f} above "
-                         f"that baseline); nothing found -> cloud {100 * clean:.1f} % "
+                         f"that baseline; {reward - rows[(online, eps)]['expected'][0]:+.3f} against the best online "
+                         f"baseline, {online}; {reward - rows[(DP, eps)]['expected'][0]:+.3f} to the online optimum); "
+                         f"nothing found -> cloud {100 * clean:.1f} % "
                          f"({'met' if clean >= 0.95 else 'missed'})")
         quality = [rows[(algo, e)]["quality"][0] for e in EPSILONS]
         rising = all(b > a for a, b in zip(quality, quality[1:]))
@@ -334,10 +352,10 @@ def main() -> None:
     lat = plugin_latency((DATA_DIR if args.ship else scratch) / f"{first[0]}_router.zip")
     spend = spend_latency()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    shown = ["local-only", "cloud-only", "threshold", "threshold+guard", "random+guard", KNAPSACK, BANDIT] + \
+    shown = ["local-only", "cloud-only", "threshold", "threshold+guard", "random+guard", GREEDY, KNAPSACK, BANDIT] + \
         [a.upper() + "-Lagrangian" for a in args.algos]
     plot(rows, shown, RESULTS / f"{args.name}.png")
-    frontier(rows, ["local-only", "cloud-only+guard", "random+guard", "threshold+guard", KNAPSACK, BANDIT]
+    frontier(rows, ["local-only", "cloud-only+guard", "random+guard", "threshold+guard", GREEDY, KNAPSACK, BANDIT, DP]
              + [a.upper() + "-Lagrangian" for a in args.algos], RESULTS / f"{frontier_stem(args.name)}.png")
     text = report(rows, records, lat, spend, args, time.perf_counter() - t0)
     (RESULTS / f"{args.name}.md").write_text(text, encoding="utf-8")

@@ -321,33 +321,68 @@ def test_reward_model_travels_with_the_policy(tmp_path, calibration):
 
 
 def test_bound_is_above_every_policy_within_budget(tiny_pool, calibration):
-    from ptmo_lab.rl.baselines import SessionKnapsack, knapsack_bound, session_bound
+    from ptmo_lab.rl.baselines import SessionKnapsack, knapsack_bound, online_greedy, session_bound
     from ptmo_lab.rl.env import OffloadEnv
-    from ptmo_lab.rl.evaluate import BASELINES
+    from ptmo_lab.rl.evaluate import BASELINES, run_sessions, summarise
 
     # the relaxation takes the part of an increment that fits
     gain, risk = np.array([[0.0, 1.0, 0.0, 0.0]]), np.array([[0.0, 0.5, 0.6, 0.7]])
     assert knapsack_bound(gain, risk, 0.25) == pytest.approx((0.5, 0.25))
     assert knapsack_bound(gain, risk, 2.0) == pytest.approx((1.0, 0.5))
     env = OffloadEnv(tiny_pool, calibration, horizon=8, enforce_budget=True)
-    rng = np.random.default_rng(0)
     for epsilon in (0.05, 1.0):
         bound = session_bound(env, epsilon, 100, 0)["reward"]
-        earned = {}
-        for name, policy in [("knapsack", SessionKnapsack()), *BASELINES.items()]:
-            expected = []  # what the policy's choices earn in expectation (no draw noise)
-            for k in range(100):
-                obs, _ = env.reset(seed=k, options={"epsilon": epsilon})
-                if isinstance(policy, SessionKnapsack):
-                    policy.begin(env)
-                total, done = 0.0, False
-                for i in env.requests:
-                    obs, _, done, _, info = env.step(policy(obs, rng))
-                    total += env.expected_rewards(i)[info["action"]]
-                expected.append(total + env.weights.g * (not info["over_budget"]))
-            earned[name] = float(np.mean(expected))
+        # what each policy's choices earn in expectation (no draw noise), on the bound's sessions
+        earned = {name: summarise(run_sessions(env, policy, epsilon, 100, 0))["expected"]
+                  for name, policy in [("knapsack", SessionKnapsack()), ("greedy", online_greedy), *BASELINES.items()]}
         assert max(earned.values()) <= bound + 1e-9
         assert earned["knapsack"] == max(earned.values())  # it plans on the gains it sees
+
+
+def test_expected_reward_of_a_session_is_its_choices_expected_rewards(tiny_pool, calibration):
+    from ptmo_lab.rl.env import OffloadEnv
+    from ptmo_lab.rl.evaluate import run_sessions
+
+    env = OffloadEnv(tiny_pool, calibration, horizon=6)
+    for stats, k in zip(run_sessions(env, lambda obs, rng: int(Action.LOCAL), 0.5, 5, 3), range(5)):
+        env.reset(seed=3 * 100_003 + k, options={"epsilon": 0.5})  # the session run_sessions played
+        assert stats.expected == pytest.approx(sum(env.expected_rewards(i)[Action.LOCAL] for i in env.requests)
+                                               + env.weights.g)
+        assert stats.expected != pytest.approx(stats.reward)  # the drawn reward carries the draws' noise
+
+
+def test_budget_dp_values_budget_and_never_overspends(tiny_pool, calibration):
+    from ptmo_lab.rl.baselines import BudgetDP, online_greedy
+    from ptmo_lab.rl.env import OffloadEnv
+    from ptmo_lab.rl.evaluate import run_sessions, summarise
+
+    env = OffloadEnv(tiny_pool, calibration, horizon=6)
+    dp = BudgetDP(env, samples=400, grid_points=200, seed=1)
+    assert len(dp.values) == env.horizon + 1 and not dp.values[-1].any()  # nothing left to gain after the session
+    for earlier, later in zip(dp.values, dp.values[1:]):
+        assert np.all(np.diff(earlier) >= -1e-12)  # more budget left is never worth less
+        assert np.all(earlier >= later - 1e-12)  # nor are more requests left
+    for epsilon in (0.02, 0.3):
+        stats = run_sessions(env, dp, epsilon, 40, 0)
+        assert not any(s.over_budget for s in stats)
+        assert summarise(stats)["expected"] >= summarise(run_sessions(env, online_greedy, epsilon, 40, 0))["expected"] - 0.02
+
+
+def test_online_greedy_takes_the_best_gain_the_budget_pays():
+    from ptmo_lab.rl.baselines import online_greedy
+
+    obs = np.zeros(OBS_DIM, dtype=np.float32)
+    obs[RISK_SLICE] = [0.5, 0.1, 0.0]  # cloud, masked, split
+    obs[GAIN_SLICE] = [0.3, 0.2, 0.05]
+    rng = np.random.default_rng(0)
+    obs[REMAINING_INDEX] = 1.0
+    assert online_greedy(obs, rng) == Action.CLOUD
+    obs[REMAINING_INDEX] = 0.2
+    assert online_greedy(obs, rng) == Action.MASKED
+    obs[REMAINING_INDEX] = 0.0
+    assert online_greedy(obs, rng) == Action.SPLIT
+    obs[GAIN_SLICE] = [0.3, 0.2, -0.05]  # nothing affordable gains: answer locally
+    assert online_greedy(obs, rng) == Action.LOCAL
 
 
 @pytest.mark.parametrize("epsilon", [0.02, 0.1, 1.0])

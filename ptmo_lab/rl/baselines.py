@@ -1,7 +1,17 @@
-"""Two hard baselines for the learned router, a per-session greedy knapsack and a
-contextual bandit with a budget (neither sees an outcome before choosing), and the
-bound no policy within budget can beat.
+"""Hard baselines for the learned router, a greedy rule on the reward model, a per-session
+greedy knapsack and a contextual bandit with a budget (none sees an outcome before
+choosing), and the bound no policy within budget can beat.
 
+- :func:`online_greedy` takes, request by request, the action with the best expected gain
+  over answering locally (:class:`~ptmo_middleware.rl.value.ExpectedReward`, the same
+  figures the learned policy sees) that the remaining budget can pay.
+
+- :class:`BudgetDP` is the best online policy for the gains the observations show: by
+  dynamic programming over the remaining budget and the requests left in the session,
+  on requests drawn as the environment draws them from the *training* pool, it learns
+  the value of each amount of budget left, and takes the affordable action whose gain
+  plus the value of the budget it leaves is largest. It knows the session's length
+  (the learned policy does not), never the requests to come.
 - :class:`SessionKnapsack` is handed the session's requests up front (their observations,
   never their draws) and solves the session as a multiple-choice knapsack: the value of
   an action is the expected gain over answering locally that its observation shows
@@ -28,7 +38,7 @@ import numpy as np
 
 from ptmo_lab.rl.env import OffloadEnv
 from ptmo_lab.rl.evaluate import AdaptivePolicy
-from ptmo_middleware.rl.features import EPSILON_INDEX, TASK_SLICE, TASKS, Action, per_action
+from ptmo_middleware.rl.features import EPSILON_INDEX, REMAINING_INDEX, TASK_SLICE, TASKS, Action, per_action
 
 _LEVEL = 0
 _TOL = 1e-9
@@ -108,6 +118,47 @@ def session_bound(env: OffloadEnv, epsilon: float, sessions: int, seed: int) -> 
         rewards.append(float(values[:, 0].sum()) + gain + env.weights.g)
         risks.append(spent)
     return {"reward": float(np.mean(rewards)), "risk": float(np.mean(risks))}
+
+
+def online_greedy(obs: np.ndarray, rng: np.random.Generator) -> int:
+    """The affordable action with the best expected gain the observation shows (see the module doc)."""
+    risk, _, _, gain = per_action(obs)
+    return int(np.argmax(np.where(risk <= max(float(obs[REMAINING_INDEX]), 0.0) + _TOL, gain, -np.inf)))
+
+
+class BudgetDP(AdaptivePolicy):
+    """Online dynamic programming over the budget left (see the module doc).
+
+    ``values[t]`` holds V_t(b) on ``grid``: the expected gain over answering locally of the
+    requests t, t+1, ... of a session with b of the budget left, acting as this policy does,
+    V_t(b) = mean over sampled requests of max over affordable a of (gain_a + V_{t+1}(b - risk_a)).
+    """
+
+    def __init__(self, training: OffloadEnv, samples: int = 3000, grid_points: int = 600,
+                 top: float = 2.0, seed: int = 0) -> None:
+        rng = np.random.default_rng(seed)
+        sources = rng.choice(len(training.by_source), size=samples, p=training.mix)
+        rows = np.array([rng.choice(training.by_source[k]) for k in sources])
+        seen = training.seen_rewards(rows)
+        gain, risk = seen - seen[:, :1], training.pool.risk[rows].astype(float)
+        self.grid = np.linspace(0.0, top, grid_points)
+        self.values = [np.zeros_like(self.grid)]
+        for _ in range(training.horizon):
+            after = self.grid[:, None, None] - risk[None, :, :]
+            later = np.interp(np.maximum(after, 0.0), self.grid, self.values[0])
+            best = np.where(after >= -_TOL, gain[None, :, :] + later, -np.inf).max(axis=2)
+            self.values.insert(0, best.mean(axis=1))
+        self.t = 0
+
+    def begin(self, env: OffloadEnv) -> None:
+        self.t = 0
+
+    def __call__(self, obs: np.ndarray, rng: np.random.Generator) -> int:
+        risk, _, _, gain = per_action(obs)
+        left = max(float(obs[REMAINING_INDEX]), 0.0) - risk
+        later = np.interp(np.maximum(left, 0.0), self.grid, self.values[min(self.t + 1, len(self.values) - 1)])
+        self.t += 1
+        return int(np.argmax(np.where(left >= -_TOL, gain + later, -np.inf)))
 
 
 class SessionKnapsack(AdaptivePolicy):

@@ -106,6 +106,11 @@ class OffloadEnv(gym.Env):
         the task its outcomes are drawn from (the policy sees the task the rules find)."""
         return self._true[i]
 
+    def seen_rewards(self, rows: np.ndarray) -> np.ndarray:
+        """Expected reward of every action on each pool row of ``rows``, as the observation
+        shows it (under the task the rules find)."""
+        return self._seen[rows]
+
     def reset(self, *, seed: int | None = None, options: dict | None = None) -> tuple[np.ndarray, dict]:
         super().reset(seed=seed)
         spec = (options or {}).get("epsilon", self.epsilon_spec)

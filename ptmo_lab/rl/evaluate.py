@@ -53,6 +53,10 @@ def sb3_policy(model: Any) -> Policy:
 @dataclass
 class SessionStats:
     reward: float
+    expected: float
+    """The reward the session's choices were expected to earn (under the task the outcomes
+    are drawn from, budget bonus included): the reward without the draws' noise, which is
+    what :func:`~.baselines.session_bound` bounds."""
     quality: float
     latency: float
     cost: float
@@ -73,24 +77,25 @@ def run_sessions(env: OffloadEnv, policy: Policy | AdaptivePolicy, epsilon: floa
         obs, _ = env.reset(seed=seed * 100_003 + k, options={"epsilon": epsilon})
         if adaptive:
             policy.begin(env)
-        total = {"reward": 0.0, "quality": 0.0, "latency": 0.0, "cost": 0.0}
+        total = {"reward": 0.0, "expected": 0.0, "quality": 0.0, "latency": 0.0, "cost": 0.0}
         clean = clean_cloud = 0
-        done = False
         info: dict[str, Any] = {}
-        while not done:
+        for request in env.requests:
             decided = obs
-            obs, _, done, _, info = env.step(policy(decided, rng))
+            obs, _, _, _, info = env.step(policy(decided, rng))
             if adaptive:
                 policy.observe(decided, info["action"], info)
             if decided[NOTHING_FOUND_INDEX] >= 0.5:
                 clean += 1
                 clean_cloud += info["action"] != Action.LOCAL
             total["reward"] += info["reward_task"]
+            total["expected"] += float(env.expected_rewards(request)[info["action"]])
             for key in ("quality", "latency", "cost"):
                 total[key] += info[key]
         n = env.horizon
-        out.append(SessionStats(total["reward"], total["quality"] / n, total["latency"] / n, total["cost"] / n,
-                                info["session_risk"], bool(info["over_budget"]), clean, clean_cloud))
+        total["expected"] += env.weights.g * (not info["over_budget"])
+        out.append(SessionStats(total["reward"], total["expected"], total["quality"] / n, total["latency"] / n,
+                                total["cost"] / n, info["session_risk"], bool(info["over_budget"]), clean, clean_cloud))
     return out
 
 
@@ -99,6 +104,7 @@ def summarise(stats: list[SessionStats]) -> dict[str, float]:
     in which nothing was found that went to the cloud)."""
     return {
         "reward": float(np.mean([s.reward for s in stats])),
+        "expected": float(np.mean([s.expected for s in stats])),
         "quality": float(np.mean([s.quality for s in stats])),
         "latency": float(np.mean([s.latency for s in stats])),
         "cost": float(np.mean([s.cost for s in stats])),
